@@ -1,0 +1,1 @@
+"""Data files shipped with wdtui (installed as the wdtui.assets package)."""

@@ -1,0 +1,3 @@
+from wdtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,130 @@
+"""`wdtui` (the app), `wdtui trace` (the same run, headless) and friends.
+
+argparse from the standard library: it costs nothing to import, so `wdtui --help` answers
+long before torch could load. Every bad option or file ends with one line on stderr and
+exit status 2; torch is imported only once the input is known to be good.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, Callable, Sequence
+
+from .core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from .core.table import DataError
+
+PROG = "wdtui"
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line: `wdtui trace: error: …`, exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _number(kind: Callable[[str], Any], what: str, check: Callable[[Any], bool], need: str) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be {need}, not {text!r}") from None
+        if not check(value):
+            raise argparse.ArgumentTypeError(f"{what} must be {need}, not {text!r}")
+        return value
+    convert.__name__ = what
+    return convert
+
+
+def _finite(x: float) -> bool:
+    return x == x and abs(x) != float("inf")
+
+
+def _hidden(text: str) -> tuple[int, ...]:
+    try:
+        return parse_hidden(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def run_options() -> Parser:
+    """The options every command shares (the app, trace, sweep, serve). Defaults are
+    suppressed so that only what the user typed overrides the preset."""
+    p = Parser(add_help=False, argument_default=argparse.SUPPRESS)
+    g = p.add_argument_group("run options")
+    d = RunConfig()
+    g.add_argument("--epochs", type=_number(int, "epochs", lambda v: v >= 1, "a whole number ≥ 1"),
+                   help=f"passes over the training rows (default {d.epochs})")
+    g.add_argument("--weight-decay", "--wd", dest="weight_decay", metavar="λ",
+                   type=_number(float, "weight decay", lambda v: _finite(v) and v >= 0, "a number ≥ 0"),
+                   help=f"weight decay λ: the L2 penalty (λ/2)‖θ‖² on the decayed weights (default {d.weight_decay:g})")
+    g.add_argument("--lr", metavar="γ", type=_number(float, "learning rate", lambda v: _finite(v) and v > 0, "a number > 0"),
+                   help=f"learning rate γ (default {d.lr:g})")
+    g.add_argument("--optimizer", choices=OPTIMIZERS,
+                   help="sgd (decay added to the gradient), adam (coupled decay), adamw (decoupled decay); "
+                        f"default {d.optimizer}")
+    g.add_argument("--momentum", metavar="μ",
+                   type=_number(float, "momentum", lambda v: 0 <= v < 1, "a number in [0, 1)"),
+                   help=f"SGD momentum μ (default {d.momentum:g}; ignored by Adam and AdamW)")
+    g.add_argument("--batch-size", type=_number(int, "batch size", lambda v: v >= 1, "a whole number ≥ 1"),
+                   help=f"rows per step (default {d.batch_size})")
+    g.add_argument("--hidden", type=_hidden, metavar="SIZES",
+                   help=f"hidden layer sizes, e.g. 32 or 64,32 (default {','.join(map(str, d.hidden))})")
+    g.add_argument("--seed", type=_number(int, "seed", lambda v: v >= 0, "a whole number ≥ 0"),
+                   help=f"seed for the synthetic data, the split, the initial weights and the batch order "
+                        f"(default {d.seed})")
+    g.add_argument("--val-fraction", metavar="F",
+                   type=_number(float, "validation fraction", lambda v: 0 < v < 1, "a number between 0 and 1"),
+                   help=f"share of rows held out for validation (default {d.val_fraction:g})")
+    g.add_argument("--decay-bias", action=argparse.BooleanOptionalAction,
+                   help="also decay biases (plain PyTorch behaviour); default --no-decay-bias: only weight "
+                        "matrices are decayed, through parameter groups")
+    g.add_argument("--data", metavar="FILE.csv", help="train on a CSV file of numeric columns instead of the "
+                                                      "synthetic data (needs --target)")
+    g.add_argument("--target", metavar="COLUMN", help="the CSV column holding the class labels")
+    g.add_argument("--row", type=_number(int, "row", lambda v: v >= 0, "a whole number ≥ 0"),
+                   help="the data row followed through the stages and the prediction trace "
+                        "(default: the first validation row)")
+    return p
+
+
+def build_parser() -> Parser:
+    shared = run_options()
+    parser = Parser(prog=PROG, parents=[shared], description=(
+        "Learn weight decay (L2 regularization) by running it: a real small network trains on "
+        "real numbers while you watch. With no command, opens the terminal app."))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    trace = sub.add_parser("trace", parents=[shared], help="train and print the whole story, headless",
+                           description="Train with weight decay and print the 6 data stages, the epoch "
+                                       "trace, a loss chart, the prediction trace and the key insight.")
+    trace.add_argument("--json", action="store_true", default=False,
+                       help="print one JSON document instead of tables")
+    return parser
+
+
+def config_from(args: argparse.Namespace) -> RunConfig:
+    """The RunConfig the parsed options describe (RunConfig validates the combination)."""
+    names = {f for f in RunConfig.__dataclass_fields__}
+    return RunConfig(**{k: v for k, v in vars(args).items() if k in names})
+
+
+def fail(message: str, status: int = 2) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = config_from(args)
+    except ConfigError as exc:
+        return fail(str(exc))
+    if args.command == "trace":
+        from .trace import run_trace
+
+        try:
+            return run_trace(config, as_json=args.json)
+        except DataError as exc:
+            return fail(str(exc))
+    return fail("the app is not built yet; run `wdtui trace`")

@@ -1,0 +1,45 @@
+"""The network: Linear → ReLU → … → Linear, class scores out; softmax only at read-out.
+
+Cross-entropy takes the raw logits (it applies log-softmax itself, stably), so the model
+ends at the last Linear; the probabilities are computed where they are shown.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def build_model(n_features: int, hidden: tuple[int, ...], n_classes: int, seed: int) -> nn.Sequential:
+    """A feed-forward network whose initial weights depend on `seed` alone."""
+    torch.manual_seed(seed)
+    sizes = (n_features, *hidden)
+    layers: list[nn.Module] = []
+    for fan_in, fan_out in zip(sizes, sizes[1:]):
+        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+    layers.append(nn.Linear(sizes[-1], n_classes))
+    return nn.Sequential(*layers)
+
+
+def linear_layers(model: nn.Sequential) -> list[tuple[str, nn.Linear]]:
+    """The Linear layers with readable names: hidden1, hidden2, …, output."""
+    linears = [m for m in model if isinstance(m, nn.Linear)]
+    names = [f"hidden{i}" for i in range(1, len(linears))] + ["output"]
+    return list(zip(names, linears))
+
+
+def architecture(model: nn.Sequential) -> str:
+    """`10 → 32 (ReLU) → 2`: the shape of the network in one line."""
+    linears = [m for _, m in linear_layers(model)]
+    hidden = "".join(f" → {m.out_features} (ReLU)" for m in linears[:-1])
+    return f"{linears[0].in_features}{hidden} → {linears[-1].out_features}"
+
+
+def parameter_count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def layer_norms(model: nn.Sequential) -> dict[str, float]:
+    """‖W‖ of each Linear layer's weight matrix, by layer name."""
+    with torch.no_grad():
+        return {name: float(m.weight.norm()) for name, m in linear_layers(model)}

@@ -1,0 +1,165 @@
+"""The records a run produces: plain frozen dataclasses, read alike by CLI, app, export and quiz.
+
+A number shown anywhere comes from one of these, never from a second computation. Torch-free,
+so the app can hold and show them without importing torch on its UI thread.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One of the six data stages, with the same real row followed through each."""
+
+    name: str
+    input_shape: str
+    output_shape: str
+    description: str
+    example: str
+
+
+@dataclass(frozen=True)
+class ParamGroupInfo:
+    names: tuple[str, ...]
+    weight_decay: float
+    size: int
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a run is about to train: data, split, model and the optimizer's parameter groups."""
+
+    source: str
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...]
+    n_rows: int
+    n_train: int
+    n_val: int
+    mean: tuple[float, ...]  # z-score statistics, fitted on the training rows only
+    std: tuple[float, ...]
+    architecture: str
+    parameter_count: int
+    param_groups: tuple[ParamGroupInfo, ...]
+    steps_per_epoch: int
+    head: tuple[tuple[float, ...], ...]  # the first raw rows, for the Data-in detail
+    head_labels: tuple[str, ...]
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """Progress within an epoch (throttled): the running mean data loss so far."""
+
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    global_step: int
+    loss: float
+    seconds: float
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """The state at the end of one epoch. Losses are data losses (mean cross-entropy, no penalty)."""
+
+    epoch: int
+    train_loss: float
+    val_loss: float
+    train_acc: float
+    val_acc: float
+    penalty: float  # (λ/2)·‖θ‖² over the decayed parameters
+    weight_norm: float  # ‖θ‖ over the decayed parameters
+    layer_norms: dict[str, float]
+    seconds: float
+    observation: str
+    weight_decay: float  # λ in force during this epoch
+    lr: float
+    global_step: int
+
+    @property
+    def total_loss(self) -> float:
+        """Data loss + penalty: what SGD with weight decay minimizes."""
+        return self.train_loss + self.penalty
+
+    @property
+    def gap(self) -> float:
+        """The generalization gap: validation loss − training loss."""
+        return self.val_loss - self.train_loss
+
+
+@dataclass(frozen=True)
+class Diverged:
+    """Training stopped because the loss stopped being a finite number."""
+
+    epoch: int
+    step: int
+    lr: float
+
+    @property
+    def message(self) -> str:
+        return (f"training diverged at epoch {self.epoch}, step {self.step}: the loss is no longer "
+                f"a finite number; try a lower learning rate than {self.lr:g}")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of the prediction trace. `extra` holds what a layer has beyond its values."""
+
+    name: str
+    shape: str
+    values: tuple[float, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One row followed layer by layer through the current model."""
+
+    row: int
+    split: str
+    layers: tuple[Layer, ...]
+    probabilities: tuple[float, ...]
+    predicted_class: int
+    true_class: int
+    class_names: tuple[str, ...]
+
+    @property
+    def correct(self) -> bool:
+        return self.predicted_class == self.true_class
+
+
+Record = Setup | StepRecord | EpochRecord | Diverged
+
+
+@dataclass(frozen=True)
+class Report:
+    """A whole run as `wdtui trace --json` and the exports write it."""
+
+    config: dict[str, Any]
+    setup: Setup
+    stages: tuple[Stage, ...]
+    epochs: tuple[EpochRecord, ...]
+    prediction: Prediction
+    diverged: Diverged | None = None
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses → dicts, tuples → lists, recursively; what `json.dumps` can write."""
+    if hasattr(value, "__dataclass_fields__"):
+        value = asdict(value)
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def to_json(value: Any, indent: int | None = 2) -> str:
+    return json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)

@@ -1,0 +1,127 @@
+"""`wdtui trace`: the run printed as Rich tables and a plotext chart, or as one JSON document."""
+
+from __future__ import annotations
+
+import sys
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from .core.config import RunConfig
+from .core.insight import CLAIM, key_insight
+from .core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord, to_json
+
+# The stderr line a diverged run ends with (exit status 1).
+DIVERGED_STATUS = 1
+
+
+def stage_table(stages: tuple[Stage, ...] | list[Stage]) -> Table:
+    table = Table(title="Data flow — 6 stages", title_justify="left", show_lines=True, expand=True)
+    table.add_column("#", justify="right", width=1)
+    table.add_column("Stage · input → output", style="bold", min_width=22, max_width=28)
+    table.add_column("What it does · example (the same real row at every stage)", ratio=1)
+    for i, s in enumerate(stages, start=1):
+        table.add_row(str(i), Text.assemble((s.name, "bold"), "\n", (f"{s.input_shape} → {s.output_shape}", "dim")),
+                      Text.assemble(s.description, "\n", ("→ " + s.example, "cyan")))
+    return table
+
+
+def epoch_table(epochs: tuple[EpochRecord, ...] | list[EpochRecord]) -> Table:
+    table = Table(title="Training trace — epoch by epoch", title_justify="left", expand=True,
+                  box=box.SIMPLE_HEAD, pad_edge=False,
+                  caption="Loss = mean cross-entropy (data loss, penalty excluded); penalty = (λ/2)‖θ‖² "
+                          "over the decayed weights; ‖θ‖ their norm.", caption_justify="left")
+    for name in ("Epoch", "Loss ↓", "Accuracy ↑", "Val loss", "Val acc", "Penalty", "‖θ‖"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("Observation", ratio=1, min_width=20)
+    for e in epochs:
+        table.add_row(str(e.epoch), f"{e.train_loss:.4f}", f"{e.train_acc:.1%}", f"{e.val_loss:.4f}",
+                      f"{e.val_acc:.1%}", f"{e.penalty:.5f}", f"{e.weight_norm:.3f}", e.observation)
+    return table
+
+
+def loss_chart_text(epochs: tuple[EpochRecord, ...] | list[EpochRecord], width: int) -> Text:
+    import plotext as plt
+
+    from .charts import loss_chart
+
+    plt.clear_figure()
+    plt.plotsize(min(width, 100), 16)
+    plt.theme("clear")
+    loss_chart(plt, epochs)
+    return Text.from_ansi(plt.build())
+
+
+def _values(values: tuple[float, ...], digits: int = 3) -> str:
+    return "[" + ", ".join(f"{v:.{digits}f}" for v in values) + "]"
+
+
+def prediction_table(p: Prediction) -> Table:
+    names = p.class_names
+    table = Table(title=f"Prediction trace — {len(p.layers)} layers, row {p.row} ({p.split})",
+                  title_justify="left", show_lines=True, expand=True)
+    table.add_column("Layer", style="bold")
+    table.add_column("Shape")
+    table.add_column("Values", ratio=1)
+    for layer in p.layers:
+        text = _values(layer.values)
+        if "pre_activation" in layer.extra:
+            text = (f"pre-activation {_values(layer.extra['pre_activation'], 2)}\n"
+                    f"ReLU → {_values(layer.values, 2)}\n"
+                    f"{layer.extra['active']} of {layer.extra['units']} units active")
+        elif layer.name == "Softmax":
+            logits = p.layers[-2].values
+            shift, exps, total = layer.extra["shift"], layer.extra["exp"], layer.extra["sum_exp"]
+            terms = " + ".join(f"{e:.4f}" for e in exps)
+            text = (f"p_k = e^(z_k − {shift:.3f}) / Σ_j e^(z_j − {shift:.3f}) with z = {_values(logits)}\n"
+                    f"= [{', '.join(f'{e:.4f}' for e in exps)}] / ({terms} = {total:.4f})\n"
+                    f"= {_values(layer.values, 4)}")
+        elif layer.name == "Input":
+            text = f"{_values(layer.values, 2)}  (z-scored from raw {_values(layer.extra['raw'], 2)})"
+        table.add_row(layer.name, layer.shape, text)
+    mark = "✓ correct" if p.correct else "✗ wrong"
+    table.add_row("Result", "", f"predicted class {names[p.predicted_class]} "
+                  f"(p = {p.probabilities[p.predicted_class]:.3f}), true class {names[p.true_class]}: {mark}")
+    return table
+
+
+def insight_panel(config: RunConfig, report: Report) -> Panel:
+    insight = key_insight(config, report.epochs, report.setup.steps_per_epoch)
+    body = Group(Text(CLAIM, style="bold"), Text(""), *(Text("• " + line) for line in insight.lines))
+    return Panel(body, title="Key insight", title_align="left")
+
+
+def run_trace(config: RunConfig, as_json: bool = False) -> int:
+    """Train, then print the report; exit status 0, or 1 when training diverged."""
+    from .core.training import Trainer, train
+
+    trainer = Trainer(config)
+    trainer.row()  # a bad --row fails before any training
+    err = Console(stderr=True)
+    with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("train", total=config.epochs)
+        for record in train(config, trainer=trainer):
+            if isinstance(record, EpochRecord):
+                bar.update(task, completed=record.epoch)
+            elif isinstance(record, StepRecord):
+                bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
+            elif isinstance(record, Diverged):
+                err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
+                return DIVERGED_STATUS
+    report = trainer.report()
+    if as_json:
+        sys.stdout.write(to_json(report) + "\n")
+        return 0
+    # A pipe or a CI log has no width of its own; 120 columns keeps each row on one line.
+    out = Console(width=None if sys.stdout.isatty() else 120)
+    out.print(stage_table(report.stages))
+    out.print(epoch_table(report.epochs))
+    out.print(loss_chart_text(report.epochs, out.width))
+    out.print(prediction_table(report.prediction))
+    out.print(insight_panel(config, report))
+    return 0

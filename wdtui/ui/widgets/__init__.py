@@ -1,0 +1,1 @@
+"""wdtui/ui/widgets"""
