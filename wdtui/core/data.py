@@ -14,31 +14,39 @@ from .config import RunConfig
 from .table import DataError, Table, read_csv
 
 
-def synthetic_table(config: RunConfig) -> Table:
+def synthetic_tensors(seed: int, rows: int, features: int, label_noise: float) -> tuple[torch.Tensor, torch.Tensor]:
     """A seeded binary task whose raw columns sit on very different scales and offsets.
 
     The label depends on a few standardized columns through a gently curved boundary, and
-    `label_noise` of the labels are flipped, so accuracy cannot reach 100 %.
+    `label_noise` of the labels are flipped, so accuracy cannot reach 100 %. Returns the raw
+    rows (float64, rounded to 3 decimals) and the labels (int64). Only torch, no other
+    import: the generated script (Code mode) carries this very function.
     """
-    g = torch.Generator().manual_seed(config.seed)
-    n, d = config.rows, config.features
+    g = torch.Generator().manual_seed(seed)
+    n, d = rows, features
     z = torch.randn(n, d, generator=g, dtype=torch.float64)
     weights = torch.randn(d, generator=g, dtype=torch.float64) * (torch.rand(d, generator=g) < 0.6)
     weights[0] = 1.5  # at least one informative column, whatever the seed
     curve = 0.5 * z[:, 1 % d] ** 2 - 0.5
     logit = z @ weights + curve
     labels = (logit > logit.median()).long()
-    flip = torch.rand(n, generator=g) < config.label_noise
+    flip = torch.rand(n, generator=g) < label_noise
     labels = torch.where(flip, 1 - labels, labels)
     scales = 10 ** torch.empty(d, dtype=torch.float64).uniform_(-1, 3, generator=g)
     offsets = torch.empty(d, dtype=torch.float64).uniform_(-50, 50, generator=g)
     raw = (z * scales + offsets).round(decimals=3)
+    return raw, labels
+
+
+def synthetic_table(config: RunConfig) -> Table:
+    """The synthetic data of `config` (its seed, size and label noise) as a Table."""
+    raw, labels = synthetic_tensors(config.seed, config.rows, config.features, config.label_noise)
     return Table(
-        feature_names=tuple(f"x{j}" for j in range(d)),
+        feature_names=tuple(f"x{j}" for j in range(config.features)),
         rows=raw.tolist(),
         labels=labels.tolist(),
         class_names=("0", "1"),
-        source=f"synthetic ({n} × {d}, seed {config.seed})",
+        source=f"synthetic ({config.rows} × {config.features}, seed {config.seed})",
     )
 
 
