@@ -1,0 +1,142 @@
+"""The core run: preprocessing statistics, determinism, the default story, divergence, stopping."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import subprocess
+import sys
+import threading
+
+import pytest
+import torch
+
+from wdtui.core.config import RunConfig
+from wdtui.core.data import prepare, synthetic_table
+from wdtui.core.records import Diverged, EpochRecord, Setup, StepRecord
+from wdtui.core.training import Trainer, train
+
+
+def _epochs(config: RunConfig) -> list[EpochRecord]:
+    return [r for r in train(config) if isinstance(r, EpochRecord)]
+
+
+def test_zscore_statistics_come_from_the_training_split_only():
+    config = RunConfig()
+    data = prepare(config)
+    train_raw = data.raw[data.train_idx]
+    torch.testing.assert_close(data.mean, train_raw.mean(0))
+    torch.testing.assert_close(data.std, train_raw.std(0, unbiased=False))
+    # Changing every validation row changes nothing about the statistics.
+    table = synthetic_table(config)
+    rows = [list(r) for r in table.rows]
+    for i in data.val_idx.tolist():
+        rows[i] = [v * 1000 + 7 for v in rows[i]]
+    other = prepare(config, dataclasses.replace(table, rows=rows))
+    assert torch.equal(other.mean, data.mean) and torch.equal(other.std, data.std)
+    assert not torch.equal(other.x_val, data.x_val)
+    # The normalized training columns have mean 0 and std 1; validation ones only roughly.
+    torch.testing.assert_close(data.x_train.mean(0), torch.zeros(10), atol=1e-5, rtol=0)
+
+
+def test_raw_columns_sit_on_different_scales():
+    data = prepare(RunConfig())
+    assert float(data.std.max() / data.std.min()) > 100
+    assert float(data.mean.abs().max()) > 10
+
+
+def test_same_seed_gives_the_same_numbers_exactly():
+    strip = lambda e: dataclasses.replace(e, seconds=0.0)  # noqa: E731 - wall time is not a result
+    a, b = _epochs(RunConfig(seed=4)), _epochs(RunConfig(seed=4))
+    assert [strip(e) for e in a] == [strip(e) for e in b]
+    assert [strip(e) for e in _epochs(RunConfig(seed=5))] != [strip(e) for e in a]
+
+
+def test_default_run_tells_the_seed_story():
+    epochs = _epochs(RunConfig())
+    assert len(epochs) == 5
+    losses = [e.train_loss for e in epochs]
+    assert all(b < a for a, b in zip(losses, losses[1:])), losses
+    assert epochs[-1].train_acc >= 0.80 and epochs[-1].val_acc >= 0.78
+    assert epochs[0].train_acc <= epochs[-1].train_acc - 0.1
+
+
+def test_epoch_record_penalty_and_norm_are_over_the_decayed_weights():
+    config = RunConfig(weight_decay=0.01, epochs=1)
+    trainer = Trainer(config)
+    record = [r for r in train(config, trainer=trainer) if isinstance(r, EpochRecord)][0]
+    weights = [p for p in trainer.model.parameters() if p.dim() >= 2]
+    norm_sq = sum(float((p.detach().double() ** 2).sum()) for p in weights)
+    assert record.weight_norm == pytest.approx(math.sqrt(norm_sq), rel=1e-9)
+    assert record.penalty == pytest.approx(0.01 / 2 * norm_sq, rel=1e-9)
+    assert set(record.layer_norms) == {"hidden1", "output"}
+    # The data loss is the plain mean cross-entropy of the model, penalty excluded.
+    with torch.no_grad():
+        ce = torch.nn.functional.cross_entropy(trainer.model(trainer.data.x_train), trainer.data.y_train)
+    assert record.train_loss == pytest.approx(float(ce), rel=1e-6)
+
+
+def test_records_arrive_in_order_and_steps_are_throttled():
+    records = list(train(RunConfig(epochs=2)))
+    assert isinstance(records[0], Setup)
+    assert [r.epoch for r in records if isinstance(r, EpochRecord)] == [1, 2]
+    steps = [r for r in records if isinstance(r, StepRecord)]
+    assert len(steps) <= 2 * records[0].steps_per_epoch
+
+
+def test_a_set_stop_event_ends_the_run_at_once():
+    stop = threading.Event()
+    seen = []
+    for record in train(RunConfig(epochs=50), stop=stop):
+        seen.append(record)
+        if isinstance(record, EpochRecord):
+            stop.set()
+    assert sum(isinstance(r, EpochRecord) for r in seen) == 1
+
+
+def test_divergence_names_epoch_and_step_and_suggests_a_lower_rate():
+    records = list(train(RunConfig(lr=1e6, optimizer="sgd", momentum=0.9, epochs=3)))
+    diverged = [r for r in records if isinstance(r, Diverged)]
+    assert len(diverged) == 1 and records[-1] is diverged[0]
+    assert f"epoch {diverged[0].epoch}, step {diverged[0].step}" in diverged[0].message
+    assert "lower learning rate" in diverged[0].message
+
+
+def test_lambda_changed_between_epochs_is_recorded_on_the_next_epoch():
+    trainer = Trainer(RunConfig(weight_decay=0.0))
+    first = [r for r in trainer.run_epoch() if isinstance(r, EpochRecord)][0]
+    trainer.set_weight_decay(0.05)
+    second = [r for r in trainer.run_epoch() if isinstance(r, EpochRecord)][0]
+    assert (first.weight_decay, first.penalty) == (0.0, 0.0)
+    assert second.weight_decay == 0.05 and second.penalty == pytest.approx(0.025 * second.weight_norm ** 2)
+    assert trainer.optimizer.param_groups[0]["weight_decay"] == 0.05
+    assert trainer.optimizer.param_groups[1]["weight_decay"] == 0.0
+
+
+def test_prediction_trace_matches_the_model_output():
+    trainer = Trainer(RunConfig(epochs=1))
+    list(trainer.run_epoch())
+    p = trainer.predict()
+    assert [layer.name for layer in p.layers] == ["Input", "Hidden (ReLU)", "Output (Linear)", "Softmax"]
+    assert p.split == "validation" and p.row == int(trainer.data.val_idx[0])
+    with torch.no_grad():
+        logits = trainer.model(trainer.data.normalize(trainer.data.raw[p.row]))
+    torch.testing.assert_close(torch.tensor(p.layers[2].values), logits, rtol=0, atol=1e-6)
+    torch.testing.assert_close(torch.tensor(p.probabilities, dtype=torch.float64),
+                               torch.softmax(logits.double(), 0), rtol=0, atol=1e-9)
+    hidden = p.layers[1]
+    assert hidden.extra["active"] == sum(v > 0 for v in hidden.values)
+
+
+def test_core_imports_neither_textual_nor_rich():
+    code = ("import sys, wdtui.core, wdtui.core.training, wdtui.core.insight, wdtui.core.stages;"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')];"
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_config_and_records_load_without_torch():
+    code = ("import sys, wdtui.core.config, wdtui.core.records, wdtui.core.table, wdtui.core.insight, "
+            "wdtui.core.observe, wdtui.cli; sys.exit('torch' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
