@@ -163,3 +163,40 @@ def to_jsonable(value: Any) -> Any:
 
 def to_json(value: Any, indent: int | None = 2) -> str:
     return json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """Where one λ of a sweep ended: the last epoch's numbers, as a separate run would report them.
+
+    A λ whose training diverged has `diverged` set and no numbers (None, `null` in JSON), so a
+    chart or a table cannot mistake it for a result.
+    """
+
+    weight_decay: float
+    train_loss: float | None
+    val_loss: float | None
+    train_acc: float | None
+    val_acc: float | None
+    weight_norm: float | None  # ‖θ‖ over the decayed parameters
+    diverged: bool = False
+
+
+@dataclass(frozen=True)
+class SweepProgress:
+    """A sweep after `epoch` of `epochs` (throttled), with every λ's numbers so far."""
+
+    epoch: int
+    epochs: int
+    points: tuple[SweepPoint, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """A finished sweep: `wdtui sweep --json` writes exactly this. `best` has the lowest
+    validation loss (None only when every λ diverged)."""
+
+    config: dict[str, Any]
+    points: tuple[SweepPoint, ...]
+    best: SweepPoint | None

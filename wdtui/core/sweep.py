@@ -1,0 +1,172 @@
+"""A sweep over λ: K copies of one network trained at once, as one stacked network.
+
+Every copy starts from the weights `build_model` gives for the seed, sees the same batches in
+the same order as `Trainer` and differs only in its weight decay, so each point is what a
+separate `train()` with that λ reports (to float rounding), at about the cost of one run: the
+K small matrix products of a step become one batched product (`torch.baddbmm`), and the
+per-step Python and autograd overhead, which dominates networks this small, is paid once.
+
+Each Linear layer is held as a weight of shape (K, in, out) (the transpose of `nn.Linear`'s, so
+that a batch of rows times it is a plain `bmm`) and a bias of shape (K, 1, out). Summing the K
+mean losses before `backward()` gives each copy exactly its own gradient: no parameter is
+shared. The optimizer runs with `weight_decay=0` and the decay is applied per copy, as
+torch.optim itself does it:
+
+- SGD and Adam (coupled): g ← ∇L + λ_k·θ_k on the decayed tensors, then the optimizer step.
+- AdamW (decoupled): θ_k ← (1 − γλ_k)·θ_k, then the Adam step.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Iterator, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .config import RunConfig
+from .data import Dataset, prepare
+from .model import build_model
+from .optim import split_parameters
+from .records import SweepPoint, SweepProgress, SweepResult
+from .training import STEP_EVERY
+
+# The default grid: 0, then this many λ log-spaced from LOW to HIGH (the U-curve's two ends).
+POINTS = 16
+LOW, HIGH = 1e-5, 1.0
+
+
+def weight_decay_grid(points: int = POINTS, low: float = LOW, high: float = HIGH) -> tuple[float, ...]:
+    """λ = 0 and `points` log-spaced values from `low` to `high`.
+
+    Rounded to three significant digits, so the λ a table shows is the λ that ran, and the
+    one a user applies to the Train mode.
+    """
+    if points < 1:
+        raise ValueError(f"a sweep needs at least one log-spaced point, not {points}")
+    if points == 1:
+        return (0.0, float(f"{high:.3g}"))
+    a, b = math.log10(low), math.log10(high)
+    return (0.0, *(float(f"{10 ** (a + (b - a) * i / (points - 1)):.3g}") for i in range(points)))
+
+
+class _Stack:
+    """K copies of the network as stacked tensors, with the optimizer and per-copy decay."""
+
+    def __init__(self, config: RunConfig, model: nn.Sequential, weight_decays: Sequence[float]) -> None:
+        k = len(weight_decays)
+        decayed = {id(p) for _, p in split_parameters(model, config.decay_bias)[0]}
+        self.layers: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self.decayed: list[torch.Tensor] = []
+        for linear in (m for m in model if isinstance(m, nn.Linear)):
+            w = linear.weight.detach().T.unsqueeze(0).repeat(k, 1, 1).requires_grad_()
+            b = linear.bias.detach().view(1, 1, -1).repeat(k, 1, 1).requires_grad_()
+            self.layers.append((w, b))
+            self.decayed += [t for t, p in ((w, linear.weight), (b, linear.bias)) if id(p) in decayed]
+        params = [t for layer in self.layers for t in layer]
+        self.coupled = config.optimizer != "adamw"
+        # λ_k (coupled) or 1 − γλ_k (decoupled), each rounded to float32 once as torch.optim
+        # rounds its Python-float scalars, shaped to scale each copy's slice.
+        factors = weight_decays if self.coupled else [1 - config.lr * wd for wd in weight_decays]
+        self.factor = torch.tensor(factors, dtype=torch.float32).view(k, 1, 1)
+        if config.optimizer == "sgd":
+            self.optimizer: torch.optim.Optimizer = torch.optim.SGD(
+                params, lr=config.lr, momentum=config.momentum, weight_decay=0.0)
+        else:
+            self.optimizer = torch.optim.Adam(params, lr=config.lr, weight_decay=0.0)
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """(K, B, classes) class scores of the rows `x` (B, in), shared by every copy."""
+        h = x.expand(len(self.factor), -1, -1)
+        for i, (w, b) in enumerate(self.layers):
+            h = torch.baddbmm(b, h, w)
+            if i < len(self.layers) - 1:
+                h = torch.relu(h)
+        return h
+
+    def losses(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """(K,) mean cross-entropy of each copy on the rows (x, y)."""
+        logits = self.logits(x)
+        k, n, classes = logits.shape
+        return F.cross_entropy(logits.reshape(k * n, classes), y.repeat(k), reduction="none").view(k, n).mean(1)
+
+    def step(self, loss: torch.Tensor) -> None:
+        """One optimizer step of every copy, each with its own λ."""
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        with torch.no_grad():
+            for t in self.decayed:
+                if self.coupled:
+                    t.grad.add_(t * self.factor)
+                else:
+                    t.mul_(self.factor)
+        self.optimizer.step()
+
+    @torch.no_grad()
+    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(K,) losses and (K,) accuracies of every copy on (x, y)."""
+        logits = self.logits(x)
+        return self.losses(x, y), (logits.argmax(-1) == y).float().mean(1)
+
+    @torch.no_grad()
+    def weight_norms(self) -> torch.Tensor:
+        """(K,) ‖θ‖ over each copy's decayed tensors, in float64 like `optim.decayed_norm`."""
+        return torch.sqrt(sum((t.double() ** 2).flatten(1).sum(1) for t in self.decayed))
+
+
+def _points(weight_decays: Sequence[float], metrics: list[list[float]], diverged: list[bool]) -> tuple[SweepPoint, ...]:
+    return tuple(
+        SweepPoint(wd, None, None, None, None, None, True) if gone else SweepPoint(wd, *values)
+        for wd, values, gone in zip(weight_decays, zip(*metrics), diverged)
+    )
+
+
+def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:
+    """The point with the lowest validation loss (the smaller λ on a tie); None if all diverged."""
+    finite = [p for p in points if not p.diverged]
+    return min(finite, key=lambda p: p.val_loss) if finite else None
+
+
+def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
+          stop: threading.Event | None = None, *, dataset: Dataset | None = None,
+          ) -> Iterator[SweepProgress | SweepResult]:
+    """Train `config` once per λ in `weight_decays` (default `weight_decay_grid()`), all at once.
+
+    Yields throttled progress records, then the result. `config.weight_decay` is not used.
+    Returns at once, with no result, when `stop` is set. A copy whose loss stops being finite
+    is marked diverged (as `Trainer` would stop it) and the others carry on.
+    """
+    weight_decays = tuple(float(wd) for wd in (weight_decay_grid() if weight_decays is None else weight_decays))
+    if not weight_decays or any(not math.isfinite(wd) or wd < 0 for wd in weight_decays):
+        raise ValueError(f"weight decays must be finite numbers ≥ 0, not {weight_decays!r}")
+    data = dataset if dataset is not None else prepare(config)
+    model = build_model(data.n_features, config.hidden, data.n_classes, config.seed)
+    stack = _Stack(config, model, weight_decays)
+    shuffle = torch.Generator().manual_seed(config.seed)
+    x, y, bs = data.x_train, data.y_train, config.batch_size
+    alive = torch.ones(len(weight_decays), dtype=torch.bool)
+    start = last_post = time.perf_counter()
+    for epoch in range(1, config.epochs + 1):
+        order = torch.randperm(len(y), generator=shuffle)
+        for first in range(0, len(y), bs):
+            if stop is not None and stop.is_set():
+                return
+            idx = order[first:first + bs]
+            losses = stack.losses(x[idx], y[idx])
+            alive &= torch.isfinite(losses)
+            # Diverged copies take no gradient: their numbers are no longer reported.
+            stack.step(losses[alive].sum())
+        train_loss, train_acc = stack.evaluate(data.x_train, data.y_train)
+        val_loss, val_acc = stack.evaluate(data.x_val, data.y_val)
+        norms = stack.weight_norms()
+        alive &= torch.isfinite(train_loss) & torch.isfinite(val_loss) & torch.isfinite(norms)
+        metrics = [t.tolist() for t in (train_loss, val_loss, train_acc, val_acc, norms)]
+        points = _points(weight_decays, metrics, (~alive).tolist())
+        now = time.perf_counter()
+        if epoch < config.epochs and now - last_post >= STEP_EVERY:
+            last_post = now
+            yield SweepProgress(epoch, config.epochs, points, now - start)
+    yield SweepResult(config.to_dict(), points, best_point(points))
