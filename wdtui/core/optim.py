@@ -7,6 +7,7 @@ is plain PyTorch behaviour (one group, everything decayed).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -54,8 +55,7 @@ def set_weight_decay(optimizer: torch.optim.Optimizer, weight_decay: float) -> N
     optimizer.param_groups[0]["weight_decay"] = weight_decay
 
 
-def decayed_norm(model: nn.Module, decay_bias: bool) -> float:
-    """‖θ‖ over the decayed parameters: the norm the penalty (λ/2)‖θ‖² is taken of."""
-    decay, _ = split_parameters(model, decay_bias)
+def decayed_norm(decayed: list[torch.Tensor]) -> float:
+    """‖θ‖ over the decayed tensors: the norm the penalty (λ/2)‖θ‖² is taken of."""
     with torch.no_grad():
-        return float(torch.sqrt(sum((p.double() ** 2).sum() for _, p in decay)))
+        return math.sqrt(sum(float(p.norm()) ** 2 for p in decayed))

@@ -20,7 +20,7 @@ from .data import Dataset, prepare
 from .table import DataError
 from .model import architecture, build_model, layer_norms, parameter_count
 from .observe import observe
-from .optim import decayed_norm, make_optimizer, set_weight_decay
+from .optim import decayed_norm, make_optimizer, set_weight_decay, split_parameters
 from .probe import default_row, predict_row
 from .records import Diverged, EpochRecord, ParamGroupInfo, Prediction, Record, Report, Setup, Stage, StepRecord
 from .stages import build_stages
@@ -39,6 +39,7 @@ class Trainer:
         self.model = build_model(self.data.n_features, config.hidden, self.data.n_classes, config.seed)
         self.optimizer, groups = make_optimizer(config, self.model)
         self.groups = tuple(ParamGroupInfo(g.names, g.weight_decay, g.size) for g in groups)
+        self.decayed = [p for _, p in split_parameters(self.model, config.decay_bias)[0]]
         self.weight_decay = config.weight_decay
         self.shuffle = torch.Generator().manual_seed(config.seed)
         self.history: list[EpochRecord] = []
@@ -151,7 +152,7 @@ class Trainer:
         d = self.data
         train_loss, train_acc = self.evaluate(d.x_train, d.y_train)
         val_loss, val_acc = self.evaluate(d.x_val, d.y_val)
-        norm = decayed_norm(self.model, self.config.decay_bias)
+        norm = decayed_norm(self.decayed)
         history = [(h.train_loss, h.val_loss, h.train_acc, h.val_acc) for h in self.history]
         return EpochRecord(
             epoch=epoch, train_loss=train_loss, val_loss=val_loss, train_acc=train_acc, val_acc=val_acc,
