@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 
 from .core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
 from .core.table import DataError
+from . import serve
 
 PROG = "wdtui"
 
@@ -100,6 +101,7 @@ def build_parser() -> Parser:
                                        "trace, a loss chart, the prediction trace and the key insight.")
     trace.add_argument("--json", action="store_true", default=False,
                        help="print one JSON document instead of tables")
+    serve.add_parser(sub, shared)
     return parser
 
 
@@ -127,4 +129,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_trace(config, as_json=args.json)
         except DataError as exc:
             return fail(str(exc))
+    if args.command == "serve":
+        return serve.serve(args, config, run_options())
     return fail("the app is not built yet; run `wdtui trace`")
