@@ -104,6 +104,8 @@ def check_listen(host: str, port: int) -> tuple[bool, str | None]:
             try:
                 sock.bind(address)
             except OSError as exc:
+                if exc.errno == errno.EADDRNOTAVAIL:  # e.g. ::1 with IPv6 off; asyncio skips it too
+                    continue
                 if exc.errno == errno.EADDRINUSE:
                     return False, f"port {port} is in use on {host}; pick another with --port"
                 return False, f"cannot listen on {where}: {exc.strerror or exc}"
@@ -127,8 +129,10 @@ def serve(args: argparse.Namespace, config: RunConfig, options: argparse.Argumen
     if not loopback:
         print(f"wdtui serve: warning: listening on {args.host}, not only on this machine: anyone "
               f"who can reach port {args.port} here can run the app", file=sys.stderr, flush=True)
-    server = _server_class()(served_command(args, options), host=args.host, port=args.port,
-                             title="wdtui", address=url)
+    command = served_command(args, options)
+    print(f"wdtui serve: open {url} in a browser (each tab runs its own app)\n"
+          f"  command: {command}\n  Ctrl+C stops the server and its apps", flush=True)
+    server = _server_class()(command, host=args.host, port=args.port, title="wdtui")
     try:
         server.serve()
     except OSError as exc:  # the port was taken between the check and the server's bind
@@ -150,17 +154,15 @@ def _server_class() -> type:
     from textual_serve.server import Server
 
     class WdtuiServer(Server):
-        """Prints wdtui's own banner, points each page at the address the browser used, and
+        """Leaves the banner to serve(), points each page at the address the browser used, and
         makes Ctrl+C end the open tabs' apps instead of waiting for the browsers."""
 
-        def __init__(self, command: str, *, address: str, **kwargs: Any) -> None:
+        def __init__(self, command: str, **kwargs: Any) -> None:
             super().__init__(command, **kwargs)
-            self.address = address
             self.sessions: set[asyncio.Task[Any]] = set()
 
         async def on_startup(self, app: web.Application) -> None:
-            print(f"wdtui serve: open {self.address} in a browser (each tab runs its own app)\n"
-                  f"  command: {self.command}\n  Ctrl+C stops the server and its apps", flush=True)
+            """Silent: textual-serve's logo and address would repeat what serve() printed."""
 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
             # textual-serve writes its public URL into the page as the websocket's address;

@@ -1,0 +1,161 @@
+"""`wdtui serve` without a browser: bad ports, the non-local warning, the served command, and
+the app process each websocket (one per browser tab) starts and ends."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import socket
+import subprocess
+import sys
+
+import aiohttp
+import pytest
+
+from serve_process import ServeProcess, free_port, wait_for
+from wdtui import serve
+from wdtui.cli import build_parser, main, run_options
+
+
+@pytest.mark.parametrize("port", ["abc", "80.5", "", "0", "-1", "65536"])
+def test_a_bad_port_is_one_line_and_status_2(port, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port", port])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == ("wdtui serve: error: argument --port: port must be a whole "
+                                       f"number from 1 to 65535, not {port!r}\n")
+
+
+def test_a_port_in_use_is_one_line_and_status_2(capsys):
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    assert capsys.readouterr().err == f"wdtui: error: port {port} is in use on 127.0.0.1; pick another with --port\n"
+
+
+class _NoServer:
+    """Stands in for textual-serve's Server: records what it was given, serves nothing."""
+
+    made: list["_NoServer"] = []
+
+    def __init__(self, command: str, **kwargs) -> None:
+        self.command, self.kwargs = command, kwargs
+        _NoServer.made.append(self)
+
+    def serve(self) -> None:
+        pass
+
+
+@pytest.fixture
+def no_server(monkeypatch):
+    _NoServer.made.clear()
+    monkeypatch.setattr(serve, "_server_class", lambda: _NoServer)
+    return _NoServer.made
+
+
+@pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("localhost", False), ("0.0.0.0", True)])
+def test_a_non_local_host_is_warned_about(host, warned, no_server, capsys):
+    port = free_port()
+    assert main(["serve", "--host", host, "--port", str(port)]) == 0
+    out, err = capsys.readouterr()
+    assert ("anyone who can reach port" in err) is warned
+    assert err.count("\n") == warned
+    address = "127.0.0.1" if host == "0.0.0.0" else host
+    assert f"open http://{address}:{port} in a browser" in out
+    assert no_server[0].kwargs == {"host": host, "port": port, "title": "wdtui"}
+
+
+def test_a_bad_csv_is_refused_before_serving(tmp_path, no_server, capsys):
+    assert main(["serve", "--data", str(tmp_path / "missing.csv"), "--target", "y"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert no_server == []
+
+
+def _served_args(namespace: argparse.Namespace) -> list[str]:
+    """The arguments after `python -m wdtui` in the command a tab runs."""
+    words = shlex.split(serve.served_command(namespace, run_options()))
+    assert words[:3] == [sys.executable, "-m", "wdtui"]
+    return words[3:]
+
+
+def test_only_typed_options_pass_through():
+    assert _served_args(build_parser().parse_args(["serve", "--port", "8123"])) == []
+    # Options typed before the command count too, in their long spelling.
+    args = build_parser().parse_args(["--wd", "0.01", "serve", "--host", "localhost", "--epochs", "3"])
+    assert _served_args(args) == ["--epochs=3", "--weight-decay=0.01"]
+
+
+def test_awkward_values_reach_the_app_unchanged(tmp_path):
+    """Spaces, both quotes, `$(…)`, `;` and a leading dash survive the shell, and run nothing."""
+    odd = "it's a \"lab\" $(touch pwned); `touch pwned2` & x.csv"
+    typed = ["serve", "--data", odd, "--target", "-class label", "--hidden", "64,32", "--no-decay-bias"]
+    args = build_parser().parse_args(typed)
+    words = _served_args(args)
+    assert build_parser().parse_args(["serve", *words]) == args
+    # /bin/sh (what textual-serve runs the command with) sees exactly these words.
+    command = serve.served_command(args, run_options())
+    shown = subprocess.run(["sh", "-c", "printf '%s\\0' " + command], cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout
+    assert shown.split("\0")[:-1] == [sys.executable, "-m", "wdtui", *words]
+    assert list(tmp_path.iterdir()) == []
+
+
+def _sample(action: argparse.Action) -> list[str]:
+    """A value the option accepts, found by trying a few (so new options need no edit here)."""
+    option = action.option_strings[0]
+    if isinstance(action, argparse.BooleanOptionalAction):
+        return [action.option_strings[1]]
+    if action.choices:
+        return [option, str(list(action.choices)[-1])]
+    for text in ("3", "0.5", "64,32", "some file.csv"):
+        try:
+            action.type(text) if action.type else text
+        except (argparse.ArgumentTypeError, TypeError, ValueError):
+            continue
+        return [option, text]
+    raise AssertionError(f"no sample value for {option}")
+
+
+def test_every_run_option_passes_through_exactly():
+    typed = [word for action in run_options()._actions if action.option_strings for word in _sample(action)]
+    args = build_parser().parse_args(["serve", *typed])
+    assert build_parser().parse_args(["serve", *_served_args(args)]) == args
+
+
+async def _first_frame(ws: aiohttp.ClientWebSocketResponse) -> None:
+    """Wait for the app's first screen bytes on a tab's websocket."""
+    while True:
+        message = await ws.receive(timeout=30)
+        assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+        if message.type == aiohttp.WSMsgType.BINARY and len(message.data) > 100:
+            return
+
+
+async def test_each_tab_runs_its_own_app_and_closing_it_ends_it(tmp_path):
+    server = ServeProcess(tmp_path, "--epochs", "2")
+    try:
+        async with aiohttp.ClientSession() as http:
+            # The page points its websocket at the address the browser used, not at --host.
+            async with http.get(server.url, headers={"Host": "lab.example:8123"}) as page:
+                assert 'data-session-websocket-url="ws://lab.example:8123/ws"' in await page.text()
+            first = await http.ws_connect(f"{server.url}/ws?width=100&height=30")
+            await _first_frame(first)
+            first_apps = server.apps()
+            assert first_apps, "no app process for the first tab"
+            second = await http.ws_connect(f"{server.url}/ws?width=100&height=30")
+            await _first_frame(second)
+            second_apps = server.apps() - first_apps
+            assert second_apps, "the second tab did not get an app process of its own"
+
+            await first.close()
+            wait_for(lambda: server.apps() == second_apps, 15, "the closed tab's app to exit")
+
+            # Ctrl+C (here to the server alone) ends the app of the tab still open.
+            assert server.interrupt(group=False) == 0
+            assert server.apps() == set(), server.output()
+            assert (await second.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    finally:
+        server.close()
+    assert "Traceback" not in server.output()
