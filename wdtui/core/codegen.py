@@ -51,7 +51,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# ---- 0. Settings ($preset) ------------------------------------------------
+# ---- 0. Settings ($preset) -----------------------------------------------------------
 SEED = $seed  # seeds the data, the split, the initial weights and the batch order
 $data_settings
 VAL_FRACTION = $val_fraction  # share of rows held out for validation
@@ -64,7 +64,7 @@ EPOCHS = $epochs
 ''')
 
 SYNTHETIC = Template('''\
-# ---- 1. Data: the synthetic task wdtui trains on -----------------------------------
+# ---- 1. Data: the synthetic task wdtui trains on -------------------------------------
 $source
 
 
@@ -74,7 +74,7 @@ n_classes = 2
 ''')
 
 CSV = Template('''\
-# ---- 1. Data: your CSV, read as wdtui reads it -----------------------------------
+# ---- 1. Data: your CSV, read as wdtui reads it ---------------------------------------
 $source
 
 
@@ -105,7 +105,7 @@ order = torch.randperm(n, generator=torch.Generator().manual_seed(SEED))
 val_idx, train_idx = order[:n_val].sort().values, order[n_val:].sort().values
 
 
-# ---- 3. z-score, fitted on the training rows only: validation rows stay unseen ------
+# ---- 3. z-score, fitted on the training rows only: validation rows stay unseen -------
 mean = raw[train_idx].mean(dim=0)
 std = raw[train_idx].std(dim=0, unbiased=False)
 std = torch.where(std > 0, std, torch.ones_like(std))  # a constant column is left as is
@@ -113,7 +113,7 @@ x_train, y_train = (raw[train_idx] - mean) / std, labels[train_idx]
 x_val, y_val = (raw[val_idx] - mean) / std, labels[val_idx]
 
 
-# ---- 4. Model: Linear → ReLU → … → Linear; cross-entropy takes the raw logits -------
+# ---- 4. Model: Linear → ReLU → … → Linear; cross-entropy takes the raw logits --------
 $build_model
 
 
@@ -121,7 +121,7 @@ model = build_model(x_train.shape[1], HIDDEN, n_classes, SEED)
 print(model)
 
 
-# ---- 5. Parameter groups: what weight decay touches --------------------------------
+# ---- 5. Parameter groups: what weight decay touches ----------------------------------
 $split_parameters
 
 

@@ -1,0 +1,145 @@
+"""Saving a run (JSON + CSV) and the generated script, atomically.
+
+A file is first written in full to a temporary file beside it, flushed to disk, and only
+then renamed over the target with `os.replace`: whatever fails along the way — a full disk,
+a killed process, an exception — the previous file stays whole and no partial file is left.
+
+Where: the user data directory (platformdirs) with a timestamped name by default, or the
+folder or file name the user gives. Torch-free: it writes records, it does not make them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from .core.codegen import script_for
+from .core.config import RunConfig
+from .core.records import EpochRecord, Report, to_json
+
+# The epoch table as CSV: one row per epoch, the numbers of its EpochRecord.
+CSV_COLUMNS = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "penalty", "weight_norm",
+               "weight_decay", "lr", "seconds", "observation")
+RUN_SUFFIXES = (".json", ".csv")
+
+
+class ExportError(Exception):
+    """A target that cannot be written: the message is one line naming the path and why."""
+
+
+def default_dir() -> Path:
+    return Path(user_data_dir("wdtui"))
+
+
+@contextmanager
+def _one_line(what: str) -> Iterator[None]:
+    """Turn an OSError into an ExportError: `cannot <what>: <the system's reason>`."""
+    try:
+        yield
+    except OSError as exc:
+        raise ExportError(f"cannot {what}: {exc.strerror or exc}") from None
+
+
+def _make_folder(folder: Path) -> None:
+    """`mkdir -p`, saying plainly when a part of the path is a file (the system says "File exists")."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise ExportError(f"{part} is a file, not a folder")
+            break
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def targets(where: str | os.PathLike[str] | None, suffixes: Sequence[str], prefix: str,
+            now: datetime | None = None) -> dict[str, Path]:
+    """The file for each suffix, its folder created; called before the work, so a bad path fails first.
+
+    `where` is None (the user data directory), a folder (existing, or a new one for a name
+    without one of `suffixes`), or a file name ending in one of `suffixes`, whose stem then
+    names every file. In a folder the names are `prefix-YYYYmmdd-HHMMSS`, never an existing one.
+    """
+    path = default_dir() if where is None else Path(where).expanduser()
+    with _one_line(f"write to {path}"):
+        if path.suffix.lower() in suffixes and not path.is_dir():
+            _make_folder(path.parent)
+            return {s: path.with_suffix(s) for s in suffixes}
+        _make_folder(path)
+    stem = f"{prefix}-{(now or datetime.now()):%Y%m%d-%H%M%S}"
+    candidate, n = stem, 1
+    while any((path / f"{candidate}{s}").exists() for s in suffixes):
+        n += 1
+        candidate = f"{stem}-{n}"
+    return {s: path / f"{candidate}{s}" for s in suffixes}
+
+
+def write_atomically(contents: Mapping[Path, str]) -> None:
+    """Write every file in full beside its target first, then rename each over its target.
+
+    All the temporary files are complete and on disk before the first rename, so a failure
+    while writing changes none of the targets; on any failure the temporary files are removed.
+    """
+    staged: dict[Path, Path] = {}
+    try:
+        for path, text in contents.items():
+            tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+            # 0o666 less the umask: the mode a plain open() would give the file.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            staged[path] = tmp
+            with os.fdopen(fd, "wb") as f:
+                f.write(text.encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp in staged.values():
+            with suppress(OSError):
+                os.unlink(tmp)
+        raise
+    if os.name == "posix":  # make the renames themselves durable
+        for folder in {p.parent for p in contents}:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def epochs_csv(epochs: Sequence[EpochRecord]) -> str:
+    """The epoch table as CSV text; floats in full precision, so the file reads back exactly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for e in epochs:
+        writer.writerow([getattr(e, c) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def run_targets(where: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
+    """(JSON path, CSV path) for exporting a run to `where` (see `targets`)."""
+    paths = targets(where, RUN_SUFFIXES, "run")
+    return paths[".json"], paths[".csv"]
+
+
+def export_run(report: Report, paths: tuple[Path, Path]) -> tuple[Path, Path]:
+    """Write the run as JSON (the `wdtui trace --json` document) and its epoch table as CSV."""
+    json_path, csv_path = paths
+    with _one_line(f"write {json_path}"):
+        write_atomically({json_path: to_json(report) + "\n", csv_path: epochs_csv(report.epochs)})
+    return json_path, csv_path
+
+
+def save_script(config: RunConfig, where: str | os.PathLike[str] | None = None) -> Path:
+    """Save the generated script for `config` (see `targets` for `where`); returns its path."""
+    path = targets(where, (".py",), "train")[".py"]
+    with _one_line(f"write {path}"):
+        write_atomically({path: script_for(config)})
+    return path
