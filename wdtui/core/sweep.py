@@ -29,28 +29,11 @@ from torch import nn
 
 from .config import RunConfig
 from .data import Dataset, prepare
+from .grid import weight_decay_grid
 from .model import build_model
 from .optim import split_parameters
 from .records import SweepPoint, SweepProgress, SweepResult
 from .training import STEP_EVERY
-
-# The default grid: 0, then this many λ log-spaced from LOW to HIGH (the U-curve's two ends).
-POINTS = 16
-LOW, HIGH = 1e-5, 1.0
-
-
-def weight_decay_grid(points: int = POINTS, low: float = LOW, high: float = HIGH) -> tuple[float, ...]:
-    """λ = 0 and `points` log-spaced values from `low` to `high`.
-
-    Rounded to three significant digits, so the λ a table shows is the λ that ran, and the
-    one a user applies to the Train mode.
-    """
-    if points < 1:
-        raise ValueError(f"a sweep needs at least one log-spaced point, not {points}")
-    if points == 1:
-        return (0.0, float(f"{high:.3g}"))
-    a, b = math.log10(low), math.log10(high)
-    return (0.0, *(float(f"{10 ** (a + (b - a) * i / (points - 1)):.3g}") for i in range(points)))
 
 
 class _Stack:
@@ -89,9 +72,7 @@ class _Stack:
 
     def losses(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """(K,) mean cross-entropy of each copy on the rows (x, y)."""
-        logits = self.logits(x)
-        k, n, classes = logits.shape
-        return F.cross_entropy(logits.reshape(k * n, classes), y.repeat(k), reduction="none").view(k, n).mean(1)
+        return _mean_cross_entropy(self.logits(x), y)
 
     def step(self, loss: torch.Tensor) -> None:
         """One optimizer step of every copy, each with its own λ."""
@@ -109,12 +90,18 @@ class _Stack:
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(K,) losses and (K,) accuracies of every copy on (x, y)."""
         logits = self.logits(x)
-        return self.losses(x, y), (logits.argmax(-1) == y).float().mean(1)
+        return _mean_cross_entropy(logits, y), (logits.argmax(-1) == y).float().mean(1)
 
     @torch.no_grad()
     def weight_norms(self) -> torch.Tensor:
         """(K,) ‖θ‖ over each copy's decayed tensors, in float64 like `optim.decayed_norm`."""
         return torch.sqrt(sum((t.double() ** 2).flatten(1).sum(1) for t in self.decayed))
+
+
+def _mean_cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """(K,) mean cross-entropy of (K, B, classes) scores against the B labels `y`."""
+    k, n, classes = logits.shape
+    return F.cross_entropy(logits.reshape(k * n, classes), y.repeat(k), reduction="none").view(k, n).mean(1)
 
 
 def _points(weight_decays: Sequence[float], metrics: list[list[float]], diverged: list[bool]) -> tuple[SweepPoint, ...]:
@@ -133,13 +120,15 @@ def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:
 def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
           stop: threading.Event | None = None, *, dataset: Dataset | None = None,
           ) -> Iterator[SweepProgress | SweepResult]:
-    """Train `config` once per λ in `weight_decays` (default `weight_decay_grid()`), all at once.
+    """Train `config` once per λ in `weight_decays` (default: the optimizer's grid), all at once.
 
     Yields throttled progress records, then the result. `config.weight_decay` is not used.
     Returns at once, with no result, when `stop` is set. A copy whose loss stops being finite
     is marked diverged (as `Trainer` would stop it) and the others carry on.
     """
-    weight_decays = tuple(float(wd) for wd in (weight_decay_grid() if weight_decays is None else weight_decays))
+    if weight_decays is None:
+        weight_decays = weight_decay_grid(config.optimizer)
+    weight_decays = tuple(float(wd) for wd in weight_decays)
     if not weight_decays or any(not math.isfinite(wd) or wd < 0 for wd in weight_decays):
         raise ValueError(f"weight decays must be finite numbers ≥ 0, not {weight_decays!r}")
     data = dataset if dataset is not None else prepare(config)

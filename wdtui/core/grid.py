@@ -1,0 +1,44 @@
+"""Which values of λ a sweep trains: the default grid, or a list the user gives.
+
+Torch-free, like config.py: the CLI checks `--weight-decays` and the app shows the grid
+before torch is imported.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .config import ConfigError
+
+# The default grid: λ = 0, then POINTS values log-spaced over the optimizer's range. AdamW's
+# decoupled decay competes with an adaptive step of size about γ, not with the raw gradient,
+# so its useful λ sit about two decades higher than those of SGD and (coupled) Adam.
+POINTS = 16
+RANGES = {"sgd": (1e-5, 1.0), "adam": (1e-5, 1.0), "adamw": (1e-3, 100.0)}
+
+
+def weight_decay_grid(optimizer: str = "sgd", points: int = POINTS) -> tuple[float, ...]:
+    """λ = 0 and `points` log-spaced values over the optimizer's range (both ends included).
+
+    Rounded to three significant digits, so the λ a table shows is the λ that ran, and the
+    one a user applies to the Train mode.
+    """
+    if points < 1:
+        raise ConfigError(f"a sweep needs at least one log-spaced point, not {points}")
+    low, high = RANGES[optimizer]
+    a, b = math.log10(low), math.log10(high)
+    exponents = [b] if points == 1 else [a + (b - a) * i / (points - 1) for i in range(points)]
+    return (0.0, *(float(f"{10 ** e:.3g}") for e in exponents))
+
+
+def parse_weight_decays(text: str) -> tuple[float, ...]:
+    """`"0,1e-4,1e-3"` → (0.0, 0.0001, 0.001): each a finite number ≥ 0, sorted, no repeats."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if not values or any(not math.isfinite(v) or v < 0 for v in values):
+        raise ConfigError(f"weight decays must be a comma-separated list of numbers ≥ 0 "
+                          f"like 0,1e-4,1e-3, not {text!r}")
+    return tuple(sorted(set(values)))
