@@ -119,7 +119,7 @@ def wdtui(*args: str, data_home: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_trace_export_writes_both_files(tmp_path):
-    done = wdtui("trace", "--epochs", "2", "--rows", "200", "--json", "--export", str(tmp_path / "out"),
+    done = wdtui("trace", "--epochs", "2", "--json", "--export", str(tmp_path / "out"),
                  data_home=tmp_path / "home")
     assert done.returncode == 0, done.stderr
     (json_path,), (csv_path,) = (tmp_path / "out").glob("run-*.json"), (tmp_path / "out").glob("run-*.csv")
@@ -127,7 +127,7 @@ def test_trace_export_writes_both_files(tmp_path):
     assert len(csv_path.read_text(encoding="utf-8").splitlines()) == 3
     assert str(json_path) in done.stderr
     # --export alone: the user data directory.
-    done = wdtui("trace", "--epochs", "1", "--rows", "200", "--export", data_home=tmp_path / "home")
+    done = wdtui("trace", "--epochs", "1", "--export", data_home=tmp_path / "home")
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "home" / "wdtui").glob("run-*.csv"))) == 1
 
@@ -140,3 +140,12 @@ def test_trace_export_to_an_unwritable_path_is_one_line_and_status_2(tmp_path):
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("wdtui: error: ")
     assert "file.txt is a file, not a folder" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_diverged_trace_still_exports_its_good_epochs(tmp_path):
+    done = wdtui("trace", "--lr", "50", "--epochs", "3", "--export", str(tmp_path / "run.json"),
+                 data_home=tmp_path)
+    assert done.returncode == 1 and "diverged" in done.stderr
+    document = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
+    assert document["diverged"]["epoch"] == 2 and len(document["epochs"]) == 1
+    assert len((tmp_path / "run.csv").read_text(encoding="utf-8").splitlines()) == 2

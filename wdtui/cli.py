@@ -12,6 +12,8 @@ import sys
 from typing import Any, Callable, Sequence
 
 from .core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from .core.grid import POINTS, parse_weight_decays, weight_decay_grid
+from .core.presets import DEFAULT, PRESETS, preset_config
 from .core.table import DataError
 from . import serve
 
@@ -49,12 +51,23 @@ def _hidden(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _weight_decays(text: str) -> tuple[float, ...]:
+    try:
+        return parse_weight_decays(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def run_options() -> Parser:
     """The options every command shares (the app, trace, sweep, serve). Defaults are
     suppressed so that only what the user typed overrides the preset."""
     p = Parser(add_help=False, argument_default=argparse.SUPPRESS)
     g = p.add_argument_group("run options")
     d = RunConfig()
+    presets = "; ".join(f"{p.name}: {p.summary}" for p in PRESETS.values()).replace("%", "%%")
+    g.add_argument("--preset", choices=PRESETS,
+                   help=f"the starting point, whose values the options typed with it override ({presets}; "
+                        f"default {DEFAULT})")
     g.add_argument("--epochs", type=_number(int, "epochs", lambda v: v >= 1, "a whole number ≥ 1"),
                    help=f"passes over the training rows (default {d.epochs})")
     g.add_argument("--weight-decay", "--wd", dest="weight_decay", metavar="λ",
@@ -101,6 +114,21 @@ def build_parser() -> Parser:
                                        "trace, a loss chart, the prediction trace and the key insight.")
     trace.add_argument("--json", action="store_true", default=False,
                        help="print one JSON document instead of tables")
+    trace.add_argument("--export", nargs="?", const="", default=None, metavar="PATH",
+                       help="also write the run as JSON and its epoch table as CSV, atomically: into the "
+                            "folder PATH, or as PATH.json and PATH.csv when PATH ends in .json or .csv; "
+                            "alone, into the user data folder")
+    sweep = sub.add_parser("sweep", parents=[shared], help="train many values of λ at once; print the U-curve",
+                           description="Train the same network from the same start with many values of weight "
+                                       "decay λ at once (vectorised), and print validation and training loss "
+                                       "against λ, marking the best.")
+    grid = sweep.add_mutually_exclusive_group()
+    grid.add_argument("--weight-decays", type=_weight_decays, metavar="LIST",
+                      help="the values of λ to train, e.g. 0,1e-4,1e-3")
+    grid.add_argument("--points", type=_number(int, "points", lambda v: v >= 1, "a whole number ≥ 1"),
+                      default=POINTS, help=f"how many log-spaced λ to train besides λ = 0 (default {POINTS})")
+    sweep.add_argument("--json", action="store_true", default=False,
+                       help="print one JSON document {config, points, best} instead of a table and chart")
     serve.add_parser(sub, shared)
     return parser
 
@@ -108,7 +136,7 @@ def build_parser() -> Parser:
 def config_from(args: argparse.Namespace) -> RunConfig:
     """The RunConfig the parsed options describe (RunConfig validates the combination)."""
     names = {f for f in RunConfig.__dataclass_fields__}
-    return RunConfig(**{k: v for k, v in vars(args).items() if k in names})
+    return preset_config(**{k: v for k, v in vars(args).items() if k in names})
 
 
 def fail(message: str, status: int = 2) -> int:
@@ -123,10 +151,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         return fail(str(exc))
     if args.command == "trace":
+        from .export import ExportError
         from .trace import run_trace
 
         try:
-            return run_trace(config, as_json=args.json)
+            return run_trace(config, as_json=args.json, export=args.export)
+        except (DataError, ExportError) as exc:
+            return fail(str(exc))
+    if args.command == "sweep":
+        from .sweep_view import run_sweep
+
+        try:
+            return run_sweep(config, args.weight_decays or weight_decay_grid(config.optimizer, args.points),
+                             as_json=args.json)
         except DataError as exc:
             return fail(str(exc))
     if args.command == "serve":

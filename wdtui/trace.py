@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from rich import box
 from rich.console import Console, Group
@@ -14,6 +15,7 @@ from rich.text import Text
 from .core.config import RunConfig
 from .core.insight import CLAIM, key_insight
 from .core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord, to_json
+from .export import export_run, run_targets
 
 # The stderr line a diverged run ends with (exit status 1).
 DIVERGED_STATUS = 1
@@ -95,12 +97,23 @@ def insight_panel(config: RunConfig, report: Report) -> Panel:
     return Panel(body, title="Key insight", title_align="left")
 
 
-def run_trace(config: RunConfig, as_json: bool = False) -> int:
-    """Train, then print the report; exit status 0, or 1 when training diverged."""
+def exported(report: Report, paths: tuple[Path, Path], err: Console) -> None:
+    """Write the run to `paths` (JSON, CSV) and say where on stderr, so stdout stays the report."""
+    json_path, csv_path = export_run(report, paths)
+    err.print(f"wdtui: wrote {json_path} and {csv_path}", highlight=False, markup=False, soft_wrap=True)
+
+
+def run_trace(config: RunConfig, as_json: bool = False, export: str | None = None) -> int:
+    """Train, then print the report; exit status 0, or 1 when training diverged.
+
+    With `export` (a path, or "" for the user data directory) the run is also written as
+    JSON and CSV; a diverged run too, with its last good epochs.
+    """
     from .core.training import Trainer, train
 
     trainer = Trainer(config)
     trainer.row()  # a bad --row fails before any training
+    paths = None if export is None else run_targets(export or None)  # and so does a bad --export
     err = Console(stderr=True)
     with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -112,8 +125,12 @@ def run_trace(config: RunConfig, as_json: bool = False) -> int:
                 bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
             elif isinstance(record, Diverged):
                 err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
+                if paths is not None:
+                    exported(trainer.report(), paths, err)
                 return DIVERGED_STATUS
     report = trainer.report()
+    if paths is not None:
+        exported(report, paths, err)
     if as_json:
         sys.stdout.write(to_json(report) + "\n")
         return 0
