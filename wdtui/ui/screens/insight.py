@@ -1,16 +1,159 @@
-"""Mode 5 — Insight (placeholder while the full screen is built)."""
+"""Mode 5 — Insight: the key insight, then the same claim in the run's own numbers.
+
+Every number here is a field of `core.insight.key_insight(...)`, the figures `wdtui trace`
+prints and the quiz asks about, computed from the config and the epoch records; this
+screen only lays them out next to the formula they come from.
+"""
 
 from __future__ import annotations
 
+import math
+
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from ...core.config import OPTIMIZER_NAMES
+from ...core.insight import CLAIM, Insight, key_insight
+from .base import ModeScreen
+
+# How each optimizer reads weight_decay=λ: (what it does, what that makes of 1 − γλ).
+MEANING = {
+    "sgd": ("adds λθ to the gradient: the gradient of (λ/2)‖θ‖², so decay and an L2 penalty are one thing",
+            "1 − γλ, and with momentum μ about γλ/(1−μ) per step"),
+    "adam": ("adds λθ to the gradient, which is then divided by √v̂ like the rest (coupled L2)",
+             "differs per weight, less where gradients were large: 1 − γλ is nominal"),
+    "adamw": ("shrinks the weights directly, θ ← θ − γλθ, apart from the adaptive step (decoupled)",
+              "exactly 1 − γλ per step for every decayed weight"),
+}
+
+# The norm row lists at most this many epochs (the latest), so it fits on one line.
+NORMS_SHOWN = 8
 
 
-class InsightScreen(Screen):
-    """The key insight, in the run's own numbers."""
+def steps(n: float) -> str:
+    return "never (λ = 0)" if math.isinf(n) else f"{n:,.0f} steps"
+
+
+def epochs_of(n: float) -> str:
+    return "" if math.isinf(n) else f" ≈ {n:,.1f} epochs"
+
+
+class InsightScreen(ModeScreen):
+    """The claim, a table of the run's numbers, ‖θ‖ per epoch and what λ means per optimizer."""
+
+    DEFAULT_CSS = """
+    InsightScreen #insight-body { padding: 0 2; }
+    InsightScreen #insight-claim { height: auto; padding: 0 1; margin-top: 1; border: round $primary;
+                                   border-title-color: $primary; }
+    InsightScreen #insight-status { height: auto; margin: 1 0 0 0; }
+    InsightScreen #insight-numbers { height: auto; }
+    InsightScreen #insight-norms { height: 10; margin-top: 1; }
+    InsightScreen #insight-optimizers { height: auto; margin-top: 1; }
+    """
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Insight", id="insight-body")
+        with VerticalScroll(id="insight-body"):
+            yield Static(Text(CLAIM), id="insight-claim")
+            yield Static(id="insight-status")
+            yield Static(id="insight-numbers")
+            yield PlotextPlot(id="insight-norms")
+            yield Static(id="insight-optimizers")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#insight-claim").border_title = "The key insight"
+
+    def insight(self) -> Insight | None:
+        """The run's insight, with the λ of its latest epoch (λ can change mid-run); None before
+        the run is built."""
+        s = self.session
+        if s.setup is None:
+            return None
+        lam = s.epochs[-1].weight_decay if s.epochs else s.config.weight_decay
+        return key_insight(s.config, s.epochs, s.setup.steps_per_epoch, lam)
+
+    def refresh_view(self) -> None:
+        insight = self.insight()
+        s = self.session
+        status = self.query_one("#insight-status", Static)
+        numbers = self.query_one("#insight-numbers", Static)
+        chart = self.query_one("#insight-norms", PlotextPlot)
+        numbers.display = insight is not None
+        chart.display = bool(s.epochs)
+        if not s.epochs:
+            status.update(Text.assemble(
+                ("No run yet. ", "bold"), "The numbers here come from your own training: press ",
+                ("space", "bold reverse"), " to start it (or ", ("2", "bold reverse"), " to set λ and the rest first).",
+                " Until then they follow from the settings alone." if insight is not None else ""))
+        else:
+            last = s.epochs[-1]
+            changed = " (λ changed during the run: the figures use the latest)" if s.lambda_changes else ""
+            status.update(Text.assemble(
+                ("Your run", "bold"), f" after epoch {last.epoch}: {OPTIMIZER_NAMES[s.config.optimizer]}, "
+                f"γ = {last.lr:g}, λ = {last.weight_decay:g}{changed}."))
+        if insight is not None:
+            numbers.update(self.numbers_table(insight))
+        if s.epochs and insight is not None:
+            self.draw_norms(insight)
+        self.query_one("#insight-optimizers", Static).update(self.optimizer_table(s.config.optimizer))
+
+    def numbers_table(self, insight: Insight) -> Table:
+        """Quantity, the formula it comes from (with the run's values), and its value."""
+        s = self.session
+        table = Table(expand=True, show_edge=False, pad_edge=False)
+        table.add_column("In your run", style="bold", no_wrap=True)
+        table.add_column("From", ratio=1)
+        table.add_column("Value", justify="right", style="bold cyan", no_wrap=True)
+        lr, lam = insight.lr, insight.weight_decay
+        nominal = " (nominal with Adam)" if s.config.optimizer == "adam" else ""
+        table.add_row("Shrink per step", f"1 − γλ = 1 − {lr:g} × {lam:g}{nominal}", f"× {insight.shrink:.6f}")
+        table.add_row("Half-life, decay alone", f"ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ); {insight.steps_per_epoch} "
+                      "steps per epoch",
+                      steps(insight.half_life_steps) + epochs_of(insight.half_life_epochs))
+        if s.config.optimizer == "sgd" and insight.momentum > 0 and lam > 0:
+            hl = insight.momentum_half_life_steps
+            table.add_row(f"… with momentum μ = {insight.momentum:g}", "the decay acts like γλ/(1 − μ) per step",
+                          steps(hl) + epochs_of(hl / insight.steps_per_epoch))
+        if s.epochs and insight.penalty is not None:
+            last = s.epochs[-1]
+            share = "—" if insight.penalty_share is None else f"{insight.penalty_share:.2%}"
+            table.add_row("Penalty (λ/2)‖θ‖²", f"at epoch {last.epoch}; the data loss in the tables leaves it out",
+                          f"{insight.penalty:.4f}")
+            table.add_row("Data loss + penalty", f"{insight.data_loss:.4f} + {insight.penalty:.4f}: what the "
+                          "optimizer minimizes", f"{last.total_loss:.4f}")
+            table.add_row("Penalty share", "penalty / (data loss + penalty)", share)
+            shown = insight.norms[-NORMS_SHOWN:]
+            more = "… → " if len(insight.norms) > NORMS_SHOWN else ""
+            table.add_row("Weight norm ‖θ‖", "per epoch: " + more + " → ".join(f"{n:.3f}" for n in shown),
+                          f"{insight.norms[-1]:.3f}")
+        return table
+
+    def draw_norms(self, insight: Insight) -> None:
+        """‖θ‖ per epoch as a line: decay pulls it down, the data pushes it up."""
+        chart = self.query_one("#insight-norms", PlotextPlot)
+        plt = chart.plt
+        plt.clear_data()
+        plt.title("‖θ‖ of the decayed weights, per epoch")
+        plt.xlabel("epoch")
+        x = [e.epoch for e in self.session.epochs]
+        plt.plot(x, list(insight.norms), marker="braille", color="cyan")
+        plt.xticks(x)
+        chart.refresh()
+
+    def optimizer_table(self, current: str) -> Table:
+        """What λ means under each optimizer, the run's own marked."""
+        table = Table(title="What λ means depends on the optimizer", title_justify="left", title_style="bold",
+                      expand=True, show_edge=False, pad_edge=False)
+        table.add_column("Optimizer", no_wrap=True)
+        table.add_column("weight_decay = λ …", ratio=1)
+        table.add_column("so the shrink per step is", ratio=1)
+        for key, (does, shrink) in MEANING.items():
+            mine = key == current
+            name = OPTIMIZER_NAMES[key] + ("  ◀ your run" if mine else "")
+            table.add_row(name, does, shrink, style="bold" if mine else "dim")
+        return table
