@@ -14,6 +14,7 @@ import pytest
 
 from wdtui.core.codegen import script_for
 from wdtui.core.config import RunConfig
+from wdtui.core.presets import preset_config
 from wdtui.core.records import EpochRecord
 from wdtui.core.training import train
 
@@ -47,6 +48,7 @@ def small_csv(path: Path) -> Path:
 def configs(tmp: Path) -> dict[str, RunConfig]:
     return {
         "default": RunConfig(),
+        "overfit-preset": preset_config("overfit"),  # 40 epochs: any small difference would grow
         "csv-adamw-decay-bias": RunConfig(data=str(small_csv(tmp / "small.csv")), target="kind",
                                           optimizer="adamw", decay_bias=True, weight_decay=0.05,
                                           lr=0.01, epochs=4, batch_size=16),
@@ -56,7 +58,7 @@ def configs(tmp: Path) -> dict[str, RunConfig]:
     }
 
 
-@pytest.mark.parametrize("name", ["default", "csv-adamw-decay-bias", "adam-deep-uneven-batches"])
+@pytest.mark.parametrize("name", ["default", "overfit-preset", "csv-adamw-decay-bias", "adam-deep-uneven-batches"])
 def test_the_script_reproduces_the_run(name, tmp_path):
     config = configs(tmp_path)[name]
     expected = [r for r in train(config) if isinstance(r, EpochRecord)]

@@ -2,7 +2,9 @@
 
 A file is first written in full to a temporary file beside it, flushed to disk, and only
 then renamed over the target with `os.replace`: whatever fails along the way — a full disk,
-a killed process, an exception — the previous file stays whole and no partial file is left.
+an exception, a killed process — the previous file stays whole, never half-written. Temporary
+files are removed on any failure that lets Python run (a killed process can leave a hidden
+`.NAME.xxxxxxxx.tmp` beside the target, never a partial target).
 
 Where: the user data directory (platformdirs) with a timestamped name by default, or the
 folder or file name the user gives. Torch-free: it writes records, it does not make them.
@@ -104,13 +106,14 @@ def write_atomically(contents: Mapping[Path, str]) -> None:
             with suppress(OSError):
                 os.unlink(tmp)
         raise
-    if os.name == "posix":  # make the renames themselves durable
+    if os.name == "posix":  # make the renames durable too; best effort, as some file systems refuse
         for folder in {p.parent for p in contents}:
-            fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            with suppress(OSError):
+                fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
 
 
 def epochs_csv(epochs: Sequence[EpochRecord]) -> str:
