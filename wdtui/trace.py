@@ -16,6 +16,7 @@ from .core.config import RunConfig
 from .core.insight import CLAIM, key_insight
 from .core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord, to_json
 from .export import export_run, run_targets
+from .formatting import layer_text, result_text
 
 # The stderr line a diverged run ends with (exit status 1).
 DIVERGED_STATUS = 1
@@ -58,36 +59,15 @@ def loss_chart_text(epochs: tuple[EpochRecord, ...] | list[EpochRecord], width: 
     return Text.from_ansi(plt.build())
 
 
-def _values(values: tuple[float, ...], digits: int = 3) -> str:
-    return "[" + ", ".join(f"{v:.{digits}f}" for v in values) + "]"
-
-
 def prediction_table(p: Prediction) -> Table:
-    names = p.class_names
     table = Table(title=f"Prediction trace — {len(p.layers)} layers, row {p.row} ({p.split})",
                   title_justify="left", show_lines=True, expand=True)
     table.add_column("Layer", style="bold")
     table.add_column("Shape")
     table.add_column("Values", ratio=1)
     for layer in p.layers:
-        text = _values(layer.values)
-        if "pre_activation" in layer.extra:
-            text = (f"pre-activation {_values(layer.extra['pre_activation'], 2)}\n"
-                    f"ReLU → {_values(layer.values, 2)}\n"
-                    f"{layer.extra['active']} of {layer.extra['units']} units active")
-        elif layer.name == "Softmax":
-            logits = p.layers[-2].values
-            shift, exps, total = layer.extra["shift"], layer.extra["exp"], layer.extra["sum_exp"]
-            terms = " + ".join(f"{e:.4f}" for e in exps)
-            text = (f"p_k = e^(z_k − {shift:.3f}) / Σ_j e^(z_j − {shift:.3f}) with z = {_values(logits)}\n"
-                    f"= [{', '.join(f'{e:.4f}' for e in exps)}] / ({terms} = {total:.4f})\n"
-                    f"= {_values(layer.values, 4)}")
-        elif layer.name == "Input":
-            text = f"{_values(layer.values, 2)}  (z-scored from raw {_values(layer.extra['raw'], 2)})"
-        table.add_row(layer.name, layer.shape, text)
-    mark = "✓ correct" if p.correct else "✗ wrong"
-    table.add_row("Result", "", f"predicted class {names[p.predicted_class]} "
-                  f"(p = {p.probabilities[p.predicted_class]:.3f}), true class {names[p.true_class]}: {mark}")
+        table.add_row(layer.name, layer.shape, layer_text(p, layer))
+    table.add_row("Result", "", result_text(p))
     return table
 
 

@@ -2,11 +2,15 @@
 
 The worker thread only ever posts these (as toolong does); the app applies them to the
 `Session` on the UI thread and bumps `WdtuiApp.run_version`, which every screen watches.
+
+Every message carries `run`, the number of the run whose worker posted it: after a reset
+the old worker may still have a message in flight, and the app drops it by that number.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from textual.message import Message
 
@@ -14,35 +18,51 @@ from ..core.records import Diverged, EpochRecord, Prediction, Setup, Stage, Step
 
 
 @dataclass
-class SetupReady(Message):
-    """The worker built the data, model and optimizer (torch is loaded from here on)."""
+class RunMessage(Message):
+    """Base of the worker's messages; `run` says which run (see the module docstring)."""
+
+    run: int = field(default=0, kw_only=True)
+
+
+@dataclass
+class SetupReady(RunMessage):
+    """The worker built the data, model and optimizer (torch is loaded from here on).
+
+    `trainer` is the run's `core.training.Trainer` (its data is read-only from here on, so
+    the UI thread may read it); `model` is a copy of the untrained model for Inspect.
+    """
 
     setup: Setup
     stages: list[Stage]
     prediction: Prediction
+    trainer: Any = field(default=None, kw_only=True)
+    model: Any = field(default=None, kw_only=True)
 
 
 @dataclass
-class StepDone(Message):
+class StepDone(RunMessage):
     record: StepRecord
 
 
 @dataclass
-class EpochDone(Message):
-    """One epoch ended; `stages` and `prediction` come from the model as it is now."""
+class EpochDone(RunMessage):
+    """One epoch ended; `stages` and `prediction` come from the model as it is now, and
+    `model` is a copy of it (the worker trains on while the UI thread reads the copy)."""
 
     record: EpochRecord
     stages: list[Stage]
     prediction: Prediction
+    model: Any = field(default=None, kw_only=True)
 
 
 @dataclass
-class RunDiverged(Message):
+class RunDiverged(RunMessage):
     record: Diverged
 
 
 @dataclass
-class RunStopped(Message):
-    """The worker returned: `reason` is "finished", "paused" or "cancelled"."""
+class RunStopped(RunMessage):
+    """Training stopped: `reason` is "finished" (all epochs ran) or "paused" (the worker
+    waits, mid-epoch or at an epoch end, for space or n)."""
 
     reason: str

@@ -13,10 +13,14 @@ from typing import Any
 from ..core.config import RunConfig
 from ..core.records import Diverged, EpochRecord, Prediction, Setup, Stage, StepRecord
 
+# What the run is doing, as `Session.state` names it.
+BUILDING, READY, TRAINING, PAUSED, FINISHED, DIVERGED, FAILED = (
+    "building", "ready", "training", "paused", "finished", "diverged", "failed")
+
 
 @dataclass
 class Session:
-    config: RunConfig
+    config: RunConfig  # the run's settings; λ and epochs follow the Train controls live
     setup: Setup | None = None
     stages: list[Stage] = field(default_factory=list)
     epochs: list[EpochRecord] = field(default_factory=list)
@@ -26,4 +30,11 @@ class Session:
     lambda_changes: set[int] = field(default_factory=set)  # epochs that ran with a new λ
     trainer: Any = None  # core.training.Trainer, built in the worker (it imports torch)
     model_snapshot: Any = None  # torch.nn.Module copied at the latest epoch end
-    running: bool = False
+    state: str = BUILDING
+    error: str | None = None  # why the run could not be built (state FAILED)
+    pending: RunConfig | None = None  # settings that need a new model: they apply on reset
+
+    @property
+    def running(self) -> bool:
+        """True while the worker is training (not building, paused or done)."""
+        return self.state == TRAINING

@@ -1,0 +1,40 @@
+"""Command palette (ctrl+p): every mode and every app action, by name.
+
+Made from the app's own BINDINGS, so the palette, the footer and the help screen can
+never disagree about what exists.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Iterator
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class WdtuiCommands(Provider):
+    """Modes ("Mode 2: Train") and actions ("Start/pause"), each with its key and purpose."""
+
+    def _commands(self) -> Iterator[tuple[str, str, partial]]:
+        seen: set[str] = set()
+        for binding in self.app.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            name = binding.description
+            if binding.action.startswith("switch_mode"):
+                name = f"Mode {binding.key}: {name}"
+            key = self.app.get_key_display(binding)
+            yield name, f"[{key}] {binding.tooltip}", partial(self.app.run_action, binding.action)
+
+    async def discover(self) -> Hits:
+        for name, help_text, command in self._commands():
+            yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, command in self._commands():
+            score = max(matcher.match(name), matcher.match(help_text) * 0.5)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)

@@ -1,0 +1,33 @@
+"""The learning modes, one per number key: the single list the app's MODES, its footer,
+the welcome text, the help screen and the command palette are all made from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from textual.screen import Screen
+
+from .screens.insight import InsightScreen
+from .screens.inspect import InspectScreen
+from .screens.pipeline import PipelineScreen
+from .screens.quiz import QuizScreen
+from .screens.train import TrainScreen
+
+
+@dataclass(frozen=True)
+class Mode:
+    key: str
+    name: str  # the Textual mode name
+    title: str
+    summary: str
+    screen: Callable[[], Screen]
+
+
+MODE_LIST = (
+    Mode("1", "pipeline", "Pipeline", "the six data stages, one real row followed through them", PipelineScreen),
+    Mode("2", "train", "Train", "set λ and the rest, train, watch the loss chart and epoch table fill", TrainScreen),
+    Mode("3", "inspect", "Inspect", "one row through the 4 layers: input, ReLU, logits, softmax", InspectScreen),
+    Mode("4", "quiz", "Quiz", "rounds of three questions, some made from your own run", QuizScreen),
+    Mode("5", "insight", "Insight", "the key insight in your run's numbers: shrink, half-life, penalty", InsightScreen),
+)

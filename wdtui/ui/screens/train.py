@@ -1,0 +1,80 @@
+"""Mode 2 — Train: the settings, the live loss chart, the epoch trace and the run's progress.
+
+space starts/pauses, n trains one epoch, r builds a new model (app-wide keys). λ and
+epochs changed mid-run apply from the next epoch; other settings wait for r.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+
+from ...core.config import OPTIMIZER_NAMES, RunConfig
+from ..widgets.epoch_table import EpochTable
+from ..widgets.loss_chart import LossChart
+from ..widgets.run_controls import RunControls
+from ..widgets.run_status import RunStatus
+from .base import ModeScreen
+
+
+def describe(config: RunConfig) -> str:
+    bias = "biases decayed" if config.decay_bias else "biases not decayed"
+    return (f"{OPTIMIZER_NAMES[config.optimizer]} · γ {config.lr:g} · λ {config.weight_decay:g} · "
+            f"{config.epochs} epochs · batch {config.batch_size} · hidden {','.join(map(str, config.hidden))} · "
+            f"seed {config.seed} · {bias}")
+
+
+def _pending(now: RunConfig, then: RunConfig) -> str:
+    changed = [f"{name} {getattr(then, name)}" for name in now.__dataclass_fields__
+               if getattr(now, name) != getattr(then, name)]
+    return "After r: " + ", ".join(changed).replace("_", " ")
+
+
+class TrainScreen(ModeScreen):
+    """Settings on the left; chart, epoch table and progress on the right."""
+
+    AUTO_FOCUS = "EpochTable"
+    BINDINGS = [
+        Binding("escape", "leave_form", "Leave form", show=False, tooltip="Leave the settings form"),
+        Binding("s", "settings", "Settings", tooltip="Edit the settings (tab between fields; esc leaves)"),
+        Binding("n", "app.one_epoch", "One epoch", tooltip="Train one epoch, then pause"),
+        Binding("r", "app.reset", "Reset", tooltip="A new model from the current settings; tables cleared"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="train-top"):
+            with Vertical(id="train-settings"):
+                yield RunControls(id="controls")
+                yield Static(id="config-now")
+                yield Static(id="config-pending")
+            yield LossChart(id="loss-chart")
+        yield EpochTable(id="epoch-table")
+        yield RunStatus(id="run-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        settings = self.query_one("#train-settings")
+        settings.border_title, settings.border_subtitle = "Settings", "s edit · enter apply · esc leave"
+
+    def refresh_view(self) -> None:
+        s = self.session
+        self.query_one(RunControls).show(s.pending or s.config)
+        self.query_one("#config-now", Static).update(f"[b]In force[/b]: {describe(s.config)}")
+        self.query_one("#config-pending", Static).update(_pending(s.config, s.pending) if s.pending else "")
+        self.query_one(LossChart).show(s.epochs)
+        self.query_one(EpochTable).show(s.epochs, s.lambda_changes)
+        self.query_one(RunStatus).show(s)
+
+    @on(RunControls.Edited)
+    def _edited(self, message: RunControls.Edited) -> None:
+        self.wdtui.apply_config(message.config)
+
+    def action_settings(self) -> None:
+        self.query_one("#cfg-weight_decay").focus()
+
+    def action_leave_form(self) -> None:
+        self.query_one(EpochTable).focus()

@@ -1,0 +1,39 @@
+"""The first screen: what weight decay is, in five lines, and which key opens which mode."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ..modes import MODE_LIST
+
+WHAT = (
+    "[b]Weight decay[/b] (L2 regularization) pulls every weight a little towards zero at every "
+    "training step. With SGD it is the same as adding the penalty [b](λ/2)·‖θ‖²[/b] to the loss: "
+    "the gradient gains λθ, and one step multiplies each weight by [b](1 − γλ)[/b] before the data "
+    "pushes back. Weights the data does not keep needing fade away, so the model stays simple, "
+    "overfits less and trains more smoothly.\n\n"
+    "Here a real small network (PyTorch) trains on real numbers while you watch: every value "
+    "on screen comes from the run."
+)
+
+
+class WelcomeScreen(Screen):
+    """Opens the app; enter lands on mode 1, and every mode key works from here too."""
+
+    BINDINGS = [Binding("enter", "app.switch_mode('pipeline')", "Begin", tooltip="Open mode 1, Pipeline")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="welcome"):
+            with Center():
+                yield Static(WHAT, id="welcome-what")
+            keys = "\n".join(f"  [b reverse] {m.key} [/]  [b]{m.title:<9}[/b] {m.summary}" for m in MODE_LIST)
+            with Center():
+                yield Static(f"[b]Modes[/b]\n{keys}\n\n  [b reverse] ? [/]  every key    "
+                             "[b reverse] ctrl+p [/]  commands    [b reverse] q [/]  quit\n\n"
+                             "[b]Press enter to begin with mode 1.[/b]", id="welcome-keys")
+        yield Footer(compact=True)

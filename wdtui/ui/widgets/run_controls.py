@@ -1,0 +1,121 @@
+"""The run's settings as a form; a value is checked by RunConfig itself before it is used.
+
+An edit is taken when you press enter in a field or leave it. A bad value (text, λ < 0,
+lr 0, epochs 0, hidden "a,b") is refused inline: the field turns red, the reason shows
+under the form, the typed text stays for you to fix, and the run keeps its settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static, Switch
+
+from ...core.config import OPTIMIZER_NAMES, OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+
+
+def _number(kind: Callable[[str], Any], what: str) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            return kind(text.strip())
+        except ValueError:
+            need = "a whole number" if kind is int else "a number"
+            raise ConfigError(f"{what} must be {need}, not {text.strip()!r}") from None
+    return parse
+
+
+# (field, label, parser, how the value is written back into the field)
+FIELDS: tuple[tuple[str, str, Callable[[str], Any], Callable[[Any], str]], ...] = (
+    ("weight_decay", "λ weight decay", _number(float, "weight decay (λ)"), "{:g}".format),
+    ("lr", "γ learning rate", _number(float, "learning rate"), "{:g}".format),
+    ("epochs", "epochs", _number(int, "epochs"), str),
+    ("batch_size", "batch size", _number(int, "batch size"), str),
+    ("hidden", "hidden sizes", parse_hidden, lambda h: ",".join(map(str, h))),
+    ("seed", "seed", _number(int, "seed"), str),
+)
+
+
+class RunControls(Vertical):
+    """λ, γ, optimizer, epochs, batch size, hidden sizes, seed and bias decay."""
+
+    class Edited(Message):
+        """A valid new configuration, made from the one shown with one field changed."""
+
+        def __init__(self, config: RunConfig) -> None:
+            super().__init__()
+            self.config = config
+
+    _shown: RunConfig | None = None
+
+    def compose(self) -> ComposeResult:
+        for name, label, _, _ in FIELDS:
+            with Horizontal(classes="control"):
+                yield Label(label)
+                yield Input(id=f"cfg-{name}", compact=True, select_on_focus=True)
+        with Horizontal(classes="control"):
+            yield Label("optimizer")
+            yield Select([(OPTIMIZER_NAMES[o], o) for o in OPTIMIZERS], id="cfg-optimizer", compact=True,
+                         allow_blank=False)
+        with Horizontal(classes="control"):
+            yield Label("decay biases")
+            yield Switch(id="cfg-decay_bias")
+        yield Static(id="config-error")
+
+    def show(self, config: RunConfig) -> None:
+        """Write `config` into the fields, except one being typed in; a no-op if already shown."""
+        if config == self._shown:
+            return
+        self._shown = config
+        with self.prevent(Select.Changed, Switch.Changed):
+            for name, _, _, write in FIELDS:
+                field = self.query_one(f"#cfg-{name}", Input)
+                if not field.has_focus:
+                    field.value = write(getattr(config, name))
+                    field.remove_class("-refused")
+            self.query_one("#cfg-optimizer", Select).value = config.optimizer
+            self.query_one("#cfg-decay_bias", Switch).value = config.decay_bias
+
+    def _edit(self, name: str, value: Any, field: Input | None = None) -> None:
+        if self._shown is None:  # the widgets' own start-up events, before any config is shown
+            return
+        error = self.query_one("#config-error", Static)
+        try:
+            config = self._shown.replace(**{name: value})
+        except ConfigError as exc:
+            error.update(f"✗ {exc}: not applied")
+            if field is not None:
+                field.add_class("-refused")
+            return
+        error.update("")
+        if field is not None:
+            field.remove_class("-refused")
+        if config != self._shown:
+            self.post_message(self.Edited(config))
+
+    def _take(self, field: Input) -> None:
+        name = field.id.removeprefix("cfg-")
+        parse = next(p for n, _, p, _ in FIELDS if n == name)
+        try:
+            value = parse(field.value)
+        except ConfigError as exc:
+            self.query_one("#config-error", Static).update(f"✗ {exc}: not applied")
+            field.add_class("-refused")
+            return
+        self._edit(name, value, field)
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _field_done(self, event: Input.Submitted | Input.Blurred) -> None:
+        self._take(event.input)
+
+    @on(Select.Changed)
+    def _optimizer(self, event: Select.Changed) -> None:
+        self._edit("optimizer", event.value)
+
+    @on(Switch.Changed)
+    def _decay_bias(self, event: Switch.Changed) -> None:
+        self._edit("decay_bias", event.value)
