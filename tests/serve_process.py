@@ -51,16 +51,21 @@ def wait_for(check, timeout: float, what: str):
 
 
 class ServeProcess:
-    """`python -m wdtui serve --port P …` with its output collected in a file."""
+    """`python -m wdtui serve --port P …options` with its output collected in a file; or, given
+    `command`, the same server serving that shell command instead of the app (quit grace 1 s)."""
 
-    def __init__(self, tmp_path: Path, *options: str) -> None:
+    def __init__(self, tmp_path: Path, *options: str, command: str | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / "serve.log"
         self._log_file = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "wdtui", "serve", "--port", str(self.port), *options],
-            stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        if command is None:
+            argv = ["-m", "wdtui", "serve", "--port", str(self.port), *options]
+        else:
+            argv = ["-c", f"from wdtui.serve import run_server; "
+                          f"run_server({command!r}, '127.0.0.1', {self.port}, grace=1)"]
+        self.proc = subprocess.Popen([sys.executable, *argv], stdout=self._log_file,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(self._listening, 15, f"the server to listen on {self.url}\n{self.output()}")
 
     def _listening(self) -> bool:

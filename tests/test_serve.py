@@ -4,10 +4,12 @@ the app process each websocket (one per browser tab) starts and ends."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import shlex
 import socket
 import subprocess
 import sys
+import time
 
 import aiohttp
 import pytest
@@ -35,24 +37,12 @@ def test_a_port_in_use_is_one_line_and_status_2(capsys):
     assert capsys.readouterr().err == f"wdtui: error: port {port} is in use on 127.0.0.1; pick another with --port\n"
 
 
-class _NoServer:
-    """Stands in for textual-serve's Server: records what it was given, serves nothing."""
-
-    made: list["_NoServer"] = []
-
-    def __init__(self, command: str, **kwargs) -> None:
-        self.command, self.kwargs = command, kwargs
-        _NoServer.made.append(self)
-
-    def serve(self) -> None:
-        pass
-
-
 @pytest.fixture
 def no_server(monkeypatch):
-    _NoServer.made.clear()
-    monkeypatch.setattr(serve, "_server_class", lambda: _NoServer)
-    return _NoServer.made
+    """run_server replaced by a recorder of its arguments: everything up to serving runs."""
+    calls = []
+    monkeypatch.setattr(serve, "run_server", lambda *args: calls.append(args))
+    return calls
 
 
 @pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("localhost", False), ("0.0.0.0", True)])
@@ -64,7 +54,7 @@ def test_a_non_local_host_is_warned_about(host, warned, no_server, capsys):
     assert err.count("\n") == warned
     address = "127.0.0.1" if host == "0.0.0.0" else host
     assert f"open http://{address}:{port} in a browser" in out
-    assert no_server[0].kwargs == {"host": host, "port": port, "title": "wdtui"}
+    assert no_server == [(shlex.join([sys.executable, "-m", "wdtui"]), host, port)]
 
 
 def test_a_bad_csv_is_refused_before_serving(tmp_path, no_server, capsys):
@@ -133,6 +123,15 @@ async def _first_frame(ws: aiohttp.ClientWebSocketResponse) -> None:
             return
 
 
+async def _until_closed(ws: aiohttp.ClientWebSocketResponse) -> aiohttp.WSMessage:
+    """Read a tab's websocket as a browser does (which answers the server's closing
+    handshake) until it closes; the closing message."""
+    while True:
+        message = await ws.receive()
+        if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+            return message
+
+
 async def test_each_tab_runs_its_own_app_and_closing_it_ends_it(tmp_path):
     server = ServeProcess(tmp_path, "--epochs", "2")
     try:
@@ -153,9 +152,26 @@ async def test_each_tab_runs_its_own_app_and_closing_it_ends_it(tmp_path):
             wait_for(lambda: server.apps() == second_apps, 15, "the closed tab's app to exit")
 
             # Ctrl+C (here to the server alone) ends the app of the tab still open.
-            assert server.interrupt(group=False) == 0
+            reading = asyncio.create_task(_until_closed(second))
+            assert await asyncio.to_thread(server.interrupt, group=False) == 0
             assert server.apps() == set(), server.output()
-            assert (await second.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+            assert (await asyncio.wait_for(reading, 5)).type == aiohttp.WSMsgType.CLOSE
     finally:
         server.close()
     assert "Traceback" not in server.output()
+
+
+async def test_an_app_that_does_not_quit_is_killed_at_shutdown(tmp_path):
+    server = ServeProcess(tmp_path, command="sleep 600")  # never reads its "quit"
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.ws_connect(f"{server.url}/ws") as tab:
+                wait_for(server.apps, 10, "the app process")
+                reading = asyncio.create_task(_until_closed(tab))
+                started = time.monotonic()
+                assert await asyncio.to_thread(server.interrupt, group=False) == 0
+                assert time.monotonic() - started < 5  # the 1 s grace, not aiohttp's minute
+                assert server.apps() == set()
+                await asyncio.wait_for(reading, 5)
+    finally:
+        server.close()

@@ -132,9 +132,8 @@ def serve(args: argparse.Namespace, config: RunConfig, options: argparse.Argumen
     command = served_command(args, options)
     print(f"wdtui serve: open {url} in a browser (each tab runs its own app)\n"
           f"  command: {command}\n  Ctrl+C stops the server and its apps", flush=True)
-    server = _server_class()(command, host=args.host, port=args.port, title="wdtui")
     try:
-        server.serve()
+        run_server(command, args.host, args.port)
     except OSError as exc:  # the port was taken between the check and the server's bind
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     return 0
@@ -146,19 +145,37 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _server_class() -> type:
-    """textual-serve's Server, adjusted for wdtui (built here so the import stays lazy)."""
+def run_server(command: str, host: str, port: int, grace: float = QUIT_GRACE_SECONDS) -> None:
+    """Serve `command`, one process per websocket (browser tab), until SIGINT or SIGTERM.
+
+    textual-serve's Server, adjusted: it leaves the banner to serve(), points each page at the
+    address the browser used, and on shutdown ends the open tabs' apps itself — asking each
+    to quit, then killing any that has not within `grace` seconds — instead of waiting up to a
+    minute per browser and leaving a stuck app running. textual-serve runs the command with
+    /bin/sh; `exec` makes the app the server's own child, so killing it kills the app.
+    """
     import asyncio
+    import weakref
 
     from aiohttp import web
     from textual_serve.server import Server
 
-    class WdtuiServer(Server):
-        """Leaves the banner to serve(), points each page at the address the browser used, and
-        makes Ctrl+C end the open tabs' apps instead of waiting for the browsers."""
+    class AppsLoop(asyncio.SelectorEventLoop):
+        """An event loop that remembers the processes it starts (through the public
+        subprocess_shell, which textual-serve's create_subprocess_shell goes through)."""
 
-        def __init__(self, command: str, **kwargs: Any) -> None:
-            super().__init__(command, **kwargs)
+        def __init__(self) -> None:
+            super().__init__()
+            self.apps: weakref.WeakSet[asyncio.SubprocessTransport] = weakref.WeakSet()
+
+        async def subprocess_shell(self, *args: Any, **kwargs: Any) -> Any:
+            transport, protocol = await super().subprocess_shell(*args, **kwargs)
+            self.apps.add(transport)
+            return transport, protocol
+
+    class WdtuiServer(Server):
+        def __init__(self) -> None:
+            super().__init__(f"exec {command}", host=host, port=port, title="wdtui")
             self.sessions: set[asyncio.Task[Any]] = set()
 
         async def on_startup(self, app: web.Application) -> None:
@@ -182,12 +199,18 @@ def _server_class() -> type:
                 self.sessions.discard(task)
 
         async def on_shutdown(self, app: web.Application) -> None:
-            # Cancelling a session makes textual-serve send its app "quit" and wait for it to
-            # exit, then close the tab's websocket; otherwise aiohttp would wait up to a
-            # minute for each browser to hang up.
+            # A cancelled session sends its app "quit", waits for it to exit, then closes
+            # the tab's websocket (the page then says the session ended).
             for task in self.sessions:
                 task.cancel()
             if self.sessions:
-                await asyncio.wait(self.sessions, timeout=QUIT_GRACE_SECONDS)
+                await asyncio.wait(self.sessions, timeout=grace)
+            for transport in loop.apps:
+                if transport.get_returncode() is None:
+                    transport.kill()
+            if self.sessions:  # each ends once its killed app's output closes
+                await asyncio.wait(self.sessions, timeout=grace)
 
-    return WdtuiServer
+    loop = AppsLoop()
+    asyncio.set_event_loop(loop)
+    WdtuiServer().serve()
