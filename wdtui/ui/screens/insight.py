@@ -49,9 +49,9 @@ class InsightScreen(ModeScreen):
     InsightScreen #insight-body { padding: 0 2; }
     InsightScreen #insight-claim { height: auto; padding: 0 1; margin-top: 1; border: round $primary;
                                    border-title-color: $primary; }
-    InsightScreen #insight-status { height: auto; margin: 1 0 0 0; }
+    InsightScreen #insight-status { height: auto; margin: 1 0; }
     InsightScreen #insight-numbers { height: auto; }
-    InsightScreen #insight-norms { height: 10; margin-top: 1; }
+    InsightScreen #insight-norms { height: 10; }
     InsightScreen #insight-optimizers { height: auto; margin-top: 1; }
     """
 

@@ -1,0 +1,38 @@
+"""Shared by the Quiz and Insight pilot tests: waiting for the real app's run, and reading
+what a Static shows as plain text."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from wdtui.ui.session import FINISHED, READY
+
+SIZE = (120, 40)
+
+
+async def wait_for(pilot: Pilot, state: str, timeout: float = 60.0) -> None:
+    """Let the app run until its session reaches `state` (the worker trains on its own thread)."""
+    waited = 0.0
+    while pilot.app.session.state != state:
+        assert waited < timeout, f"the run stayed {pilot.app.session.state!r}, never {state!r}"
+        await pilot.pause(0.05)
+        waited += 0.05
+    await pilot.pause()
+
+
+async def trained(pilot: Pilot) -> None:
+    """Build the run, train it to the end, and let the screens redraw."""
+    await wait_for(pilot, READY)
+    await pilot.press("space")
+    await wait_for(pilot, FINISHED)
+
+
+def text_of(widget: Static) -> str:
+    """What the Static shows, as plain text at the width it is laid out at."""
+    console = Console(width=widget.content_size.width or SIZE[0], file=io.StringIO(), record=True)
+    console.print(widget.content)
+    return console.export_text()

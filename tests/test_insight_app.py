@@ -1,0 +1,75 @@
+"""Mode 5 in the real app: before a run it says how to start one; after a run every number
+it shows equals the one worked out here from the epoch records."""
+
+from __future__ import annotations
+
+import math
+
+from textual.widgets import Static
+
+from wdtui.core.config import RunConfig
+from wdtui.core.insight import CLAIM
+from wdtui.ui.app import create_app
+from wdtui.ui.screens.insight import InsightScreen
+
+from wdtui.ui.session import READY
+
+from app_helpers import SIZE, text_of, trained, wait_for
+
+
+def shown(app, selector: str) -> str:
+    return " ".join(text_of(app.screen.query_one(selector, Static)).split())
+
+
+async def test_before_a_run_it_says_so_and_names_the_key():
+    app = create_app(RunConfig(seed=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        assert isinstance(app.screen, InsightScreen)
+        assert " ".join(CLAIM.split()) in shown(app, "#insight-claim")
+        status = shown(app, "#insight-status")
+        assert "No run yet" in status and "press space to start it" in status
+        assert not app.screen.query_one("#insight-norms").display
+        await wait_for(pilot, READY)  # the settings alone already give the shrink factor
+        assert "× 0.999980" in shown(app, "#insight-numbers")  # 1 − 0.02 × 0.001
+        assert "Penalty share" not in shown(app, "#insight-numbers")
+
+
+async def test_after_a_run_the_numbers_are_the_records_own():
+    config = RunConfig(seed=0, epochs=3, lr=0.05, weight_decay=0.01)
+    app = create_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await trained(pilot)
+        await pilot.press("5")
+        epochs, setup = app.session.epochs, app.session.setup
+        last = epochs[-1]
+        rate = last.lr * last.weight_decay  # 0.0005
+        half_life = math.log(2) / -math.log(1 - rate)  # ≈ 1386 steps
+        momentum_half_life = math.log(2) / -math.log(1 - rate / (1 - config.momentum))
+        share = last.penalty / (last.train_loss + last.penalty)
+        numbers = shown(app, "#insight-numbers")
+        assert f"× {1 - rate:.6f}" in numbers
+        assert f"{half_life:,.0f} steps ≈ {half_life / setup.steps_per_epoch:,.1f} epochs" in numbers
+        assert f"{momentum_half_life:,.0f} steps" in numbers
+        assert f"{last.penalty:.4f}" in numbers and f"{last.train_loss + last.penalty:.4f}" in numbers
+        assert f"{share:.2%}" in numbers
+        assert " → ".join(f"{e.weight_norm:.3f}" for e in epochs) in numbers
+        assert f"after epoch {last.epoch}: SGD, γ = 0.05, λ = 0.01" in shown(app, "#insight-status")
+        assert app.screen.query_one("#insight-norms").display
+        assert "SGD ◀ your run" in shown(app, "#insight-optimizers")
+
+
+def test_snapshot_before_a_run(snap_compare):
+    async def ready(pilot):
+        await wait_for(pilot, READY)
+        await pilot.press("5")
+
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=ready)
+
+
+def test_snapshot_after_a_run(snap_compare):
+    async def run(pilot):
+        await trained(pilot)
+        await pilot.press("5")
+
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run)
