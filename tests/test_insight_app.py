@@ -12,7 +12,7 @@ from wdtui.core.insight import CLAIM
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.insight import InsightScreen
 
-from wdtui.ui.session import READY
+from wdtui.ui.session import DIVERGED, FINISHED, PAUSED, READY
 
 from app_helpers import SIZE, text_of, trained, wait_for
 
@@ -57,6 +57,47 @@ async def test_after_a_run_the_numbers_are_the_records_own():
         assert f"after epoch {last.epoch}: SGD, γ = 0.05, λ = 0.01" in shown(app, "#insight-status")
         assert app.screen.query_one("#insight-norms").display
         assert "SGD ◀ your run" in shown(app, "#insight-optimizers")
+
+
+async def test_adam_at_lambda_zero():
+    app = create_app(RunConfig(seed=0, epochs=1, optimizer="adam", lr=0.01, weight_decay=0.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await trained(pilot)
+        await pilot.press("5")
+        numbers = shown(app, "#insight-numbers")
+        assert "× 1.000000" in numbers and "(nominal with Adam)" in numbers
+        assert "never (λ = 0)" in numbers and "momentum" not in numbers
+        assert "0.0000" in numbers and "0.00%" in numbers  # no penalty at λ = 0
+        assert "Adam ◀ your run" in shown(app, "#insight-optimizers")
+
+
+async def test_lambda_changed_mid_run_uses_the_latest():
+    config = RunConfig(seed=0, epochs=2, weight_decay=0.001)
+    app = create_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        await pilot.press("5", "n")  # one epoch at λ = 0.001, then pause
+        await wait_for(pilot, PAUSED)
+        app.apply_config(config.replace(weight_decay=0.01))  # what the Train controls do
+        await pilot.press("space")
+        await wait_for(pilot, FINISHED)
+        assert [e.weight_decay for e in app.session.epochs] == [0.001, 0.01]
+        assert "λ = 0.01 (λ changed during the run" in shown(app, "#insight-status")
+        assert "1 − 0.02 × 0.01" in shown(app, "#insight-numbers") and "× 0.999800" in shown(app, "#insight-numbers")
+
+
+async def test_a_diverged_run_says_so_and_a_reset_starts_over():
+    app = create_app(RunConfig(seed=0, epochs=3, lr=50.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        await pilot.press("5", "space")
+        await wait_for(pilot, DIVERGED)
+        status = shown(app, "#insight-status")
+        assert "Your run after epoch 1" in status and "Diverged: training diverged at epoch 2" in status
+        await pilot.press("r")
+        await wait_for(pilot, READY)
+        assert "No run yet" in shown(app, "#insight-status")
+        assert not app.screen.query_one("#insight-norms").display
 
 
 def test_snapshot_before_a_run(snap_compare):

@@ -85,22 +85,30 @@ class InsightScreen(ModeScreen):
         chart = self.query_one("#insight-norms", PlotextPlot)
         numbers.display = insight is not None
         chart.display = bool(s.epochs)
-        if not s.epochs:
-            status.update(Text.assemble(
-                ("No run yet. ", "bold"), "The numbers here come from your own training: press ",
-                ("space", "bold reverse"), " to start it (or ", ("2", "bold reverse"), " to set λ and the rest first).",
-                " Until then they follow from the settings alone." if insight is not None else ""))
-        else:
-            last = s.epochs[-1]
-            changed = " (λ changed during the run: the figures use the latest)" if s.lambda_changes else ""
-            status.update(Text.assemble(
-                ("Your run", "bold"), f" after epoch {last.epoch}: {OPTIMIZER_NAMES[s.config.optimizer]}, "
-                f"γ = {last.lr:g}, λ = {last.weight_decay:g}{changed}."))
+        status.update(self.status())
         if insight is not None:
             numbers.update(self.numbers_table(insight))
         if s.epochs and insight is not None:
             self.draw_norms(insight)
         self.query_one("#insight-optimizers", Static).update(self.optimizer_table(s.config.optimizer))
+
+    def status(self) -> Text:
+        """Whose numbers these are, or why there are none yet and which key changes that."""
+        s = self.session
+        if s.error:
+            return Text.assemble(("The run could not be built: ", "bold"), s.error)
+        diverged = Text.assemble(("Diverged: ", "bold red"), s.diverged.message, ". Press ",
+                                 ("r", "bold reverse"), " for a new run.") if s.diverged else None
+        if not s.epochs:
+            return diverged or Text.assemble(
+                ("No run yet. ", "bold"), "The numbers here come from your own training: press ",
+                ("space", "bold reverse"), " to start it (or ", ("2", "bold reverse"), " to set λ and the rest first).",
+                " Until then they follow from the settings alone." if s.setup is not None else "")
+        last = s.epochs[-1]
+        changed = " (λ changed during the run: the figures use the latest)" if s.lambda_changes else ""
+        text = Text.assemble(("Your run", "bold"), f" after epoch {last.epoch}: {OPTIMIZER_NAMES[s.config.optimizer]}"
+                             f", γ = {last.lr:g}, λ = {last.weight_decay:g}{changed}.")
+        return Text.assemble(text, "\n", diverged) if diverged else text
 
     def numbers_table(self, insight: Insight) -> Table:
         """Quantity, the formula it comes from (with the run's values), and its value."""
@@ -124,8 +132,10 @@ class InsightScreen(ModeScreen):
             share = "—" if insight.penalty_share is None else f"{insight.penalty_share:.2%}"
             table.add_row("Penalty (λ/2)‖θ‖²", f"at epoch {last.epoch}; the data loss in the tables leaves it out",
                           f"{insight.penalty:.4f}")
-            table.add_row("Data loss + penalty", f"{insight.data_loss:.4f} + {insight.penalty:.4f}: what the "
-                          "optimizer minimizes", f"{last.total_loss:.4f}")
+            objective = ("not quite AdamW's objective: its decay is decoupled" if s.config.optimizer == "adamw"
+                         else "the objective being minimized")
+            table.add_row("Data loss + penalty", f"{insight.data_loss:.4f} + {insight.penalty:.4f}: {objective}",
+                          f"{last.total_loss:.4f}")
             table.add_row("Penalty share", "penalty / (data loss + penalty)", share)
             shown = insight.norms[-NORMS_SHOWN:]
             more = "… → " if len(insight.norms) > NORMS_SHOWN else ""
