@@ -200,3 +200,16 @@ class SweepResult:
     config: dict[str, Any]
     points: tuple[SweepPoint, ...]
     best: SweepPoint | None
+
+    @property
+    def baseline(self) -> SweepPoint | None:
+        """The λ = 0 point (no weight decay), when the sweep trained one."""
+        return next((p for p in self.points if p.weight_decay == 0), None)
+
+    @property
+    def improvement(self) -> float | None:
+        """How far below λ = 0's validation loss the best λ's is, as a fraction of it."""
+        base, best = self.baseline, self.best
+        if base is None or best is None or base.diverged:
+            return None
+        return 1 - best.val_loss / base.val_loss

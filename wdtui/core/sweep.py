@@ -6,10 +6,12 @@ separate `train()` with that λ reports (to float rounding), at about the cost o
 K small matrix products of a step become one batched product (`torch.baddbmm`), and the
 per-step Python and autograd overhead, which dominates networks this small, is paid once.
 
-Each Linear layer is held as a weight of shape (K, in, out) (the transpose of `nn.Linear`'s, so
-that a batch of rows times it is a plain `bmm`) and a bias of shape (K, 1, out). Summing the K
-mean losses before `backward()` gives each copy exactly its own gradient: no parameter is
-shared. The optimizer runs with `weight_decay=0` and the decay is applied per copy, as
+Each Linear layer is `nn.Linear`'s weight stacked, (K, out, in), and its bias as (K, out, 1);
+activations are held a column per row, (K, features, rows), so a layer is one `baddbmm`
+b + W·h, and the class scores come out as (K, classes, rows): the layout `cross_entropy` takes
+with a (K, rows) target. (Rows-first, the last product has 2 output columns, a shape matrix
+kernels handle several times slower.) Summing the K mean losses before `backward()` gives each
+copy exactly its own gradient: no parameter is shared. The optimizer runs with `weight_decay=0` and the decay is applied per copy, as
 torch.optim itself does it:
 
 - SGD and Adam (coupled): g ← ∇L + λ_k·θ_k on the decayed tensors, then the optimizer step.
@@ -40,13 +42,13 @@ class _Stack:
     """K copies of the network as stacked tensors, with the optimizer and per-copy decay."""
 
     def __init__(self, config: RunConfig, model: nn.Sequential, weight_decays: Sequence[float]) -> None:
-        k = len(weight_decays)
+        self.k = k = len(weight_decays)
         decayed = {id(p) for _, p in split_parameters(model, config.decay_bias)[0]}
         self.layers: list[tuple[torch.Tensor, torch.Tensor]] = []
         self.decayed: list[torch.Tensor] = []
         for linear in (m for m in model if isinstance(m, nn.Linear)):
-            w = linear.weight.detach().T.unsqueeze(0).repeat(k, 1, 1).requires_grad_()
-            b = linear.bias.detach().view(1, 1, -1).repeat(k, 1, 1).requires_grad_()
+            w = linear.weight.detach().repeat(k, 1, 1).requires_grad_()
+            b = linear.bias.detach().view(1, -1, 1).repeat(k, 1, 1).requires_grad_()
             self.layers.append((w, b))
             self.decayed += [t for t, p in ((w, linear.weight), (b, linear.bias)) if id(p) in decayed]
         params = [t for layer in self.layers for t in layer]
@@ -62,17 +64,17 @@ class _Stack:
             self.optimizer = torch.optim.Adam(params, lr=config.lr, weight_decay=0.0)
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
-        """(K, B, classes) class scores of the rows `x` (B, in), shared by every copy."""
-        h = x.expand(len(self.factor), -1, -1)
+        """(K, classes, B) class scores of the rows `x` (B, in), which every copy is given."""
+        h = x.T.expand(self.k, -1, -1)
         for i, (w, b) in enumerate(self.layers):
-            h = torch.baddbmm(b, h, w)
+            h = torch.baddbmm(b, w, h)
             if i < len(self.layers) - 1:
-                h = torch.relu(h)
+                h = h.relu_()  # in place: one activation tensor fewer to allocate per layer
         return h
 
     def losses(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """(K,) mean cross-entropy of each copy on the rows (x, y)."""
-        return _mean_cross_entropy(self.logits(x), y)
+        return F.cross_entropy(self.logits(x), y.expand(self.k, -1), reduction="none").mean(1)
 
     def step(self, loss: torch.Tensor) -> None:
         """One optimizer step of every copy, each with its own λ."""
@@ -88,20 +90,17 @@ class _Stack:
 
     @torch.no_grad()
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(K,) losses and (K,) accuracies of every copy on (x, y)."""
+        """(K, N) cross-entropy and correctness (1 or 0) of every copy on each row of (x, y)."""
         logits = self.logits(x)
-        return _mean_cross_entropy(logits, y), (logits.argmax(-1) == y).float().mean(1)
+        # argmax over the class axis of rows made contiguous: in place, over a strided axis of
+        # 2 classes, it takes ten times as long as the whole forward pass.
+        predicted = logits.transpose(1, 2).contiguous().argmax(-1)
+        return F.cross_entropy(logits, y.expand(self.k, -1), reduction="none"), (predicted == y).float()
 
     @torch.no_grad()
     def weight_norms(self) -> torch.Tensor:
         """(K,) ‖θ‖ over each copy's decayed tensors, in float64 like `optim.decayed_norm`."""
         return torch.sqrt(sum((t.double() ** 2).flatten(1).sum(1) for t in self.decayed))
-
-
-def _mean_cross_entropy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """(K,) mean cross-entropy of (K, B, classes) scores against the B labels `y`."""
-    k, n, classes = logits.shape
-    return F.cross_entropy(logits.reshape(k * n, classes), y.repeat(k), reduction="none").view(k, n).mean(1)
 
 
 def _points(weight_decays: Sequence[float], metrics: list[list[float]], diverged: list[bool]) -> tuple[SweepPoint, ...]:
@@ -136,6 +135,8 @@ def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
     stack = _Stack(config, model, weight_decays)
     shuffle = torch.Generator().manual_seed(config.seed)
     x, y, bs = data.x_train, data.y_train, config.batch_size
+    # Training and validation rows are evaluated in one pass, then split at n.
+    x_eval, y_eval, n = torch.cat([x, data.x_val]), torch.cat([y, data.y_val]), len(y)
     alive = torch.ones(len(weight_decays), dtype=torch.bool)
     start = last_post = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
@@ -145,11 +146,15 @@ def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
                 return
             idx = order[first:first + bs]
             losses = stack.losses(x[idx], y[idx])
-            alive &= torch.isfinite(losses)
-            # Diverged copies take no gradient: their numbers are no longer reported.
-            stack.step(losses[alive].sum())
-        train_loss, train_acc = stack.evaluate(data.x_train, data.y_train)
-        val_loss, val_acc = stack.evaluate(data.x_val, data.y_val)
+            total = losses.sum()
+            if not math.isfinite(total.item()):
+                # A copy diverged, now or before: from here on only the others take a gradient.
+                alive &= torch.isfinite(losses)
+                total = losses[alive].sum()
+            stack.step(total)
+        row_losses, correct = stack.evaluate(x_eval, y_eval)
+        train_loss, val_loss = row_losses[:, :n].mean(1), row_losses[:, n:].mean(1)
+        train_acc, val_acc = correct[:, :n].mean(1), correct[:, n:].mean(1)
         norms = stack.weight_norms()
         alive &= torch.isfinite(train_loss) & torch.isfinite(val_loss) & torch.isfinite(norms)
         metrics = [t.tolist() for t in (train_loss, val_loss, train_acc, val_acc, norms)]
