@@ -45,12 +45,8 @@ class Round:
     answers: list[Answer] = field(default_factory=list)
 
     @property
-    def question(self) -> Question:
-        """The question on screen: the first unanswered one, or the last once all are answered."""
-        return self.questions[min(self.position, len(self.questions) - 1)]
-
-    @property
     def position(self) -> int:
+        """Index of the next question to answer (== len(questions) once the round is over)."""
         return len(self.answers)
 
     @property
