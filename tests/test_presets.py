@@ -1,0 +1,70 @@
+"""Presets: `seed` is the defaults, `overfit` overfits and weight decay rescues it, and the
+options a user types win over the preset's values."""
+
+from __future__ import annotations
+
+import pytest
+
+from wdtui.cli import build_parser, config_from, main
+from wdtui.core.config import ConfigError, RunConfig
+from wdtui.core.presets import PRESETS, preset_config
+from wdtui.core.records import SweepResult
+from wdtui.core.sweep import sweep
+
+
+def config_of(*argv: str) -> RunConfig:
+    return config_from(build_parser().parse_args(list(argv)))
+
+
+def test_seed_is_the_defaults():
+    assert preset_config() == preset_config("seed") == RunConfig()
+    assert config_of("trace") == RunConfig()
+
+
+def test_overfit_sets_its_fields_and_records_its_name():
+    config = preset_config("overfit")
+    assert config.preset == "overfit"
+    for name, value in PRESETS["overfit"].values.items():
+        assert getattr(config, name) == value
+
+
+def test_overfit_overfits_and_the_best_lambda_beats_no_decay():
+    result = [r for r in sweep(preset_config("overfit")) if isinstance(r, SweepResult)][-1]
+    base, best = result.baseline, result.best
+    assert base.train_acc == 1.0 and base.val_acc < 0.85  # λ = 0 learns the training rows by heart
+    assert best.weight_decay > 0
+    assert best.val_loss <= 0.97 * base.val_loss  # the issue asks ≥ 3 %; it is about 50 %
+    assert result.improvement >= 0.03
+    assert best.val_loss - best.train_loss < base.val_loss - base.train_loss  # a smaller gap
+
+
+@pytest.mark.parametrize("argv", [
+    ("--preset", "overfit", "trace", "--epochs", "3"),
+    ("trace", "--preset", "overfit", "--epochs", "3"),
+    ("--epochs", "3", "sweep", "--preset", "overfit"),
+])
+def test_typed_options_override_the_preset_wherever_typed(argv):
+    config = config_of(*argv)
+    assert config.preset == "overfit" and config.epochs == 3
+    assert config.hidden == PRESETS["overfit"].values["hidden"]  # not typed: the preset's
+
+
+def test_a_typed_value_equal_to_a_default_still_wins():
+    # The CLI's defaults are suppressed, so "typed" is told apart from "left at the default".
+    config = config_of("--preset", "overfit", "--batch-size", "64", "--weight-decay", "0", "--hidden", "32")
+    assert (config.batch_size, config.weight_decay, config.hidden) == (64, 0.0, (32,))
+    assert config.rows == PRESETS["overfit"].values["rows"]
+
+
+def test_unknown_preset(capsys):
+    with pytest.raises(ConfigError, match="preset must be one of seed, overfit"):
+        preset_config("huge")
+    with pytest.raises(SystemExit) as exc:
+        main(["trace", "--preset", "huge"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.count("\n") == 1 and "invalid choice: 'huge'" in err
+
+
+def test_a_bad_combination_with_a_preset_is_one_line(capsys):
+    assert main(["trace", "--preset", "overfit", "--data", "x.csv"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
