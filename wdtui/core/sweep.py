@@ -2,17 +2,18 @@
 
 Every copy starts from the weights `build_model` gives for the seed, sees the same batches in
 the same order as `Trainer` and differs only in its weight decay, so each point is what a
-separate `train()` with that λ reports (to float rounding), at about the cost of one run: the
-K small matrix products of a step become one batched product (`torch.baddbmm`), and the
-per-step Python and autograd overhead, which dominates networks this small, is paid once.
+separate `train()` with that λ reports (to float rounding), for a fraction of the time of K
+runs (about a tenth at K = 16: benchmarks/bench_sweep.py). The K small matrix products of a
+step become one batched product (`torch.baddbmm`), and the per-step Python, dispatch and
+autograd overhead, which dominates networks this small, is paid once instead of K times.
 
 Each Linear layer is `nn.Linear`'s weight stacked, (K, out, in), and its bias as (K, out, 1);
 activations are held a column per row, (K, features, rows), so a layer is one `baddbmm`
 b + W·h, and the class scores come out as (K, classes, rows): the layout `cross_entropy` takes
-with a (K, rows) target. (Rows-first, the last product has 2 output columns, a shape matrix
-kernels handle several times slower.) Summing the K mean losses before `backward()` gives each
-copy exactly its own gradient: no parameter is shared. The optimizer runs with `weight_decay=0` and the decay is applied per copy, as
-torch.optim itself does it:
+with a (K, rows) target. (Rows first, the last product would have 2 output columns, a shape
+matrix kernels handle several times slower.) Summing the K mean losses before `backward()`
+gives each copy exactly its own gradient, as no parameter is shared. The optimizer runs with
+`weight_decay=0` and the decay is applied per copy, as torch.optim itself applies it:
 
 - SGD and Adam (coupled): g ← ∇L + λ_k·θ_k on the decayed tensors, then the optimizer step.
 - AdamW (decoupled): θ_k ← (1 − γλ_k)·θ_k, then the Adam step.
@@ -92,8 +93,8 @@ class _Stack:
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(K, N) cross-entropy and correctness (1 or 0) of every copy on each row of (x, y)."""
         logits = self.logits(x)
-        # argmax over the class axis of rows made contiguous: in place, over a strided axis of
-        # 2 classes, it takes ten times as long as the whole forward pass.
+        # argmax over the class axis of rows made contiguous: taken directly over the strided
+        # axis of 2 classes, it takes several times as long as the whole forward pass.
         predicted = logits.transpose(1, 2).contiguous().argmax(-1)
         return F.cross_entropy(logits, y.expand(self.k, -1), reduction="none"), (predicted == y).float()
 
