@@ -12,7 +12,7 @@ import sys
 from typing import Any, Callable, Sequence
 
 from .core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
-from .core.grid import POINTS, parse_weight_decays, weight_decay_grid
+from .core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from .core.presets import DEFAULT, PRESETS, preset_config
 from .core.table import DataError
 from . import serve
@@ -121,12 +121,14 @@ def build_parser() -> Parser:
     sweep = sub.add_parser("sweep", parents=[shared], help="train many values of λ at once; print the U-curve",
                            description="Train the same network from the same start with many values of weight "
                                        "decay λ at once (vectorised), and print validation and training loss "
-                                       "against λ, marking the best.")
+                                       "against λ, marking the best. (--weight-decay is not used.)")
     grid = sweep.add_mutually_exclusive_group()
     grid.add_argument("--weight-decays", type=_weight_decays, metavar="LIST",
                       help="the values of λ to train, e.g. 0,1e-4,1e-3")
     grid.add_argument("--points", type=_number(int, "points", lambda v: v >= 1, "a whole number ≥ 1"),
-                      default=POINTS, help=f"how many log-spaced λ to train besides λ = 0 (default {POINTS})")
+                      default=POINTS, help=f"how many λ to train besides λ = 0, log-spaced over "
+                      + ", ".join(f"{lo:g}…{hi:g} for {name}" for name, (lo, hi) in RANGES.items())
+                      + f" (default {POINTS})")
     sweep.add_argument("--json", action="store_true", default=False,
                        help="print one JSON document {config, points, best} instead of a table and chart")
     serve.add_parser(sub, shared)
