@@ -62,14 +62,22 @@ def test_default_grid_is_zero_then_log_spaced_per_optimizer():
         ratios = [b / a for a, b in zip(grid[1:], grid[2:])]
         assert max(ratios) / min(ratios) < 1.01  # evenly spaced on a log axis (to the rounding)
     assert weight_decay_grid("sgd", 1) == (0.0, 1.0)
+    assert weight_decay_grid("sgd", lr=10.0) == weight_decay_grid("sgd")  # only AdamW's depends on γ
     with pytest.raises(ConfigError):
         weight_decay_grid("sgd", 0)
+
+
+def test_adamw_grid_stops_where_one_step_would_more_than_halve_the_weights():
+    assert weight_decay_grid("adamw", lr=1e-3)[-1] == RANGES["adamw"][1]
+    grid = weight_decay_grid("adamw", lr=0.02)
+    assert grid[-1] == 25.0 and grid[1] == RANGES["adamw"][0]
+    assert weight_decay_grid("adamw", 3, lr=1000.0) == (0.0, 5e-07, 1.58e-05, 0.0005)
 
 
 def test_sweep_defaults_to_the_optimizer_grid_and_marks_the_best():
     config = RunConfig(epochs=1, optimizer="adamw")
     result = result_of(config)
-    assert tuple(p.weight_decay for p in result.points) == weight_decay_grid("adamw")
+    assert tuple(p.weight_decay for p in result.points) == weight_decay_grid("adamw", lr=config.lr)
     assert result.best == min(result.points, key=lambda p: p.val_loss)
     assert result.baseline is result.points[0]
     assert result.improvement == pytest.approx(1 - result.best.val_loss / result.points[0].val_loss)

@@ -128,7 +128,7 @@ def build_parser() -> Parser:
     grid.add_argument("--points", type=_number(int, "points", lambda v: v >= 1, "a whole number ≥ 1"),
                       default=POINTS, help=f"how many λ to train besides λ = 0, log-spaced over "
                       + ", ".join(f"{lo:g}…{hi:g} for {name}" for name, (lo, hi) in RANGES.items())
-                      + f" (default {POINTS})")
+                      + f" (at most γλ = 0.5 for adamw; default {POINTS})")
     sweep.add_argument("--json", action="store_true", default=False,
                        help="print one JSON document {config, points, best} instead of a table and chart")
     serve.add_parser(sub, shared)
@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .sweep_view import run_sweep
 
         try:
-            return run_sweep(config, args.weight_decays or weight_decay_grid(config.optimizer, args.points),
+            return run_sweep(config, args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr),
                              as_json=args.json)
         except DataError as exc:
             return fail(str(exc))

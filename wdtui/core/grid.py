@@ -17,15 +17,20 @@ POINTS = 16
 RANGES = {"sgd": (1e-5, 1.0), "adam": (1e-5, 1.0), "adamw": (1e-3, 100.0)}
 
 
-def weight_decay_grid(optimizer: str = "sgd", points: int = POINTS) -> tuple[float, ...]:
+def weight_decay_grid(optimizer: str = "sgd", points: int = POINTS, lr: float | None = None) -> tuple[float, ...]:
     """λ = 0 and `points` log-spaced values over the optimizer's range (both ends included).
 
+    For AdamW, given the learning rate γ, the range stops at γλ = 0.5: each step multiplies
+    the weights by 1 − γλ, which past γλ = 1 flips their sign instead of shrinking them.
     Rounded to three significant digits, so the λ a table shows is the λ that ran, and the
     one a user applies to the Train mode.
     """
     if points < 1:
         raise ConfigError(f"a sweep needs at least one log-spaced point, not {points}")
     low, high = RANGES[optimizer]
+    if optimizer == "adamw" and lr is not None:
+        high = min(high, 0.5 / lr)
+        low = min(low, high / 1e3)  # at least three decades, whatever γ
     a, b = math.log10(low), math.log10(high)
     exponents = [b] if points == 1 else [a + (b - a) * i / (points - 1) for i in range(points)]
     return (0.0, *(float(f"{10 ** e:.3g}") for e in exponents))

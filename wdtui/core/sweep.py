@@ -127,7 +127,7 @@ def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
     is marked diverged (as `Trainer` would stop it) and the others carry on.
     """
     if weight_decays is None:
-        weight_decays = weight_decay_grid(config.optimizer)
+        weight_decays = weight_decay_grid(config.optimizer, lr=config.lr)
     weight_decays = tuple(float(wd) for wd in weight_decays)
     if not weight_decays or any(not math.isfinite(wd) or wd < 0 for wd in weight_decays):
         raise ValueError(f"weight decays must be finite numbers ≥ 0, not {weight_decays!r}")
