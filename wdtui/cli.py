@@ -164,8 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .sweep_view import run_sweep
 
         try:
-            return run_sweep(config, args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr),
-                             as_json=args.json)
+            grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
+            return run_sweep(config, grid, as_json=args.json)
         except DataError as exc:
             return fail(str(exc))
     if args.command == "serve":

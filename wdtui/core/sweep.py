@@ -104,7 +104,8 @@ class _Stack:
         return torch.sqrt(sum((t.double() ** 2).flatten(1).sum(1) for t in self.decayed))
 
 
-def _points(weight_decays: Sequence[float], metrics: list[list[float]], diverged: list[bool]) -> tuple[SweepPoint, ...]:
+def _points(weight_decays: Sequence[float], metrics: list[list[float]],
+            diverged: list[bool]) -> tuple[SweepPoint, ...]:
     return tuple(
         SweepPoint(wd, None, None, None, None, None, True) if gone else SweepPoint(wd, *values)
         for wd, values, gone in zip(weight_decays, zip(*metrics), diverged)
