@@ -131,6 +131,10 @@ def build_parser() -> Parser:
                       + f" (at most γλ = 0.5 for adamw; default {POINTS})")
     sweep.add_argument("--json", action="store_true", default=False,
                        help="print one JSON document {config, points, best} instead of a table and chart")
+    sweep.add_argument("--export", nargs="?", const="", default=None, metavar="PATH",
+                       help="also write the sweep as JSON and its points as CSV, atomically: into the folder "
+                            "PATH, or as PATH.json and PATH.csv when PATH ends in .json or .csv; alone, into "
+                            "the user data folder")
     serve.add_parser(sub, shared)
     return parser
 
@@ -161,12 +165,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (DataError, ExportError) as exc:
             return fail(str(exc))
     if args.command == "sweep":
+        from .export import ExportError
         from .sweep_view import run_sweep
 
         try:
             grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
-            return run_sweep(config, grid, as_json=args.json)
-        except DataError as exc:
+            return run_sweep(config, grid, as_json=args.json, export=args.export)
+        except (DataError, ExportError) as exc:
             return fail(str(exc))
     if args.command == "serve":
         return serve.serve(args, config, run_options())

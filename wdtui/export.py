@@ -8,6 +8,7 @@ files are removed on any failure that lets Python run (a killed process can leav
 
 Where: the user data directory (platformdirs) with a timestamped name by default, or the
 folder or file name the user gives. Torch-free: it writes records, it does not make them.
+A run and a sweep are each written as a pair: the JSON document and one CSV table of it.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from platformdirs import user_data_dir
 
 from .core.codegen import script_for
 from .core.config import RunConfig
-from .core.records import EpochRecord, Report, to_json
+from .core.records import EpochRecord, Report, SweepPoint, SweepResult, to_json
 
 # The epoch table as CSV: one row per epoch, the numbers of its EpochRecord.
 CSV_COLUMNS = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "penalty", "weight_norm",
                "weight_decay", "lr", "seconds", "observation")
+# The sweep's points as CSV: one row per λ, the fields of its SweepPoint (a diverged λ's numbers empty).
+SWEEP_CSV_COLUMNS = tuple(SweepPoint.__dataclass_fields__)
 RUN_SUFFIXES = (".json", ".csv")
 
 
@@ -116,19 +119,31 @@ def write_atomically(contents: Mapping[Path, str]) -> None:
                     os.close(fd)
 
 
-def epochs_csv(epochs: Sequence[EpochRecord]) -> str:
-    """The epoch table as CSV text; floats in full precision, so the file reads back exactly."""
+def _csv(records: Sequence[object], columns: Sequence[str]) -> str:
+    """A header of `columns`, then each record's attributes of those names; floats in full
+    precision, so the file reads back exactly; None (a diverged λ's numbers) as an empty cell."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for e in epochs:
-        writer.writerow([getattr(e, c) for c in CSV_COLUMNS])
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([getattr(record, c) for c in columns])
     return out.getvalue()
 
 
-def run_targets(where: str | os.PathLike[str] | None = None) -> tuple[Path, Path]:
-    """(JSON path, CSV path) for exporting a run to `where` (see `targets`)."""
-    paths = targets(where, RUN_SUFFIXES, "run")
+def epochs_csv(epochs: Sequence[EpochRecord]) -> str:
+    """The epoch table as CSV text."""
+    return _csv(epochs, CSV_COLUMNS)
+
+
+def points_csv(points: Sequence[SweepPoint]) -> str:
+    """The sweep's points as CSV text, one row per λ."""
+    return _csv(points, SWEEP_CSV_COLUMNS)
+
+
+def run_targets(where: str | os.PathLike[str] | None = None, prefix: str = "run") -> tuple[Path, Path]:
+    """(JSON path, CSV path) for exporting a run (or, with prefix "sweep", a sweep) to `where`
+    (see `targets`)."""
+    paths = targets(where, RUN_SUFFIXES, prefix)
     return paths[".json"], paths[".csv"]
 
 
@@ -137,6 +152,14 @@ def export_run(report: Report, paths: tuple[Path, Path]) -> tuple[Path, Path]:
     json_path, csv_path = paths
     with _one_line(f"write {json_path}"):
         write_atomically({json_path: to_json(report) + "\n", csv_path: epochs_csv(report.epochs)})
+    return json_path, csv_path
+
+
+def export_sweep(result: SweepResult, paths: tuple[Path, Path]) -> tuple[Path, Path]:
+    """Write the sweep as JSON (the `wdtui sweep --json` document) and its points as CSV."""
+    json_path, csv_path = paths
+    with _one_line(f"write {json_path}"):
+        write_atomically({json_path: to_json(result) + "\n", csv_path: points_csv(result.points)})
     return json_path, csv_path
 
 

@@ -13,31 +13,39 @@ from rich.table import Table
 from rich.text import Text
 
 from .core.config import RunConfig
-from .core.records import SweepProgress, SweepResult, to_json
+from .core.records import SweepPoint, SweepProgress, SweepResult, to_json
+from .export import export_sweep, run_targets
 
 # Exit status when every λ diverged (as `wdtui trace` for a diverged run).
 DIVERGED_STATUS = 1
 
 
+# The columns of a sweep's table, in the CLI and in the app's Sweep mode; the last marks the best.
+COLUMNS = ("λ", "Loss ↓", "Accuracy ↑", "Val loss", "Val acc", "Gap", "‖θ‖", "")
+
+
+def point_cells(p: SweepPoint, best: bool) -> tuple[str | Text, ...]:
+    """One row of the sweep's table (see COLUMNS); a diverged λ says so instead of showing numbers."""
+    if p.diverged:
+        return (f"{p.weight_decay:g}", *["—"] * 6, Text("diverged", style="red"))
+    return (f"{p.weight_decay:g}", f"{p.train_loss:.4f}", f"{p.train_acc:.1%}", f"{p.val_loss:.4f}",
+            f"{p.val_acc:.1%}", f"{p.val_loss - p.train_loss:.4f}", f"{p.weight_norm:.3f}",
+            Text("★ best", style="bold green") if best else "")
+
+
 def sweep_table(result: SweepResult) -> Table:
-    """One row per λ, the best one marked; diverged values say so instead of showing numbers."""
+    """One row per λ, the best one marked."""
     epochs = result.config["epochs"]
     table = Table(title=f"Sweep — {len(result.points)} values of λ, trained at once", title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False,
                   caption=f"After {epochs} epoch{'s' * (epochs != 1)}, every λ from the same initial weights and "
                           "the same batches. Loss = mean cross-entropy (data loss, penalty excluded); "
                           "gap = val − train loss; ‖θ‖ over the decayed weights.", caption_justify="left")
-    for name in ("λ", "Loss ↓", "Accuracy ↑", "Val loss", "Val acc", "Gap", "‖θ‖"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    for name in COLUMNS:
+        table.add_column(name, justify="right" if name else "left", no_wrap=True)
     for p in result.points:
-        if p.diverged:
-            table.add_row(f"{p.weight_decay:g}", *["—"] * 6, Text("diverged", style="red"))
-            continue
         best = p is result.best
-        table.add_row(f"{p.weight_decay:g}", f"{p.train_loss:.4f}", f"{p.train_acc:.1%}", f"{p.val_loss:.4f}",
-                      f"{p.val_acc:.1%}", f"{p.val_loss - p.train_loss:.4f}", f"{p.weight_norm:.3f}",
-                      Text("★ best", style="bold green") if best else "", style="bold" if best else None)
+        table.add_row(*point_cells(p, best), style="bold" if best else None)
     return table
 
 
@@ -65,10 +73,16 @@ def verdict(result: SweepResult) -> str:
     return line + f", {gain:.1%} below λ = 0's {base.val_loss:.4f}."
 
 
-def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool = False) -> int:
-    """Train every λ at once, then print; exit status 0, or 1 when every λ diverged."""
+def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool = False,
+              export: str | None = None) -> int:
+    """Train every λ at once, then print; exit status 0, or 1 when every λ diverged.
+
+    With `export` (a path, or "" for the user data directory) the sweep is also written as
+    JSON and its points as CSV; a sweep where every λ diverged too, so the file says so.
+    """
     from .core.sweep import sweep
 
+    paths = None if export is None else run_targets(export or None, "sweep")  # a bad path fails first
     err = Console(stderr=True)
     result: SweepResult | None = None
     with Progress(TextColumn(f"training {len(weight_decays)} values of λ at once"), BarColumn(),
@@ -81,6 +95,9 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
             else:
                 result = record
     assert result is not None  # no stop event: the sweep always ends with its result
+    if paths is not None:
+        json_path, csv_path = export_sweep(result, paths)
+        err.print(f"wdtui: wrote {json_path} and {csv_path}", highlight=False, markup=False, soft_wrap=True)
     if result.best is None:
         err.print(f"wdtui: error: training diverged for every value of λ; try a lower learning rate "
                   f"than {config.lr:g}", highlight=False, markup=False, soft_wrap=True)
