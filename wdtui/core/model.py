@@ -6,18 +6,29 @@ ends at the last Linear; the probabilities are computed where they are shown.
 
 from __future__ import annotations
 
+import threading
+from typing import Sequence
+
 import torch
 from torch import nn
 
+from .records import WeightHistogram
+
+# nn.Linear draws its initial weights from torch's one global generator. The app builds
+# models on several worker threads at once (the run, the Compare twins, the sweep); without
+# this lock their draws interleave and a model no longer gets its seed's weights.
+_GLOBAL_RNG = threading.Lock()
+
 
 def build_model(n_features: int, hidden: tuple[int, ...], n_classes: int, seed: int) -> nn.Sequential:
-    """A feed-forward network whose initial weights depend on `seed` alone."""
-    torch.manual_seed(seed)
+    """A feed-forward network whose initial weights depend on `seed` alone, on any thread."""
     sizes = (n_features, *hidden)
     layers: list[nn.Module] = []
-    for fan_in, fan_out in zip(sizes, sizes[1:]):
-        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-    layers.append(nn.Linear(sizes[-1], n_classes))
+    with _GLOBAL_RNG:
+        torch.manual_seed(seed)
+        for fan_in, fan_out in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+        layers.append(nn.Linear(sizes[-1], n_classes))
     return nn.Sequential(*layers)
 
 
@@ -43,3 +54,17 @@ def layer_norms(model: nn.Sequential) -> dict[str, float]:
     """‖W‖ of each Linear layer's weight matrix, by layer name."""
     with torch.no_grad():
         return {name: float(m.weight.norm()) for name, m in linear_layers(model)}
+
+
+def weight_histograms(models: Sequence[nn.Sequential], bins: int = 21) -> list[WeightHistogram]:
+    """Per layer, the counts of each model's weights over one set of bins spanning them all,
+    so two models' histograms of a layer can be laid over each other."""
+    out = []
+    with torch.no_grad():
+        for layers in zip(*(linear_layers(m) for m in models)):
+            weights = [m.weight.flatten() for _, m in layers]
+            bound = max(float(w.abs().max()) for w in weights) or 1.0
+            edges = torch.linspace(-bound, bound, bins + 1)
+            counts = tuple(tuple(int(c) for c in torch.histc(w, bins, -bound, bound)) for w in weights)
+            out.append(WeightHistogram(layers[0][0], tuple(edges.tolist()), counts))
+    return out
