@@ -114,13 +114,21 @@ def test_every_run_option_passes_through_exactly():
     assert build_parser().parse_args(["serve", *_served_args(args)]) == args
 
 
-async def _first_frame(ws: aiohttp.ClientWebSocketResponse) -> None:
-    """Wait for the app's first screen bytes on a tab's websocket."""
-    while True:
-        message = await ws.receive(timeout=30)
-        assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
-        if message.type == aiohttp.WSMsgType.BINARY and len(message.data) > 100:
-            return
+async def _first_frame(ws: aiohttp.ClientWebSocketResponse, server: ServeProcess) -> None:
+    """Wait for the app's first screen bytes on a tab's websocket. (One deadline for the lot:
+    receive(timeout=…) restarts its clock on every heartbeat ping the server sends.)"""
+
+    async def frame() -> None:
+        while True:
+            message = await ws.receive()
+            assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+            if message.type == aiohttp.WSMsgType.BINARY and len(message.data) > 100:
+                return
+
+    try:
+        await asyncio.wait_for(frame(), 20)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"no screen from the app within 20 s:\n{server.output()}") from None
 
 
 async def _until_closed(ws: aiohttp.ClientWebSocketResponse) -> aiohttp.WSMessage:
@@ -140,11 +148,11 @@ async def test_each_tab_runs_its_own_app_and_closing_it_ends_it(tmp_path):
             async with http.get(server.url, headers={"Host": "lab.example:8123"}) as page:
                 assert 'data-session-websocket-url="ws://lab.example:8123/ws"' in await page.text()
             first = await http.ws_connect(f"{server.url}/ws?width=100&height=30")
-            await _first_frame(first)
+            await _first_frame(first, server)
             first_apps = server.apps()
             assert first_apps, "no app process for the first tab"
             second = await http.ws_connect(f"{server.url}/ws?width=100&height=30")
-            await _first_frame(second)
+            await _first_frame(second, server)
             second_apps = server.apps() - first_apps
             assert second_apps, "the second tab did not get an app process of its own"
 
