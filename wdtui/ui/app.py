@@ -52,7 +52,7 @@ class WdtuiApp(App[None]):
     DEFAULT_MODE = "welcome"
     COMMANDS = App.COMMANDS | {WdtuiCommands}
     BINDINGS = [
-        *(Binding(m.key, f"switch_mode('{m.name}')", m.title, tooltip=f"Mode {m.key}: {m.summary}")
+        *(Binding(m.key, f"switch_mode('{m.name}')", m.title, tooltip=f"{m.title}: {m.summary}")
           for m in MODE_LIST),
         Binding("space", "toggle_run", "Run/pause", tooltip="Start training, or pause it where it is"),
         # n and r work everywhere; the Train screen shows them in its footer.

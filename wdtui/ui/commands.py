@@ -1,4 +1,4 @@
-"""Command palette (ctrl+p): every mode and every app action, by name.
+"""Command palette (ctrl+p): every mode, every app action and the current mode's own, by name.
 
 Made from the app's own BINDINGS, so the palette, the footer and the help screen can
 never disagree about what exists.
@@ -18,7 +18,11 @@ class WdtuiCommands(Provider):
 
     def _commands(self) -> Iterator[tuple[str, str, partial]]:
         seen: set[str] = set()
-        for binding in self.app.BINDINGS:
+        # The app's keys, then those of the screen the palette was opened on (say, the Sweep
+        # mode's "Apply best λ"); a screen's "app.…" keys are the app's own, listed already.
+        own = [b for b in vars(type(self.screen)).get("BINDINGS", [])
+               if isinstance(b, Binding) and not b.action.startswith("app.")]
+        for binding, target in [*((b, self.app) for b in self.app.BINDINGS), *((b, self.screen) for b in own)]:
             if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
@@ -26,7 +30,7 @@ class WdtuiCommands(Provider):
             if binding.action.startswith("switch_mode"):
                 name = f"Mode {binding.key}: {name}"
             key = self.app.get_key_display(binding)
-            yield name, f"[{key}] {binding.tooltip}", partial(self.app.run_action, binding.action)
+            yield name, f"{key} — {binding.tooltip}", partial(self.app.run_action, binding.action, target)
 
     async def discover(self) -> Hits:
         for name, help_text, command in self._commands():

@@ -1,24 +1,36 @@
 """What every mode screen shares: redraw from `app.session` when `app.run_version` moves.
 
 A screen that is not on display only notes that it is stale and redraws when it is shown
-again, so twenty step messages a second cost one redraw of the visible screen, not of all.
+again. While the run trains, the visible screen redraws at most every REDRAW_EVERY
+seconds: the UI thread shares the GIL with training, and a redraw per record (twenty step
+records a second, and short epochs faster still) would slow training down to half speed.
+Any other change (a pause, the end of the run, a key) redraws at once.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
+from textual.timer import Timer
+
+from ..session import TRAINING
 
 if TYPE_CHECKING:
     from ..app import WdtuiApp
     from ..session import Session
 
 
+REDRAW_EVERY = 0.2  # seconds
+
+
 class ModeScreen(Screen):
     """Base of the mode screens: subclasses implement `refresh_view`."""
 
     _stale = False
+    _last_redraw = 0.0
+    _redraw_due: Timer | None = None
 
     @property
     def wdtui(self) -> "WdtuiApp":
@@ -32,15 +44,28 @@ class ModeScreen(Screen):
         self.watch(self.app, "run_version", self._run_changed)
 
     def _run_changed(self) -> None:
-        if self.is_current:
-            self.refresh_view()
-        else:
+        if not self.is_current:
             self._stale = True
+        elif self.session.state != TRAINING:
+            self._redraw()
+        elif self._redraw_due is None:
+            wait = self._last_redraw + REDRAW_EVERY - time.monotonic()
+            if wait <= 0:
+                self._redraw()
+            else:
+                self._redraw_due = self.set_timer(wait, self._redraw)
+
+    def _redraw(self) -> None:
+        if self._redraw_due is not None:
+            self._redraw_due.stop()
+            self._redraw_due = None
+        self._last_redraw = time.monotonic()
+        self.refresh_view()
 
     def on_screen_resume(self) -> None:
         if self._stale:
             self._stale = False
-            self.refresh_view()
+            self._redraw()
 
     def refresh_view(self) -> None:
         """Show `self.session` as it is now."""

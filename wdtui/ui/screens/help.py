@@ -15,12 +15,17 @@ from ..modes import MODE_LIST
 class HelpScreen(ModalScreen[None]):
     """A modal list of keys: the ones that work anywhere, then each mode's own."""
 
-    BINDINGS = [Binding("escape,question_mark,enter", "dismiss", "Close", tooltip="Close the help")]
+    # A modal screen hides the app's keys; the mode keys and q are wanted here too.
+    BINDINGS = [
+        Binding("escape,question_mark,enter", "dismiss", "Close", tooltip="Close the help"),
+        Binding("q", "app.quit", "Quit"),
+        *(Binding(m.key, f"app.switch_mode('{m.name}')", m.title, show=False) for m in MODE_LIST),
+    ]
 
     def _table(self, title: str, bindings: list) -> Table:
         table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
                       box=None, expand=True, padding=(0, 1))
-        table.add_column("Key", style="bold", width=14, no_wrap=True)
+        table.add_column("Key", style="bold", width=8, no_wrap=True)
         table.add_column("Does", ratio=1)
         for b in bindings:
             if isinstance(b, Binding) and b.description:
@@ -33,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table("Anywhere", self.app.BINDINGS))
             for mode in MODE_LIST:
                 # A screen's "app.…" bindings only show app keys in its footer: listed above.
-                own = [b for b in getattr(mode.screen, "BINDINGS", [])
+                own = [b for b in vars(mode.screen).get("BINDINGS", [])
                        if isinstance(b, Binding) and not b.action.startswith("app.")]
                 if own:
                     yield Static(self._table(f"{mode.key} {mode.title}", own))

@@ -23,7 +23,7 @@ from .base import ModeScreen
 class InspectScreen(ModeScreen):
     """Input → Hidden (ReLU) → Output (logits) → Softmax for the chosen row."""
 
-    AUTO_FOCUS = None  # keys go to the screen: digits switch modes, ↑/↓ change rows
+    AUTO_FOCUS = ""  # nothing: keys go to the screen (digits switch modes, ↑/↓ change rows)
     BINDINGS = [
         Binding("up", "step(-1)", "Prev row", tooltip="The previous validation row", priority=True),
         Binding("down", "step(1)", "Next row", tooltip="The next validation row", priority=True),
@@ -69,8 +69,8 @@ class InspectScreen(ModeScreen):
             return
         self._shown = p
         s = self.session
-        when = f"after epoch {s.epochs[-1].epoch}" if s.epochs else "untrained model"
-        note.update(f"Row {p.row} ({p.split}) through the latest model ({when}): "
+        model = f"the model after epoch {s.epochs[-1].epoch}" if s.epochs else "the untrained model"
+        note.update(f"Row {p.row} ({p.split}) through {model}: "
                     f"{len(p.layers)} layers, each computed from the one before.")
         panels = list(self.query(LayerPanel))
         if len(panels) != len(p.layers):

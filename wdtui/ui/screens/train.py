@@ -37,6 +37,7 @@ class TrainScreen(ModeScreen):
     """Settings on the left; chart, epoch table and progress on the right."""
 
     AUTO_FOCUS = "EpochTable"
+    _configs_shown: tuple[RunConfig, RunConfig | None] | None = None
     BINDINGS = [
         Binding("escape", "leave_form", "Leave form", show=False, tooltip="Leave the settings form"),
         Binding("s", "settings", "Settings", tooltip="Edit the settings (tab between fields; esc leaves)"),
@@ -62,9 +63,11 @@ class TrainScreen(ModeScreen):
 
     def refresh_view(self) -> None:
         s = self.session
-        self.query_one(RunControls).show(s.pending or s.config)
-        self.query_one("#config-now", Static).update(f"[b]In force[/b]: {describe(s.config)}")
-        self.query_one("#config-pending", Static).update(_pending(s.config, s.pending) if s.pending else "")
+        if (s.config, s.pending) != self._configs_shown:  # most refreshes are steps: leave these be
+            self._configs_shown = (s.config, s.pending)
+            self.query_one(RunControls).show(s.pending or s.config)
+            self.query_one("#config-now", Static).update(f"[b]In force[/b]: {describe(s.config)}")
+            self.query_one("#config-pending", Static).update(_pending(s.config, s.pending) if s.pending else "")
         self.query_one(LossChart).show(s.epochs)
         self.query_one(EpochTable).show(s.epochs, s.lambda_changes)
         self.query_one(RunStatus).show(s)

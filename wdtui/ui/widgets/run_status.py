@@ -42,8 +42,11 @@ class RunStatus(Vertical):
         else:
             says = SAYS[s.state]
         running = f" · loss so far {step.loss:.4f} (step {step.step}/{step.steps_per_epoch})" if step else ""
-        self.query_one("#run-state", Static).update(f"epoch {len(s.epochs)} of {total} · {says}{running}")
-        self.query_one("#timing", Static).update(_timing(s))
+        # Both lines have a fixed size (app.tcss), so 20 updates a second repaint them alone
+        # instead of laying out the whole screen again.
+        self.query_one("#run-state", Static).update(f"epoch {len(s.epochs)} of {total} · {says}{running}",
+                                                    layout=False)
+        self.query_one("#timing", Static).update(_timing(s), layout=False)
 
 
 def _timing(s: Session) -> str:
