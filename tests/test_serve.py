@@ -63,6 +63,15 @@ def test_a_bad_csv_is_refused_before_serving(tmp_path, no_server, capsys):
     assert no_server == []
 
 
+def test_the_web_server_is_imported_only_to_serve():
+    """`wdtui serve --help` (and so `wdtui --help` and the app, which share the CLI module)
+    never pays for aiohttp and textual-serve."""
+    code = ("import sys\nfrom wdtui.cli import main\ntry:\n    main(['serve', '--help'])\nexcept SystemExit:\n"
+            "    print(sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'textual_serve')))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shown.endswith("[]\n")
+
+
 def _served_args(namespace: argparse.Namespace) -> list[str]:
     """The arguments after `python -m wdtui` in the command a tab runs."""
     words = shlex.split(serve.served_command(namespace, run_options()))
