@@ -11,10 +11,11 @@ from wdtui.core.model import build_model, linear_layers, weight_histograms
 def test_histograms_count_every_weight_over_shared_symmetric_bins():
     a, b = build_model(10, (32,), 2, seed=0), build_model(10, (32,), 2, seed=1)
     b[0].weight.mul_(3)  # b's first layer spreads wider: the bins must cover it
-    hists = weight_histograms([a, b], bins=9)
+    hists = weight_histograms([a, b])
     assert [h.layer for h in hists] == ["hidden1", "output"]
+    assert [len(h.edges) - 1 for h in hists] == [14, 8]  # 2·∛320 ≈ 13.7; 2·∛64 = 8
     for h, ((_, la), (_, lb)) in zip(hists, zip(linear_layers(a), linear_layers(b))):
-        assert len(h.edges) == 10 and [len(c) for c in h.counts] == [9, 9]
+        assert [len(c) for c in h.counts] == [len(h.edges) - 1] * 2
         assert [sum(c) for c in h.counts] == [la.weight.numel(), lb.weight.numel()]
         widest = max(float(la.weight.abs().max()), float(lb.weight.abs().max()))
         assert h.edges[0] == -h.edges[-1] and abs(h.edges[-1] - widest) < 1e-6
@@ -23,5 +24,5 @@ def test_histograms_count_every_weight_over_shared_symmetric_bins():
 
 
 def test_one_model():
-    (hidden, output) = weight_histograms([build_model(4, (3,), 2, seed=0)], bins=4)
+    (hidden, output) = weight_histograms([build_model(4, (3,), 2, seed=0)])
     assert sum(hidden.counts[0]) == 12 and sum(output.counts[0]) == 6

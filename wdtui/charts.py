@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from .core.records import EpochRecord, SweepPoint
+from .core.records import EpochRecord, SweepPoint, WeightHistogram
 
 
 def loss_chart(plt: Any, epochs: Sequence[EpochRecord], title: str = "Loss per epoch (data loss, penalty excluded)") -> None:
@@ -57,3 +57,72 @@ def sweep_chart(plt: Any, points: Sequence[SweepPoint], best: SweepPoint | None 
     low, high = math.floor(math.log10(x[0])), math.ceil(math.log10(x[-1]))
     ticks = [10.0 ** k for k in range(low, high + 1)]
     plt.xticks(ticks, [_decade(t) for t in ticks])
+
+
+def compare_chart(plt: Any, zero: Sequence[EpochRecord], decayed: Sequence[EpochRecord], weight_decay: float,
+                  title: str = "Twin runs: loss per epoch (data loss, penalty excluded)") -> None:
+    """Training (dotted) and validation (solid) loss of the λ = 0 twin and the λ twin, overlaid."""
+    plt.clear_data()
+    plt.title(title)
+    plt.xlabel("epoch")
+    values = []
+    for records, name, color in ((zero, "λ = 0", "red"), (decayed, f"λ = {weight_decay:g}", "green")):
+        if records:
+            x = [e.epoch for e in records]
+            plt.plot(x, [e.val_loss for e in records], label=f"val {name}", marker="braille", color=color)
+            plt.plot(x, [e.train_loss for e in records], label=f"train {name}", marker="dot", color=color)
+            values += [v for e in records for v in (e.train_loss, e.val_loss)]
+    if values:
+        _headroom(plt, min(values), max(values), share=0.35)
+        plt.xticks(_epoch_ticks([e.epoch for e in max(zero, decayed, key=len)]))
+
+
+def _epoch_ticks(epochs: Sequence[int], most: int = 10) -> list[int]:
+    """At most `most` epoch ticks, evenly spaced, the last epoch always among them."""
+    every = max(1, math.ceil(len(epochs) / most))
+    return list(epochs[::-1][::every][::-1])
+
+
+def layer_norm_chart(plt: Any, epochs: Sequence[EpochRecord], twin: Sequence[EpochRecord] = (),
+                     title: str = "‖W‖ per layer, per epoch") -> None:
+    """Each layer's weight norm over the epochs of the run; the λ = 0 twin's dotted, in the same
+    colour and left out of the legend (the caller says what dotted means)."""
+    plt.clear_data()
+    plt.title(title)
+    plt.xlabel("epoch")
+    if not epochs:
+        return
+    colors = ("cyan", "orange", "magenta", "green", "blue")
+    values = []
+    for i, layer in enumerate(epochs[0].layer_norms):
+        color = colors[i % len(colors)]
+        for records, marker, label in ((epochs, "braille", layer), (twin, "dot", None)):
+            if records:
+                y = [e.layer_norms[layer] for e in records]
+                plt.plot([e.epoch for e in records], y, label=label, marker=marker, color=color)
+                values += y
+    _headroom(plt, min(values), max(values))
+    plt.xticks(_epoch_ticks([e.epoch for e in max(epochs, twin, key=len)]))
+
+
+def _headroom(plt: Any, low: float, high: float, share: float = 0.4, below: float = 0.05) -> None:
+    """Leave the top `share` of the plot to the legend, which plotext draws over the data
+    (and a `below` share of the span under the lowest value, off the axis line)."""
+    span = (high - low) or abs(high) or 1.0
+    plt.ylim(low - below * span, high + span * share / (1 - share))
+
+
+def histogram_chart(plt: Any, hist: WeightHistogram, labels: Sequence[str],
+                    colors: Sequence[str] = ("cyan", "red")) -> None:
+    """One layer's weights counted per bin, for each model (labels and colours in the same
+    order), as lines over the bins' centres so two models can share the axes. The first model
+    is drawn last, on top."""
+    plt.clear_data()
+    plt.title(f"{hist.layer} weights now")
+    plt.xlabel("weight")
+    centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:])]
+    for counts, label, color in reversed(list(zip(hist.counts, labels, colors))):
+        plt.plot(centres, list(counts), label=label, marker="braille", color=color)
+    _headroom(plt, 0, max(max(c) for c in hist.counts), share=0.3, below=0)
+    bound = hist.edges[-1]
+    plt.xticks([-bound, 0, bound], [f"{-bound:.2f}", "0", f"{bound:.2f}"])

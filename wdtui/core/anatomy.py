@@ -112,7 +112,8 @@ class LastUpdates:
             self.latest = capture(optimizer, t.model, t.epoch + 1, step)
 
 
-def anatomy(update: LastUpdate, layer: str, index: tuple[int, int], after: nn.Sequential | None = None) -> UpdateAnatomy:
+def anatomy(update: LastUpdate, layer: str, index: tuple[int, int],
+            after: nn.Sequential | None = None) -> UpdateAnatomy:
     """The update of weight `index` of `layer` in `update`, part by part.
 
     `after` is the model as it was after that step (the snapshot taken at the epoch end):

@@ -25,6 +25,7 @@ from .runner import RunControl, train_run
 from .screens.help import HelpScreen
 from .screens.welcome import WelcomeScreen
 from .session import DIVERGED, FAILED, FINISHED, PAUSED, READY, TRAINING, Session
+from .twins import CompareState
 
 # Config fields a running model can take on between epochs; any other change needs a new model.
 LIVE_FIELDS = ("weight_decay", "epochs")
@@ -72,6 +73,7 @@ class WdtuiApp(App[None]):
         self.control = RunControl(self.session.config)
         self.run_id = 0
         self.worker: Worker[None] | None = None
+        self.compare: CompareState | None = None  # Mode 6's twin runs, which Mode 8 shows too
 
     def on_mount(self) -> None:
         # Build the model only once the first frame is out: importing torch takes a second.
@@ -181,6 +183,7 @@ class WdtuiApp(App[None]):
             s.lambda_changes.add(record.epoch)
         s.epochs.append(record)
         s.stages, s.prediction, s.model_snapshot = message.stages, message.prediction, message.model
+        s.last_update = message.last_update
         s.last_step = None
 
     @from_current_run

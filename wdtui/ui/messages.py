@@ -47,12 +47,14 @@ class StepDone(RunMessage):
 @dataclass
 class EpochDone(RunMessage):
     """One epoch ended; `stages` and `prediction` come from the model as it is now, and
-    `model` is a copy of it (the worker trains on while the UI thread reads the copy)."""
+    `model` is a copy of it (the worker trains on while the UI thread reads the copy), and
+    `last_update` what the epoch's last optimizer step read, for the Weights mode's anatomy."""
 
     record: EpochRecord
     stages: list[Stage]
     prediction: Prediction
     model: Any = field(default=None, kw_only=True)
+    last_update: Any = field(default=None, kw_only=True)  # core.anatomy.LastUpdate of the epoch's last step
 
 
 @dataclass
@@ -66,3 +68,17 @@ class RunStopped(RunMessage):
     waits, mid-epoch or at an epoch end, for space or n)."""
 
     reason: str
+
+
+@dataclass
+class TwinRecord(Message):
+    """A record of one of the Compare mode's twins: `which` is 0 for λ = 0, 1 for λ.
+
+    `compare` numbers the comparison that posted it (older ones' late messages are dropped);
+    `model` is a copy of the λ = 0 twin at an epoch end, for the Weights mode's histograms.
+    """
+
+    which: int
+    record: StepRecord | EpochRecord | Diverged
+    compare: int = field(default=0, kw_only=True)
+    model: Any = field(default=None, kw_only=True)

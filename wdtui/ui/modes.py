@@ -8,11 +8,13 @@ from typing import Callable
 
 from textual.screen import Screen
 
+from .screens.compare import CompareScreen
 from .screens.insight import InsightScreen
 from .screens.inspect import InspectScreen
 from .screens.pipeline import PipelineScreen
 from .screens.quiz import QuizScreen
 from .screens.train import TrainScreen
+from .screens.weights import WeightsScreen
 
 
 @dataclass(frozen=True)
@@ -30,4 +32,8 @@ MODE_LIST = (
     Mode("3", "inspect", "Inspect", "one row through the 4 layers: input, ReLU, logits, softmax", InspectScreen),
     Mode("4", "quiz", "Quiz", "rounds of three questions, some made from your own run", QuizScreen),
     Mode("5", "insight", "Insight", "the key insight in your run's numbers: shrink, half-life, penalty", InsightScreen),
+    Mode("6", "compare", "Compare", "twin runs, λ = 0 and your λ, from the same start: who generalizes better",
+         CompareScreen),
+    Mode("8", "weights", "Weights", "the weights themselves: norms per layer, histograms, one update taken apart",
+         WeightsScreen),
 )

@@ -52,10 +52,12 @@ def train_run(post: Callable[[RunMessage], object], run: int, config: RunConfig,
     """
     import copy
 
+    from ..core.anatomy import LastUpdates
     from ..core.records import EpochRecord, StepRecord
     from ..core.training import Trainer
 
     trainer = Trainer(config)
+    updates = LastUpdates(trainer)
     post(SetupReady(trainer.setup(), trainer.stages(), trainer.predict(), trainer=trainer,
                     model=copy.deepcopy(trainer.model), run=run))
 
@@ -78,7 +80,7 @@ def train_run(post: Callable[[RunMessage], object], run: int, config: RunConfig,
                         return
             elif isinstance(record, EpochRecord):
                 post(EpochDone(record, trainer.stages(), trainer.predict(), model=copy.deepcopy(trainer.model),
-                               run=run))
+                               last_update=updates.latest, run=run))
             else:
                 post(RunDiverged(record, run=run))
                 return

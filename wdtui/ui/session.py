@@ -30,6 +30,7 @@ class Session:
     lambda_changes: set[int] = field(default_factory=set)  # epochs that ran with a new λ
     trainer: Any = None  # core.training.Trainer, built in the worker (it imports torch)
     model_snapshot: Any = None  # torch.nn.Module copied at the latest epoch end
+    last_update: Any = None  # core.anatomy.LastUpdate: what that epoch's last optimizer step read
     state: str = BUILDING
     error: str | None = None  # why the run could not be built (state FAILED)
     pending: RunConfig | None = None  # settings that need a new model: they apply on reset

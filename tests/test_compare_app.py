@@ -1,0 +1,146 @@
+"""Mode 6 in the real app: the twins train on entering, the table and the verdict show their
+records' own numbers, λ = 0 is refused with a way out, and a reset or new settings mark the
+comparison stale."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual.widgets import DataTable, Static
+
+from wdtui.core.compare import verdict
+from wdtui.core.config import RunConfig
+from wdtui.ui.app import create_app
+from wdtui.ui.screens.compare import CompareScreen
+from wdtui.ui.session import FINISHED, READY
+from wdtui.ui.twins import DONE, TRAINING
+
+from app_helpers import SIZE, text_of, trained, wait_for
+
+CONFIG = RunConfig(seed=0, epochs=3, lr=0.05, weight_decay=0.05)
+
+
+def shown(app, selector: str) -> str:
+    return " ".join(text_of(app.screen.query_one(selector, Static)).split())
+
+
+async def compared(pilot, timeout: float = 60.0) -> None:
+    """Let the twins train to the end and the screens redraw."""
+    waited = 0.0
+    while pilot.app.compare is None or pilot.app.compare.state == TRAINING:
+        assert waited < timeout, "the twins never finished"
+        await pilot.pause(0.05)
+        waited += 0.05
+    await pilot.pause()
+
+
+def _numbers(e) -> dict:
+    return {k: v for k, v in dataclasses.asdict(e).items() if k != "seconds"}
+
+
+async def test_entering_starts_the_twins_and_the_table_is_their_records():
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await trained(pilot)
+        await pilot.press("6")
+        assert isinstance(app.screen, CompareScreen) and app.compare is not None
+        await compared(pilot)
+        c = app.compare
+        assert c.state == DONE and len(c.zero) == len(c.decayed) == 3
+        assert [e.weight_decay for e in c.zero] == [0.0] * 3 and [e.weight_decay for e in c.decayed] == [0.05] * 3
+        # The λ twin is the run itself: same config, same seed, same numbers.
+        assert [_numbers(e) for e in c.decayed] == [_numbers(e) for e in app.session.epochs]
+        table = app.screen.query_one(DataTable)
+        assert [str(col.label) for col in table.columns.values()] == [
+            "Epoch", "Val loss λ = 0", "Val loss λ = 0.05", "Gap λ = 0", "Gap λ = 0.05", "‖θ‖ λ = 0", "‖θ‖ λ = 0.05"]
+        for i, (a, b) in enumerate(zip(c.zero, c.decayed)):
+            assert table.get_row_at(i) == [str(i + 1), f"{a.val_loss:.4f}", f"{b.val_loss:.4f}",
+                                           f"{a.val_loss - a.train_loss:+.4f}", f"{b.val_loss - b.train_loss:+.4f}",
+                                           f"{a.weight_norm:.3f}", f"{b.weight_norm:.3f}"]
+        a, b = c.zero[-1], c.decayed[-1]
+        assert b.weight_norm < a.weight_norm
+        said = shown(app, "#compare-verdict")
+        assert said == verdict(c.zero, c.decayed).text
+        change = (b.val_loss - a.val_loss) / a.val_loss
+        assert f"val loss {b.val_loss:.4f} with λ = 0.05 vs {a.val_loss:.4f} at λ = 0 ({change:+.1%})" in said
+        assert f"gap {b.gap:.4f} vs {a.gap:.4f}" in said and said.startswith(
+            {"decayed": "λ = 0.05 generalizes better", "zero": "λ = 0 generalizes better",
+             "tie": "No real difference"}[verdict(c.zero, c.decayed).winner])
+        assert "done: 3 and 3 of 3 epochs" in shown(app, "#compare-state")
+        assert "Stale" not in shown(app, "#compare-about")
+
+
+async def test_lambda_zero_needs_decay_and_names_the_overfit_preset():
+    app = create_app(RunConfig(seed=0, epochs=2, weight_decay=0.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        await pilot.press("6")
+        about = shown(app, "#compare-about")
+        assert "needs λ > 0" in about and "wdtui --preset overfit" in about
+        await pilot.press("c")
+        assert app.compare is None and not app.screen.query_one("#compare-progress-row").display
+
+
+async def test_a_reset_or_new_settings_make_it_stale_and_c_compares_again():
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        await pilot.press("6")
+        await compared(pilot)
+        first = app.compare
+        await pilot.press("r")
+        await wait_for(pilot, READY)
+        assert "Stale: the run was reset (r) since they trained" in shown(app, "#compare-about")
+        assert app.compare is first  # kept, and still shown, until c
+        assert app.screen.query_one(DataTable).row_count == 3
+        await pilot.press("c")
+        await compared(pilot)
+        assert app.compare.number == 2 and "Stale" not in shown(app, "#compare-about")
+        app.apply_config(app.session.config.replace(epochs=4))  # what the Train controls do
+        await pilot.pause()
+        assert "Stale: the settings changed since they trained (epochs)" in shown(app, "#compare-about")
+        app.apply_config(app.session.config.replace(weight_decay=0.0))
+        await pilot.pause()
+        about = shown(app, "#compare-about")
+        assert "(epochs, weight decay)" in about and "needs λ > 0" in about
+
+
+async def test_c_restarts_and_the_old_twins_messages_are_dropped():
+    app = create_app(CONFIG.replace(epochs=4))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await pilot.press("c", "c")
+        await compared(pilot)
+        c = app.compare
+        assert c.number == 3 and c.state == DONE
+        assert [e.epoch for e in c.zero] == [1, 2, 3, 4] == [e.epoch for e in c.decayed]
+        assert len(c.zero_models) == 4
+
+
+async def test_the_twins_train_on_while_another_mode_is_shown():
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6", "2")
+        await compared(pilot)
+        assert app.compare.state == DONE and len(app.compare.decayed) == 3
+        await pilot.press("6")
+        assert app.screen.query_one(DataTable).row_count == 3
+        assert shown(app, "#compare-verdict") == verdict(app.compare.zero, app.compare.decayed).text
+
+
+def test_snapshot_twins_done(snap_compare):
+    async def run(pilot):
+        await wait_for(pilot, READY)
+        await pilot.press("6")
+        await compared(pilot)
+
+    assert snap_compare(create_app(RunConfig(seed=0, epochs=8, lr=0.05, weight_decay=0.05)), terminal_size=SIZE,
+                        run_before=run)
+
+
+def test_snapshot_lambda_zero(snap_compare):
+    async def run(pilot):
+        await wait_for(pilot, READY)
+        await pilot.press("6")
+
+    assert snap_compare(create_app(RunConfig(seed=0, weight_decay=0.0)), terminal_size=SIZE, run_before=run)
