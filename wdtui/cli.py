@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 from .core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
 from .core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from .core.presets import DEFAULT, PRESETS, preset_config
-from .core.table import DataError
+from .core.table import DataError, read_csv
 from . import serve
 
 PROG = "wdtui"
@@ -175,4 +175,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return fail(str(exc))
     if args.command == "serve":
         return serve.serve(args, config, run_options())
-    return fail("the app is not built yet; run `wdtui trace`")
+    try:
+        check_data(config)
+    except DataError as exc:
+        return fail(str(exc))
+    from .ui.app import create_app
+
+    create_app(config).run()
+    return 0
+
+
+def check_data(config: RunConfig) -> None:
+    """Read the CSV (torch-free) and check --row against it, so that a bad file or row ends
+    with one line before the app opens rather than as an error inside it."""
+    rows = config.rows if config.data is None else len(read_csv(config.data, config.target).rows)
+    if config.row is not None and config.row >= rows:
+        raise DataError(f"--row {config.row} is out of range: the data has rows 0 to {rows - 1}")

@@ -41,6 +41,11 @@ class ModeScreen(Screen):
         return self.wdtui.session
 
     def on_mount(self) -> None:
+        from ..modes import MODE_LIST  # modes.py imports the screens, and so this module
+
+        for mode in MODE_LIST:  # the header names the mode on display
+            if isinstance(self, mode.screen):  # type: ignore[arg-type]
+                self.sub_title = f"{mode.key} {mode.title}"
         self.watch(self.app, "run_version", self._run_changed)
 
     def _run_changed(self) -> None:

@@ -94,6 +94,7 @@ class RunControls(Vertical):
         if field is not None:
             field.remove_class("-refused")
         if config != self._shown:
+            self._shown = config  # the next edit builds on this one, even before the app applies it
             self.post_message(self.Edited(config))
 
     def _take(self, field: Input) -> None:

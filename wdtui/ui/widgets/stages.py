@@ -57,6 +57,7 @@ def _numbers(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]], 
 class StageDetail(ContentSwitcher):
     """What the selected stage holds, in full: tables for data, statistics and numbers."""
 
+    ALLOW_MAXIMIZE = True  # enter on the Pipeline shows it full screen
     _head: Setup | None = None  # the Setup whose first rows the Data-in table holds
 
     def compose(self) -> ComposeResult:
