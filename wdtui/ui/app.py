@@ -27,6 +27,8 @@ from .screens.welcome import WelcomeScreen
 from .session import DIVERGED, FAILED, FINISHED, PAUSED, READY, TRAINING, Session
 from .twins import CompareState
 
+MODES_GROUP = Binding.Group("modes")
+
 # Config fields a running model can take on between epochs; any other change needs a new model.
 LIVE_FIELDS = ("weight_decay", "epochs")
 
@@ -53,8 +55,10 @@ class WdtuiApp(App[None]):
     DEFAULT_MODE = "welcome"
     COMMANDS = App.COMMANDS | {WdtuiCommands}
     BINDINGS = [
-        *(Binding(m.key, f"switch_mode('{m.name}')", m.title, tooltip=f"{m.title}: {m.summary}")
-          for m in MODE_LIST),
+        # Nine names do not fit one footer line beside a screen's own keys: the footer groups
+        # the mode keys, the header names the mode on display, and ? and ctrl+p list them all.
+        *(Binding(m.key, f"switch_mode('{m.name}')", m.title, tooltip=f"{m.title}: {m.summary}",
+                  group=MODES_GROUP) for m in MODE_LIST),
         Binding("space", "toggle_run", "Run/pause", tooltip="Start training, or pause it where it is"),
         # n and r work everywhere; the Train screen shows them in its footer.
         Binding("n", "one_epoch", "One epoch", show=False, tooltip="Train one epoch, then pause"),
