@@ -57,8 +57,10 @@ def test_a_non_local_host_is_warned_about(host, warned, no_server, capsys):
     assert no_server == [(shlex.join([sys.executable, "-m", "wdtui"]), host, port)]
 
 
-def test_a_bad_csv_is_refused_before_serving(tmp_path, no_server, capsys):
-    assert main(["serve", "--data", str(tmp_path / "missing.csv"), "--target", "y"]) == 2
+@pytest.mark.parametrize("bad", [["--data", "missing.csv", "--target", "y"], ["--row", "5000"]])
+def test_bad_data_is_refused_once_before_serving(bad, tmp_path, monkeypatch, no_server, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["serve", *bad]) == 2
     assert capsys.readouterr().err.count("\n") == 1
     assert no_server == []
 

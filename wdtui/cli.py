@@ -173,12 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sweep(config, grid, as_json=args.json, export=args.export)
         except (DataError, ExportError) as exc:
             return fail(str(exc))
-    if args.command == "serve":
-        return serve.serve(args, config, run_options())
     try:
         check_data(config)
     except DataError as exc:
         return fail(str(exc))
+    if args.command == "serve":
+        return serve.serve(args, run_options())
     from .ui.app import create_app
 
     create_app(config).run()

@@ -16,9 +16,6 @@ import socket
 import sys
 from typing import Any
 
-from .core.config import RunConfig
-from .core.table import DataError, read_csv
-
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 # How long Ctrl+C waits for the open tabs' apps to quit before the server stops anyway.
@@ -112,16 +109,12 @@ def check_listen(host: str, port: int) -> tuple[bool, str | None]:
     return loopback, None
 
 
-def serve(args: argparse.Namespace, config: RunConfig, options: argparse.ArgumentParser) -> int:
-    """Run the server until Ctrl+C (or SIGTERM); 2 when it cannot listen or --data is bad.
+def serve(args: argparse.Namespace, options: argparse.ArgumentParser) -> int:
+    """Run the server until Ctrl+C (or SIGTERM); 2 when it cannot listen.
 
-    A bad CSV is refused here, once, rather than in every tab that opens the page.
+    The CLI has checked the options and the data first, so a bad CSV or --row is refused
+    once, here, rather than in every tab that opens the page.
     """
-    if config.data is not None:
-        try:
-            read_csv(config.data, config.target)
-        except DataError as exc:
-            return _fail(str(exc))
     loopback, problem = check_listen(args.host, args.port)
     if problem:
         return _fail(problem)
