@@ -5,6 +5,7 @@ The worker thread only ever posts these (as toolong does); the app applies them 
 
 Every message carries `run`, the number of the run whose worker posted it: after a reset
 the old worker may still have a message in flight, and the app drops it by that number.
+The Sweep mode's worker posts the Sweep… messages below to the Sweep screen, numbered by `sweep`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from textual.message import Message
 
-from ..core.records import Diverged, EpochRecord, Prediction, Setup, Stage, StepRecord
+from ..core.records import Diverged, EpochRecord, Prediction, Setup, Stage, StepRecord, SweepProgress, SweepResult
 
 
 @dataclass
@@ -68,6 +69,26 @@ class RunStopped(RunMessage):
     waits, mid-epoch or at an epoch end, for space or n)."""
 
     reason: str
+
+
+@dataclass
+class SweepMessage(Message):
+    """Base of the Sweep mode's worker messages; `sweep` numbers the sweep that posted it, so
+    the last messages of a stopped sweep are dropped like those of an old run."""
+
+    sweep: int = field(default=0, kw_only=True)
+
+
+@dataclass
+class SweepProgressed(SweepMessage):
+    """Every λ's numbers after one more epoch (throttled, as the core yields them)."""
+
+    record: SweepProgress
+
+
+@dataclass
+class SweepDone(SweepMessage):
+    record: SweepResult
 
 
 @dataclass

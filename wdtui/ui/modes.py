@@ -8,11 +8,13 @@ from typing import Callable
 
 from textual.screen import Screen
 
+from .screens.code import CodeScreen
 from .screens.compare import CompareScreen
 from .screens.insight import InsightScreen
 from .screens.inspect import InspectScreen
 from .screens.pipeline import PipelineScreen
 from .screens.quiz import QuizScreen
+from .screens.sweep import SweepScreen
 from .screens.train import TrainScreen
 from .screens.weights import WeightsScreen
 
@@ -34,6 +36,9 @@ MODE_LIST = (
     Mode("5", "insight", "Insight", "the key insight in your run's numbers: shrink, half-life, penalty", InsightScreen),
     Mode("6", "compare", "Compare", "twin runs, λ = 0 and your λ, from the same start: who generalizes better",
          CompareScreen),
+    Mode("7", "sweep", "Sweep", "many values of λ trained at once: the U-curve and the best λ", SweepScreen),
     Mode("8", "weights", "Weights", "the weights themselves: norms per layer, histograms, one update taken apart",
          WeightsScreen),
+    Mode("9", "code", "Code", "the run as a PyTorch script to copy or save; export the run as JSON and CSV",
+         CodeScreen),
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.config import RunConfig
-from ..core.records import Diverged, EpochRecord, Prediction, Setup, Stage, StepRecord
+from ..core.records import Diverged, EpochRecord, Prediction, Report, Setup, Stage, StepRecord
 
 # What the run is doing, as `Session.state` names it.
 BUILDING, READY, TRAINING, PAUSED, FINISHED, DIVERGED, FAILED = (
@@ -39,3 +39,17 @@ class Session:
     def running(self) -> bool:
         """True while the worker is training (not building, paused or done)."""
         return self.state == TRAINING
+
+    def report(self) -> Report | None:
+        """The run so far as `wdtui trace --json` and the exports write it; None before it is built.
+
+        Made from the records the worker posted, not from `trainer.report()`: that would read
+        the model while the worker trains it, and these stages and this prediction were taken
+        at the latest epoch end, the point the epoch table stops at. Once training has stopped
+        the two agree, except that the config here is the one in force (λ and epochs as the
+        Train controls last set them) and a diverged run keeps its last good epoch's trace.
+        """
+        if self.setup is None or self.prediction is None:
+            return None
+        return Report(self.config.to_dict(), self.setup, tuple(self.stages), tuple(self.epochs),
+                      self.prediction, self.diverged)

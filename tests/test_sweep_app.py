@@ -1,0 +1,179 @@
+"""Mode 7 in the real app: the sweep it shows is the one core.sweep computes, and its best λ
+reaches the Train mode the way typing it into the λ field would."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static
+
+from wdtui.core.config import RunConfig
+from wdtui.core.grid import weight_decay_grid
+from wdtui.core.records import SweepResult
+from wdtui.core.sweep import sweep
+from wdtui.sweep_view import point_cells
+from wdtui.ui.app import create_app
+from wdtui.ui.screens.sweep import SweepScreen
+from wdtui.ui.session import FINISHED, PAUSED, READY
+
+from app_helpers import SIZE, text_of, wait_for
+
+CONFIG = RunConfig(seed=0)  # 5 epochs: the best λ is 0.0464, not 0
+
+
+def expected_result(config: RunConfig) -> SweepResult:
+    """The sweep worked out here, apart from the app: the optimizer's default grid."""
+    *_, result = sweep(config, weight_decay_grid(config.optimizer, lr=config.lr))
+    return result
+
+
+def shown(screen, selector: str) -> str:
+    return " ".join(text_of(screen.query_one(selector, Static)).split())
+
+
+def notes(app) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def swept(pilot, timeout: float = 60.0) -> SweepScreen:
+    """Press 7 and s, then wait for the sweep's result."""
+    await pilot.press("7", "s")
+    screen = pilot.app.screen
+    assert isinstance(screen, SweepScreen)
+    waited = 0.0
+    while screen.result is None:
+        assert waited < timeout and screen.said == "", f"the sweep ended without a result: {screen.said!r}"
+        await pilot.pause(0.05)
+        waited += 0.05
+    await pilot.pause()
+    return screen
+
+
+def table_rows(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_the_table_and_best_lambda_are_the_core_sweep():
+    expected = expected_result(CONFIG)
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        await pilot.press("7")
+        assert "17 values of λ" in shown(app.screen, "#sweep-about")
+        assert "Press s to start the sweep" in shown(app.screen, "#sweep-about")
+        assert not app.screen.query_one("#sweep-table").display
+        screen = await swept(pilot)
+        assert screen.result == expected  # the same numbers, exactly: same operations, same order
+        table = screen.query_one(DataTable)
+        assert table_rows(table) == [[str(c) for c in point_cells(p, p is expected.best)] for p in expected.points]
+        best = expected.best
+        assert table.cursor_row == expected.points.index(best)
+        assert table_rows(table)[table.cursor_row][-1] == "★ best"
+        verdict = shown(screen, "#sweep-verdict")
+        assert f"Best λ = {best.weight_decay:g}: validation loss {best.val_loss:.4f}" in verdict
+        assert f"{expected.improvement:.1%} below λ = 0's {expected.baseline.val_loss:.4f}" in verdict
+        assert shown(screen, "#sweep-epochs") == f"epoch {CONFIG.epochs} of {CONFIG.epochs} · done"
+
+
+async def test_apply_best_before_training_rebuilds_the_run_with_it():
+    best = expected_result(CONFIG).best.weight_decay
+    assert best != CONFIG.weight_decay
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        await swept(pilot)
+        await pilot.press("a")
+        assert app.session.config == CONFIG.replace(weight_decay=best)
+        assert f"Best λ applied: λ = {best:g} is now the λ of 2 Train; a new model was built" in notes(app)[-1]
+        await wait_for(pilot, READY)
+        await pilot.press("2")
+        assert app.screen.query_one("#cfg-weight_decay", Input).value == f"{best:g}"
+        assert f"λ {best:g}" in shown(app.screen, "#config-now")
+        await pilot.press("space")
+        await wait_for(pilot, FINISHED)
+        assert {e.weight_decay for e in app.session.epochs} == {best}
+
+
+async def test_apply_best_mid_run_takes_effect_from_the_next_epoch():
+    best = expected_result(CONFIG).best.weight_decay
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        await pilot.press("n")  # one epoch at the configured λ, then pause
+        await wait_for(pilot, PAUSED)
+        session = app.session
+        await swept(pilot)
+        await pilot.press("a")
+        assert app.session is session and session.config.weight_decay == best
+        assert "the run takes it on from epoch 2" in notes(app)[-1]
+        await pilot.press("space")
+        await wait_for(pilot, FINISHED)
+        assert [e.weight_decay for e in session.epochs] == [CONFIG.weight_decay] + [best] * (CONFIG.epochs - 1)
+
+
+async def test_a_sweep_of_other_settings_is_not_applied():
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        screen = await swept(pilot)
+        app.apply_config(CONFIG.replace(lr=0.05))  # what the Train controls do
+        await pilot.pause()
+        assert "The settings changed since this sweep ran" in shown(screen, "#sweep-about")
+        await pilot.press("a")
+        assert app.session.config.weight_decay == CONFIG.weight_decay
+        assert notes(app)[-1].startswith("Not applied: The settings changed since this sweep ran")
+
+
+async def test_apply_before_a_sweep_says_what_to_do():
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7", "a")
+        assert notes(app)[-1] == "No best λ to apply: No sweep yet: press s to run one."
+
+
+async def test_apply_best_from_the_command_palette():
+    best = expected_result(CONFIG).best.weight_decay
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, READY)
+        await swept(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"apply best")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.config.weight_decay == best
+
+
+async def test_s_stops_a_long_sweep_and_says_at_which_epoch():
+    config = RunConfig(seed=0, epochs=2000)
+    app = create_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7", "s")
+        screen = app.screen
+        while not screen.points:  # the first progress record: some epochs are done
+            await pilot.pause(0.05)
+        await pilot.press("s")
+        while screen.said != "stopped":
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert screen.result is None and not screen.running
+        epoch = int(shown(screen, "#sweep-epochs").split()[1])
+        assert 1 <= epoch < config.epochs
+        assert shown(screen, "#sweep-epochs") == f"epoch {epoch} of {config.epochs} · stopped"
+        assert shown(screen, "#sweep-verdict") == "Stopped: press s to sweep again."
+        assert "Sweep: Sweep stopped." in notes(app)
+
+
+def test_snapshot_before_a_sweep(snap_compare):
+    async def ready(pilot):
+        await wait_for(pilot, READY)
+        await pilot.press("7")
+
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=ready)
+
+
+def test_snapshot_after_a_sweep(snap_compare):
+    async def run(pilot):
+        await wait_for(pilot, READY)
+        await swept(pilot)
+
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run)
