@@ -53,7 +53,7 @@ async def test_the_anatomy_is_the_real_update_and_the_keys_pick_the_weight():
         for value in (a.gradient_part, a.decay_part, a.momentum_part, a.change):
             assert f"{value:+.9f}" in text
         assert f"−0.05 × 0.05 × {a.theta:+.4g}" in text and "× 0.997500" in text  # 1 − γλ
-        assert abs(a.change - (a.after - a.theta)) < 1e-6 and f"{a.after:+.6f}" in text
+        assert abs(a.change - (a.after - a.theta)) < 1e-6 and f"{a.after:+.9f}" in text and f"{a.theta:+.9f}" in text
 
         await pilot.press("right", "right", "down")
         assert "hidden1.weight[1, 2]" in shown(app, "#weights-anatomy")

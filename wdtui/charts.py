@@ -107,9 +107,11 @@ def layer_norm_chart(plt: Any, epochs: Sequence[EpochRecord], twin: Sequence[Epo
 
 def _headroom(plt: Any, low: float, high: float, share: float = 0.4, below: float = 0.05) -> None:
     """Leave the top `share` of the plot to the legend, which plotext draws over the data
-    (and a `below` share of the span under the lowest value, off the axis line)."""
+    (and a `below` share of the span under the lowest value, off the axis line, but not
+    below 0 for values that cannot be negative)."""
     span = (high - low) or abs(high) or 1.0
-    plt.ylim(low - below * span, high + span * share / (1 - share))
+    bottom = low - below * span
+    plt.ylim(max(bottom, 0.0) if low >= 0 else bottom, high + span * share / (1 - share))  # no loss below 0
 
 
 def histogram_chart(plt: Any, hist: WeightHistogram, labels: Sequence[str],

@@ -58,12 +58,13 @@ class CompareState:
         else:
             self.diverged[which] = record
 
-    def zero_model(self, epoch: int) -> Any:
-        """The λ = 0 twin as it was at the end of `epoch` (or of its last epoch, if it ended
-        sooner); None before either has an epoch."""
+    def zero_at(self, epoch: int) -> tuple[int, Any] | None:
+        """(epoch, model) of the λ = 0 twin at the end of `epoch`, or of its last epoch if it
+        has not got that far; None before either has an epoch."""
         if epoch < 1 or not self.zero_models:
             return None
-        return self.zero_models[min(epoch, len(self.zero_models)) - 1]
+        last = min(epoch, len(self.zero_models))
+        return last, self.zero_models[last - 1]
 
     def stale(self, config: RunConfig, run: int) -> str | None:
         """Why these twins no longer match the run (`config`, `run` its id), or None."""

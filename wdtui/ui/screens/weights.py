@@ -87,9 +87,13 @@ class WeightsScreen(ModeScreen):
         now = f"after epoch {epoch}" if epoch else "untrained (press space to train)"
         text = Text.assemble(("Your run", "bold"), f" {now}, λ = {s.config.weight_decay:g}. ")
         c = self.wdtui.compare
-        if twin is not None:
-            text.append(f"Beside it, the λ = 0 twin from 6 Compare at epoch {min(max(epoch, 1), len(twin.zero))}: "
-                        "dotted in the ‖W‖ chart, red in the histograms.")
+        zero = twin.zero_at(epoch) if twin is not None else None
+        if zero is not None:
+            text.append(f"Beside it, the λ = 0 twin from 6 Compare at epoch {zero[0]}: dotted in the ‖W‖ chart, red "
+                        "in the histograms.")
+        elif twin is not None:
+            text.append("The λ = 0 twin from 6 Compare is drawn dotted in the ‖W‖ chart; its histograms join these "
+                        "once your run has an epoch.")
         elif c is not None and c.stale(s.config, self.wdtui.run_id):
             text.append(f"The λ = 0 twin of 6 Compare is stale ({c.stale(s.config, self.wdtui.run_id)}): "
                         "press c there to train it again.")
@@ -104,11 +108,8 @@ class WeightsScreen(ModeScreen):
         s = self.session
         if s.model_snapshot is None:
             return
-        epoch = len(s.epochs)
-        models = [s.model_snapshot]
-        zero = twin.zero_model(epoch) if twin is not None else None
-        if zero is not None:
-            models.append(zero)
+        zero = twin.zero_at(len(s.epochs)) if twin is not None else None
+        models = [s.model_snapshot] + ([zero[1]] if zero is not None else [])
         if tuple(models) == self._histograms:
             return
         self._histograms = tuple(models)
@@ -121,8 +122,7 @@ class WeightsScreen(ModeScreen):
             box.remove_children()
             plots = [PlotextPlot(classes="weights-histogram") for _ in hists]
             box.mount_all(plots)
-        labels = [f"λ = {s.config.weight_decay:g}", f"λ = 0 twin (epoch {min(max(epoch, 1), len(twin.zero))})"
-                  if twin is not None else ""]
+        labels = [f"λ = {s.config.weight_decay:g}", f"λ = 0 twin (epoch {zero[0]})" if zero is not None else ""]
         for plot, hist in zip(plots, hists):
             histogram_chart(plot.plt, hist, labels)
             plot.refresh()
@@ -172,7 +172,7 @@ class WeightsScreen(ModeScreen):
 
 def _n(x: float) -> str:
     """Fixed decimals, so the parts' sizes can be compared at a glance down the column."""
-    return f"{x:+.9f}"
+    return f"{x + 0.0:+.9f}"  # + 0.0: −γ·0 is −0.0, which would print as "-0.000000000"
 
 
 def anatomy_table(a: UpdateAnatomy) -> Table:
@@ -187,7 +187,7 @@ def anatomy_table(a: UpdateAnatomy) -> Table:
     table.add_column("With the run's numbers", ratio=1)
     table.add_column("Value", justify="right", style="bold cyan", no_wrap=True)
     lr, lam = a.lr, a.weight_decay
-    table.add_row("θ before the step", "", "", f"{a.theta:+.6f}")
+    table.add_row("θ before the step", "", "", _n(a.theta))
     table.add_row("g = ∇L of the batch", "data loss only", "", _n(a.grad))
     if a.optimizer == "sgd":
         table.add_row("Gradient part", "−γ·g", f"−{lr:g} × {a.grad:+.4g}", _n(a.gradient_part))
@@ -213,7 +213,7 @@ def anatomy_table(a: UpdateAnatomy) -> Table:
     table.add_row("Change", "sum of the parts", "what the optimizer applied", _n(a.change), style="bold")
     if a.after is not None:
         table.add_row("θ after the step", "in the model at the epoch end", f"changed by {_n(a.after - a.theta)}",
-                      f"{a.after:+.6f}")
+                      _n(a.after))
     shrink = f"1 − γλ = 1 − {lr:g} × {lam:g}"
     if a.optimizer == "adam":
         table.add_row("Shrink factor", "1 − s·λ (nominal 1 − γλ)",
