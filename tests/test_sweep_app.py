@@ -163,6 +163,19 @@ async def test_s_stops_a_long_sweep_and_says_at_which_epoch():
         assert "Sweep: Sweep stopped." in notes(app)
 
 
+async def test_a_sweep_that_cannot_run_says_why(tmp_path):
+    app = create_app(RunConfig(data=str(tmp_path / "missing.csv"), target="y"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("7", "s")
+        screen = app.screen
+        while screen.said != "failed":
+            await pilot.pause(0.05)
+        await pilot.pause()
+        severity, title, message = [(n.severity, n.title, n.message) for n in app._notifications][-1]
+        assert (severity, title) == ("error", "The sweep cannot run") and "missing.csv" in message
+        assert shown(screen, "#sweep-verdict") == "Failed: press s to sweep again."
+
+
 def test_snapshot_before_a_sweep(snap_compare):
     async def ready(pilot):
         await wait_for(pilot, READY)
