@@ -53,7 +53,7 @@ async def test_arrows_select_a_stage_and_its_detail_holds_the_setup_numbers():
 
         head = screen.query_one("#detail-data", DataTable)  # Data in: the first raw rows
         assert head.row_count == len(setup.head)
-        assert head.get_row_at(1)[1:] == [f"{v:g}" for v in setup.head[1]] + [setup.head_labels[1]]
+        assert [str(c) for c in head.get_row_at(1)[1:]] == [f"{v:g}" for v in setup.head[1]] + [setup.head_labels[1]]
 
         await pilot.press("right")  # Preprocessing: mean, std, raw and normalized row
         assert screen.selected == 1 and screen.query(StageCard)[1].has_focus

@@ -39,7 +39,7 @@ class TrainScreen(ModeScreen):
     AUTO_FOCUS = "EpochTable"
     _configs_shown: tuple[RunConfig, RunConfig | None] | None = None
     BINDINGS = [
-        Binding("escape", "leave_form", "Leave form", show=False, tooltip="Leave the settings form"),
+        Binding("escape", "leave_form", "Leave form", tooltip="Leave the settings form (enter applies a field)"),
         Binding("s", "settings", "Settings", tooltip="Edit the settings (tab between fields; esc leaves)"),
         Binding("n", "app.one_epoch", "One epoch", tooltip="Train one epoch, then pause"),
         Binding("r", "app.reset", "Reset", tooltip="A new model from the current settings; tables cleared"),
@@ -59,7 +59,7 @@ class TrainScreen(ModeScreen):
 
     def on_mount(self) -> None:
         settings = self.query_one("#train-settings")
-        settings.border_title, settings.border_subtitle = "Settings", "s edit · enter apply · esc leave"
+        settings.border_title, settings.border_subtitle = "Settings (s)", "enter applies"
 
     def refresh_view(self) -> None:
         s = self.session
@@ -75,6 +75,12 @@ class TrainScreen(ModeScreen):
     @on(RunControls.Edited)
     def _edited(self, message: RunControls.Edited) -> None:
         self.wdtui.apply_config(message.config)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """esc is offered only while a settings field has focus (then it is the only way out)."""
+        if action == "leave_form":
+            return self.focused is not None and self.query_one("#train-settings") in self.focused.ancestors
+        return True
 
     def action_settings(self) -> None:
         self.query_one("#cfg-weight_decay").focus()

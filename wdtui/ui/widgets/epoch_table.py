@@ -17,7 +17,8 @@ class EpochTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
     def on_mount(self) -> None:
-        self.add_columns(*COLUMNS)
+        for i, name in enumerate(COLUMNS):  # the numbers (all but Epoch and Observation) to the right
+            self.add_column(Text(name, justify="right") if 0 < i < len(COLUMNS) - 1 else name)
 
     def show(self, epochs: list[EpochRecord], lambda_changes: set[int]) -> None:
         """Add the epochs not shown yet; start over when the run was reset."""
@@ -27,7 +28,8 @@ class EpochTable(DataTable):
         for e in epochs[self.row_count:]:
             changed = e.epoch in lambda_changes
             epoch = Text(f"{e.epoch} λ→{e.weight_decay:g}", style="bold yellow") if changed else str(e.epoch)
-            self.add_row(epoch, f"{e.train_loss:.4f}", f"{e.train_acc:.1%}", f"{e.val_loss:.4f}",
-                         f"{e.val_acc:.1%}", f"{e.penalty:.5f}", e.observation, key=str(e.epoch))
+            numbers = (f"{e.train_loss:.4f}", f"{e.train_acc:.1%}", f"{e.val_loss:.4f}", f"{e.val_acc:.1%}",
+                       f"{e.penalty:.5f}")
+            self.add_row(epoch, *(Text(n, justify="right") for n in numbers), e.observation, key=str(e.epoch))
         if follow and self.row_count:
             self.move_cursor(row=self.row_count - 1)

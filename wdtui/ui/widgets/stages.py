@@ -87,10 +87,10 @@ class StageDetail(ContentSwitcher):
         self._head = setup
         table = self.query_one("#detail-data", DataTable)
         table.clear(columns=True)
-        table.add_columns("row", *setup.feature_names, "label")
+        table.add_columns("row", *(Text(name, justify="right") for name in setup.feature_names), "label")
         for i, (values, label) in enumerate(zip(setup.head, setup.head_labels)):
             mark = Text(f"{i} ▶", style="bold") if i == example else str(i)
-            table.add_row(mark, *(f"{v:g}" for v in values), label)
+            table.add_row(mark, *(Text(f"{v:g}", justify="right") for v in values), label)
 
     def _preprocessing(self, s: Session) -> Group:
         setup, first = s.setup, s.prediction.layers[0]
