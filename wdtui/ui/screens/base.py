@@ -1,7 +1,7 @@
 """What every mode screen shares: redraw from `app.session` when `app.run_version` moves.
 
 A screen that is not on display only notes that it is stale and redraws when it is shown
-again. While the run trains, the visible screen redraws at most every REDRAW_EVERY
+again. While the run (or Compare's twins) trains, the visible screen redraws at most every REDRAW_EVERY
 seconds: the UI thread shares the GIL with training, and a redraw per record (twenty step
 records a second, and short epochs faster still) would slow training down to half speed.
 Any other change (a pause, the end of the run, a key) redraws at once.
@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ..session import TRAINING
+from ..twins import TRAINING as TWINS_TRAINING
 
 if TYPE_CHECKING:
     from ..app import WdtuiApp
@@ -51,7 +52,7 @@ class ModeScreen(Screen):
     def _run_changed(self) -> None:
         if not self.is_current:
             self._stale = True
-        elif self.session.state != TRAINING:
+        elif not self._training():
             self._redraw()
         elif self._redraw_due is None:
             wait = self._last_redraw + REDRAW_EVERY - time.monotonic()
@@ -59,6 +60,11 @@ class ModeScreen(Screen):
                 self._redraw()
             else:
                 self._redraw_due = self.set_timer(wait, self._redraw)
+
+    def _training(self) -> bool:
+        """True while a worker trains: the run, or the twins of the Compare mode."""
+        twins = self.wdtui.compare
+        return self.session.state == TRAINING or (twins is not None and twins.state == TWINS_TRAINING)
 
     def _redraw(self) -> None:
         if self._redraw_due is not None:
