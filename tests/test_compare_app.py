@@ -12,8 +12,8 @@ from wdtui.core.compare import verdict
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.compare import CompareScreen
-from wdtui.ui.session import FINISHED, READY
-from wdtui.ui.twins import DONE, TRAINING
+from wdtui.ui.session import FAILED, READY
+from wdtui.ui.twins import DONE, FAILED as TWINS_FAILED, TRAINING
 
 from app_helpers import SIZE, text_of, trained, wait_for
 
@@ -126,6 +126,18 @@ async def test_the_twins_train_on_while_another_mode_is_shown():
         await pilot.press("6")
         assert app.screen.query_one(DataTable).row_count == 3
         assert shown(app, "#compare-verdict") == verdict(app.compare.zero, app.compare.decayed).text
+
+
+async def test_twins_that_cannot_be_built_say_why(tmp_path):
+    app = create_app(RunConfig(data=str(tmp_path / "missing.csv"), target="y"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, FAILED)
+        await pilot.press("6")
+        assert app.compare is None and "The run could not be built" in shown(app, "#compare-about")
+        await pilot.press("c")  # the twins are built from the same settings: they fail alike
+        await compared(pilot)
+        assert app.compare.state == TWINS_FAILED and "missing.csv" in app.compare.error
+        assert shown(app, "#compare-state") == f"failed: {' '.join(app.compare.error.split())}"
 
 
 def test_snapshot_twins_done(snap_compare):

@@ -11,7 +11,7 @@ from wdtui.core.anatomy import anatomy
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.weights import WeightsScreen
-from wdtui.ui.session import READY
+from wdtui.ui.session import FINISHED, PAUSED, READY
 
 from app_helpers import SIZE, text_of, trained, wait_for
 from test_compare_app import compared
@@ -87,12 +87,20 @@ async def test_adam_shows_the_decay_through_the_scaling_and_adamw_around_it():
 async def test_norms_and_the_twins_histograms_beside_the_runs():
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await trained(pilot)
+        await wait_for(pilot, READY)
         await pilot.press("8")
         assert "Press 6 (Compare) to train a λ = 0 twin" in shown(app, "#weights-about")
         await pilot.press("6")
         await compared(pilot)
-        await pilot.press("8")
+        await pilot.press("8")  # the run is untrained: no epoch of the twin to set beside it yet
+        assert "its histograms join these once your run has an epoch" in shown(app, "#weights-about")
+        assert app.screen._histograms == (app.session.model_snapshot,)
+        await pilot.press("n")  # one epoch: the twin's first epoch joins it
+        await wait_for(pilot, PAUSED)
+        assert "the λ = 0 twin from 6 Compare at epoch 1" in shown(app, "#weights-about")
+        assert app.screen._histograms == (app.session.model_snapshot, app.compare.zero_models[0])
+        await pilot.press("space")
+        await wait_for(pilot, FINISHED)
         assert "the λ = 0 twin from 6 Compare at epoch 3" in shown(app, "#weights-about")
         hists = app.screen.query(".weights-histogram")
         assert len(hists) == 2
