@@ -13,9 +13,11 @@ from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.compare import CompareScreen
 from wdtui.ui.session import FAILED, READY
-from wdtui.ui.twins import DONE, FAILED as TWINS_FAILED, TRAINING
+from wdtui.core.records import Diverged, StepRecord
+from wdtui.ui.twins import DONE, FAILED as TWINS_FAILED, TRAINING, CompareState
 
 from app_helpers import SIZE, text_of, trained, wait_for
+from test_compare_core import _epoch
 
 CONFIG = RunConfig(seed=0, epochs=3, lr=0.05, weight_decay=0.05)
 
@@ -129,15 +131,34 @@ async def test_the_twins_train_on_while_another_mode_is_shown():
 
 
 async def test_twins_that_cannot_be_built_say_why(tmp_path):
-    app = create_app(RunConfig(data=str(tmp_path / "missing.csv"), target="y"))
+    missing = tmp_path / "[x]" / "missing.csv"  # brackets: shown as typed, not read as markup
+    app = create_app(RunConfig(data=str(missing), target="y"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, FAILED)
         await pilot.press("6")
-        assert app.compare is None and "The run could not be built" in shown(app, "#compare-about")
+        assert app.compare is None
+        assert f"The run could not be built ({missing}: no such file)" in shown(app, "#compare-about")
         await pilot.press("c")  # the twins are built from the same settings: they fail alike
         await compared(pilot)
-        assert app.compare.state == TWINS_FAILED and "missing.csv" in app.compare.error
-        assert shown(app, "#compare-state") == f"failed: {' '.join(app.compare.error.split())}"
+        assert app.compare.state == TWINS_FAILED and app.compare.error == f"{missing}: no such file"
+        assert shown(app, "#compare-state") == f"failed: {missing}: no such file"
+
+
+def test_compare_state_takes_turns_counts_progress_and_knows_when_it_is_stale():
+    c = CompareState(1, CONFIG, run=7)
+    epoch = _epoch(1, 0.5, 0.6, 0.0)
+    assert (c.training_now, c.progress, c.zero_at(1)) == (0, 0.0, None)
+    c.add(0, StepRecord(1, 3, 12, 3, 0.7, 0.1))
+    assert c.progress == 0.25
+    c.add(0, epoch, model="model of epoch 1")
+    assert (c.training_now, c.progress, c.zero_at(1), c.zero_at(5)) == (1, 1.0, (1, "model of epoch 1"),
+                                                                        (1, "model of epoch 1"))
+    assert c.zero_at(0) is None  # an untrained run has no twin epoch to stand beside
+    c.add(1, Diverged(1, 4, 0.05))
+    assert c.training_now == 0 and c.decayed == [] and c.name(1) == "λ = 0.05"
+    assert c.stale(CONFIG, 7) is None
+    assert c.stale(CONFIG, 8) == "the run was reset (r) since they trained"
+    assert c.stale(CONFIG.replace(lr=0.1, seed=2), 8) == "the settings changed since they trained (lr, seed)"
 
 
 def test_snapshot_twins_done(snap_compare):

@@ -14,7 +14,6 @@ from ..core.records import Diverged, EpochRecord, StepRecord
 
 # What the twins are doing, as `CompareState.state` names it.
 TRAINING, DONE, STOPPED, FAILED = "training", "done", "stopped", "failed"
-NAMES = ("λ = 0", "λ")  # which = 0, 1
 
 
 @dataclass
@@ -36,6 +35,17 @@ class CompareState:
     @property
     def decayed(self) -> list[EpochRecord]:
         return self.epochs[1]
+
+    def name(self, which: int) -> str:
+        """"λ = 0" or "λ = 0.1": twin `which` as the screens call it."""
+        return "λ = 0" if which == 0 else f"λ = {self.config.weight_decay:g}"
+
+    @property
+    def training_now(self) -> int:
+        """Which twin trains now: they take turns, an epoch each, λ = 0 first; one that
+        diverged drops out."""
+        going = [w for w in (0, 1) if self.diverged[w] is None]
+        return min(going, key=lambda w: (len(self.epochs[w]), w), default=0)
 
     @property
     def progress(self) -> float:

@@ -14,6 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
@@ -24,7 +25,7 @@ from ...core.config import RunConfig
 from ...core.records import EpochRecord
 from ..messages import TwinRecord
 from ..session import FAILED as RUN_FAILED
-from ..twins import DONE, FAILED, NAMES, STOPPED, TRAINING, CompareState
+from ..twins import DONE, FAILED, STOPPED, TRAINING, CompareState
 from .base import ModeScreen
 from .train import describe
 
@@ -87,10 +88,10 @@ class CompareScreen(ModeScreen):
         c, s = self.compare, self.session
         if c is None:
             if s.state == RUN_FAILED:
-                return f"The run could not be built ({s.error}), so neither can its twins: fix the settings in 2 Train."
+                return (f"The run could not be built ({escape(s.error or '')}), so neither can its twins: fix the "
+                        "settings in 2 Train.")
             return NEEDS_DECAY
-        lam = c.config.weight_decay
-        text = (f"[b]Twin runs[/b], alike but for λ: [b red]λ = 0[/b red] and [b green]λ = {lam:g}[/b green] "
+        text = (f"[b]Twin runs[/b], alike but for λ: [b red]λ = 0[/b red] and [b green]{c.name(1)}[/b green] "
                 "(the run's). The same seed gives both the same data, initial weights and batch order.\n"
                 f"Settings: {describe(c.config)}")
         stale = c.stale(s.config, self.wdtui.run_id)
@@ -104,32 +105,30 @@ class CompareScreen(ModeScreen):
     def state_text(self, c: CompareState) -> str:
         n = c.config.epochs
         if c.state == FAILED:
-            return f"failed: {c.error}"
+            return f"failed: {escape(c.error or '')}"
         if c.state == DONE:
             return f"done: {len(c.zero)} and {len(c.decayed)} of {n} epochs"
         if c.state == STOPPED:
             return f"stopped after {len(c.zero)} and {len(c.decayed)} of {n} epochs — c starts again"
-        which = 0 if len(c.zero) <= len(c.decayed) and c.diverged[0] is None else 1
-        name = NAMES[which] if which == 0 else f"λ = {c.config.weight_decay:g}"
-        step = c.last_step
+        which, step = c.training_now, c.last_step
         where = f", step {step.step}/{step.steps_per_epoch}" if step is not None else ""
-        return f"training the {name} twin: epoch {len(c.epochs[which]) + 1} of {n}{where}"
+        return f"training the {c.name(which)} twin: epoch {len(c.epochs[which]) + 1} of {n}{where}"
 
     def verdict_text(self, c: CompareState) -> str:
         v = verdict(c.zero, c.decayed)
         text = "" if v is None else (v.text if c.state == DONE else f"So far: {v.text}")
-        for name, d in zip(("λ = 0", f"λ = {c.config.weight_decay:g}"), c.diverged):
+        for which, d in enumerate(c.diverged):
             if d is not None:
-                text += f"\nThe {name} twin diverged: {d.message}."
+                text += f"\nThe {c.name(which)} twin diverged: {d.message}."
         return text.strip()
 
     def fill_table(self, c: CompareState) -> None:
         """A row per epoch: each twin's validation loss, gap (val − train loss) and ‖θ‖."""
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        lam = f"λ = {c.config.weight_decay:g}"
-        table.add_columns("Epoch", "Val loss λ = 0", f"Val loss {lam}", "Gap λ = 0", f"Gap {lam}",
-                          "‖θ‖ λ = 0", f"‖θ‖ {lam}")
+        zero, lam = c.name(0), c.name(1)
+        table.add_columns("Epoch", f"Val loss {zero}", f"Val loss {lam}", f"Gap {zero}", f"Gap {lam}",
+                          f"‖θ‖ {zero}", f"‖θ‖ {lam}")
         for i in range(max(len(c.zero), len(c.decayed))):
             cells = [_cells(records[i] if i < len(records) else None, d is not None)
                      for records, d in zip(c.epochs, c.diverged)]
@@ -180,7 +179,7 @@ class CompareScreen(ModeScreen):
             c.state = STOPPED
         elif event.state == WorkerState.ERROR:
             c.state, c.error = FAILED, str(event.worker.error)
-            self.notify(c.error, title="Cannot build the twins", severity="error")
+            self.notify(c.error, title="Cannot build the twins", severity="error", markup=False)
         else:
             return
         c.last_step = None
