@@ -45,8 +45,10 @@ class WeightsScreen(ModeScreen):
         Binding("l", "layer(1)", "Next layer", tooltip="Take apart a weight of the next layer"),
         Binding("L", "layer(-1)", "Prev layer", show=False, tooltip="Take apart a weight of the previous layer"),
         *(Binding(key, f"move{move}", key, show=False, priority=True, tooltip=f"The weight one {what}")
-          for key, move, what in (("up", (-1, 0), "row (output unit) up"), ("down", (1, 0), "row (output unit) down"),
-                                  ("left", (0, -1), "column (input) left"), ("right", (0, 1), "column (input) right"))),
+          for key, move, what in (("up", (-1, 0), "row (output unit) up"),
+                                  ("down", (1, 0), "row (output unit) down"),
+                                  ("left", (0, -1), "column (input) left"),
+                                  ("right", (0, 1), "column (input) right"))),
     ]
 
     layer: reactive[int] = reactive(0)  # index into the model's Linear layers
@@ -129,19 +131,23 @@ class WeightsScreen(ModeScreen):
 
     # The anatomy of one update ---------------------------------------------------------------
 
+    def chosen(self) -> tuple[str, tuple[int, int]] | None:
+        """(layer, index) of the weight taken apart, kept inside that layer's shape; None
+        before the first epoch."""
+        u = self.session.last_update
+        if u is None:
+            return None
+        layer = list(u.weights)[self.layer % len(u.weights)]
+        rows, cols = u.weights[layer].shape
+        return layer, (min(self.index[0], rows - 1), min(self.index[1], cols - 1))
+
     def anatomy(self) -> UpdateAnatomy | None:
-        s = self.session
-        if s.last_update is None:
+        chosen = self.chosen()
+        if chosen is None:
             return None
         from ...core.anatomy import anatomy
 
-        layers = list(s.last_update.weights)
-        layer = layers[self.layer % len(layers)]
-        return anatomy(s.last_update, layer, self.clamped(layer), after=s.model_snapshot)
-
-    def clamped(self, layer: str) -> tuple[int, int]:
-        rows, cols = self.session.last_update.weights[layer].shape
-        return min(self.index[0], rows - 1), min(self.index[1], cols - 1)
+        return anatomy(self.session.last_update, *chosen, after=self.session.model_snapshot)
 
     def anatomy_view(self) -> Table | Text:
         a = self.anatomy()
@@ -155,13 +161,11 @@ class WeightsScreen(ModeScreen):
             self.layer = (self.layer + step) % len(self.session.last_update.weights)
 
     def action_move(self, rows: int, cols: int) -> None:
-        u = self.session.last_update
-        if u is None:
-            return
-        layer = list(u.weights)[self.layer % len(u.weights)]
-        n_rows, n_cols = u.weights[layer].shape
-        row, col = self.clamped(layer)
-        self.index = ((row + rows) % n_rows, (col + cols) % n_cols)
+        chosen = self.chosen()
+        if chosen is not None:
+            layer, (row, col) = chosen
+            n_rows, n_cols = self.session.last_update.weights[layer].shape
+            self.index = ((row + rows) % n_rows, (col + cols) % n_cols)
 
     def watch_layer(self) -> None:
         self.query_one("#weights-anatomy", Static).update(self.anatomy_view())
