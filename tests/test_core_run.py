@@ -140,3 +140,16 @@ def test_config_and_records_load_without_torch():
     code = ("import sys, wdtui.core.config, wdtui.core.records, wdtui.core.table, wdtui.core.insight, "
             "wdtui.core.observe, wdtui.cli; sys.exit('torch' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_models_built_on_many_threads_at_once_get_their_seeds_weights():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wdtui.core.model import build_model
+
+    torch.manual_seed(11)
+    reference = torch.nn.Linear(10, 64)
+    with ThreadPoolExecutor(8) as pool:
+        models = list(pool.map(lambda _: build_model(10, (64, 64), 2, 11), range(32)))
+    for model in models:
+        assert torch.equal(model[0].weight, reference.weight) and torch.equal(model[0].bias, reference.bias)

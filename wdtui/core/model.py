@@ -6,7 +6,7 @@ ends at the last Linear; the probabilities are computed where they are shown.
 
 from __future__ import annotations
 
-import threading
+import math
 from typing import Sequence
 
 import torch
@@ -14,22 +14,26 @@ from torch import nn
 
 from .records import WeightHistogram
 
-# nn.Linear draws its initial weights from torch's one global generator. The app builds
-# models on several worker threads at once (the run, the Compare twins, the sweep); without
-# this lock their draws interleave and a model no longer gets its seed's weights.
-_GLOBAL_RNG = threading.Lock()
-
 
 def build_model(n_features: int, hidden: tuple[int, ...], n_classes: int, seed: int) -> nn.Sequential:
-    """A feed-forward network whose initial weights depend on `seed` alone, on any thread."""
-    sizes = (n_features, *hidden)
+    """A feed-forward network whose initial weights depend on `seed` alone, on any thread.
+
+    The weights are drawn as nn.Linear draws them (Kaiming-uniform weights, biases uniform
+    in ±1/√fan_in), so they equal `torch.manual_seed(seed)` followed by the plain layers, but
+    from a generator of the model's own: the app builds models on several threads at once
+    (the run, the Compare twins, the sweep), and torch's one global generator would
+    interleave their draws.
+    """
+    g = torch.Generator().manual_seed(seed)
+    sizes = (n_features, *hidden, n_classes)
     layers: list[nn.Module] = []
-    with _GLOBAL_RNG:
-        torch.manual_seed(seed)
-        for fan_in, fan_out in zip(sizes, sizes[1:]):
-            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-        layers.append(nn.Linear(sizes[-1], n_classes))
-    return nn.Sequential(*layers)
+    for fan_in, fan_out in zip(sizes, sizes[1:]):
+        linear = nn.Linear(fan_in, fan_out)
+        with torch.no_grad():
+            nn.init.kaiming_uniform_(linear.weight, a=math.sqrt(5), generator=g)
+            nn.init.uniform_(linear.bias, -1 / math.sqrt(fan_in), 1 / math.sqrt(fan_in), generator=g)
+        layers += [linear, nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
 
 
 def linear_layers(model: nn.Sequential) -> list[tuple[str, nn.Linear]]:
