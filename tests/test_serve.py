@@ -177,7 +177,7 @@ async def test_each_tab_runs_its_own_app_and_closing_it_ends_it(tmp_path):
             assert (await asyncio.wait_for(reading, 5)).type == aiohttp.WSMsgType.CLOSE
     finally:
         server.close()
-    assert "Traceback" not in server.output()
+    assert "Traceback" not in server.output(), server.output()
 
 
 async def test_an_app_that_does_not_quit_is_killed_at_shutdown(tmp_path):
@@ -194,3 +194,21 @@ async def test_an_app_that_does_not_quit_is_killed_at_shutdown(tmp_path):
                 await asyncio.wait_for(reading, 5)
     finally:
         server.close()
+
+
+async def test_ctrl_c_while_an_app_starts_is_quiet(tmp_path):
+    """Ctrl+C reaches the server's whole process group; an app caught still starting up
+    must end without a KeyboardInterrupt traceback."""
+    server = ServeProcess(tmp_path)
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.ws_connect(f"{server.url}/ws") as tab:
+                wait_for(server.apps, 10, "the app process")
+                await asyncio.sleep(0.2)  # into its imports, well before its first frame
+                reading = asyncio.create_task(_until_closed(tab))
+                assert await asyncio.to_thread(server.interrupt, group=True) == 0
+                await asyncio.wait_for(reading, 5)
+        assert server.apps() == set()
+    finally:
+        server.close()
+    assert "Traceback" not in server.output(), server.output()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 import pytest
@@ -110,7 +111,8 @@ def last_epoch_cells() -> list[str]:
 
 
 def test_the_app_in_a_browser(tmp_path):
-    last_row = last_epoch_cells()  # before the app trains: two runs at once would slow both
+    # Computed while the browser and the app start, which mostly wait.
+    last_row = ThreadPoolExecutor(1).submit(last_epoch_cells)
     server = ServeProcess(tmp_path, *OPTIONS)
     try:
         with sync_playwright() as playwright:
@@ -137,8 +139,9 @@ def test_the_app_in_a_browser(tmp_path):
 
             page.keyboard.press("Space")
             # The epoch table ends with the numbers the core computes for the same options.
+            cells = last_row.result()
             wait_for_screen(page, lambda text: "epoch 40 of 40" in text and any(
-                line.split()[:5] == last_row for line in text.splitlines()), f"the last epoch {last_row}", 40)
+                line.split()[:5] == cells for line in text.splitlines()), f"the last epoch {cells}", 40)
             trained = settled_screenshot(page)
             assert trained != untrained
             if path := os.environ.get("WDTUI_SAVE_SCREENSHOT"):
@@ -152,4 +155,4 @@ def test_the_app_in_a_browser(tmp_path):
         assert server.apps() == set(), f"app processes left behind:\n{server.output()}"
     finally:
         server.close()
-    assert "Traceback" not in server.output()
+    assert "Traceback" not in server.output(), server.output()

@@ -144,8 +144,13 @@ def run_server(command: str, host: str, port: int, grace: float = QUIT_GRACE_SEC
     textual-serve's Server, adjusted: it leaves the banner to serve(), points each page at the
     address the browser used, and on shutdown ends the open tabs' apps itself — asking each
     to quit, then killing any that has not within `grace` seconds — instead of waiting up to a
-    minute per browser and leaving a stuck app running. textual-serve runs the command with
-    /bin/sh; `exec` makes the app the server's own child, so killing it kills the app.
+    minute per browser and leaving a stuck app running.
+
+    textual-serve runs the command with /bin/sh: `exec` makes the app the server's own child,
+    so killing it kills the app. The apps start with SIGINT ignored: Ctrl+C in the server's
+    terminal reaches its whole process group, and an app still starting up (before Textual
+    takes SIGINT over) would die of it with a KeyboardInterrupt traceback; the server's
+    "quit" ends it cleanly instead.
     """
     import asyncio
     import weakref
@@ -168,7 +173,7 @@ def run_server(command: str, host: str, port: int, grace: float = QUIT_GRACE_SEC
 
     class WdtuiServer(Server):
         def __init__(self) -> None:
-            super().__init__(f"exec {command}", host=host, port=port, title="wdtui")
+            super().__init__(f"trap '' INT; exec {command}", host=host, port=port, title="wdtui")
             self.sessions: set[asyncio.Task[Any]] = set()
 
         async def on_startup(self, app: web.Application) -> None:
