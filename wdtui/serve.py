@@ -3,7 +3,7 @@
 textual-serve runs a small web server; each browser tab that connects starts its own
 `python -m wdtui <options>` whose screen is streamed to an xterm.js terminal in the page.
 This module imports only the standard library at the top, so `wdtui --help` and the app's
-first frame never pay for aiohttp: textual-serve is imported inside `serve()`.
+first frame never pay for aiohttp: textual-serve is imported inside `run_server()`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-# How long Ctrl+C waits for the open tabs' apps to quit before the server stops anyway.
+# How long Ctrl+C waits for the open tabs' apps to quit before it kills them.
 QUIT_GRACE_SECONDS = 10.0
 
 
@@ -71,7 +71,8 @@ def served_command(args: argparse.Namespace, options: argparse.ArgumentParser) -
 
 
 def url_of(host: str, port: int) -> str:
-    """The address to open; an IPv6 literal needs brackets, a wildcard host is not openable."""
+    """The address to open here: a wildcard host (every interface) is reached through
+    loopback, and an IPv6 literal needs brackets."""
     if host in ("0.0.0.0", ""):
         host = "127.0.0.1"
     elif host == "::":
