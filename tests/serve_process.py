@@ -50,6 +50,12 @@ def wait_for(check, timeout: float, what: str):
         time.sleep(0.05)
 
 
+# Runs the server's argv after asking Linux for SIGTERM when pytest dies: a test run killed
+# from outside (a timeout) then still stops its server, which stops its apps.
+_DIE_WITH_PARENT = ("import ctypes, os, signal, sys; ctypes.CDLL(None).prctl(1, signal.SIGTERM); "  # PR_SET_PDEATHSIG
+                    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])")
+
+
 class ServeProcess:
     """`python -m wdtui serve --port P …options` with its output collected in a file; or, given
     `command`, the same server serving that shell command instead of the app (quit grace 1 s)."""
@@ -64,7 +70,7 @@ class ServeProcess:
         else:
             argv = ["-c", f"from wdtui.serve import run_server; "
                           f"run_server({command!r}, '127.0.0.1', {self.port}, grace=1)"]
-        self.proc = subprocess.Popen([sys.executable, *argv], stdout=self._log_file,
+        self.proc = subprocess.Popen([sys.executable, "-c", _DIE_WITH_PARENT, *argv], stdout=self._log_file,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(self._listening, 15, f"the server to listen on {self.url}\n{self.output()}")
 
