@@ -8,8 +8,9 @@ exit status 2; torch is imported only once the input is known to be good.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NoReturn, Sequence
 
 from .core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
 from .core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
@@ -156,33 +157,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config_from(args)
     except ConfigError as exc:
         return fail(str(exc))
-    if args.command == "trace":
-        from .export import ExportError
-        from .trace import run_trace
-
-        try:
-            return run_trace(config, as_json=args.json, export=args.export)
-        except (DataError, ExportError) as exc:
-            return fail(str(exc))
-    if args.command == "sweep":
-        from .export import ExportError
-        from .sweep_view import run_sweep
-
-        try:
-            grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
-            return run_sweep(config, grid, as_json=args.json, export=args.export)
-        except (DataError, ExportError) as exc:
-            return fail(str(exc))
+    if args.command in ("trace", "sweep"):
+        return headless(args, config)
     try:
         check_data(config)
     except DataError as exc:
         return fail(str(exc))
     if args.command == "serve":
         return serve.serve(args, run_options())
+    return run_app(config)
+
+
+def headless(args: argparse.Namespace, config: RunConfig) -> int:
+    """`wdtui trace` and `wdtui sweep`: a bad file or export path is one line, exit 2."""
+    from .export import ExportError
+
+    try:
+        if args.command == "trace":
+            from .trace import run_trace
+
+            return run_trace(config, as_json=args.json, export=args.export)
+        from .sweep_view import run_sweep
+
+        grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
+        return run_sweep(config, grid, as_json=args.json, export=args.export)
+    except (DataError, ExportError) as exc:
+        return fail(str(exc))
+
+
+def run_app(config: RunConfig) -> NoReturn:
+    """Run the app, then leave at once.
+
+    When the app returns it has restored the terminal and written every file it was asked
+    to. What is left is the interpreter's teardown of torch (0.8 s here) and a join of a
+    worker thread that may still be inside `import torch`: skipping both is what makes `q`
+    quit in well under a second, with no thread left behind.
+    """
     from .ui.app import create_app
 
-    create_app(config).run()
-    return 0
+    app = create_app(config)
+    app.run()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(app.return_code or 0)
 
 
 def check_data(config: RunConfig) -> None:
