@@ -92,27 +92,27 @@ async def test_palette_offers_every_mode_and_action_and_runs_them():
         assert app.current_mode == "inspect"
 
 
-async def test_space_pauses_mid_epoch_and_n_runs_exactly_one_epoch():
-    app = create_app(LONG_EPOCHS.replace(epochs=3))
+async def test_space_pauses_where_it_is_and_n_runs_to_the_next_epoch_end():
+    app = create_app(LONG_EPOCHS.replace(epochs=5))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, READY)
         await pilot.press("space")
         assert app.session.state == TRAINING
-        while app.session.last_step is None:
+        while app.session.last_step is None and not app.session.epochs:
             await pilot.pause(0.02)
         await pilot.press("space")
         assert app.session.state == PAUSED
+        trainer, per_epoch = app.session.trainer, app.session.setup.steps_per_epoch
+        await pilot.pause(0.2)
+        steps = trainer.global_step
         await pilot.pause(0.3)
-        step = app.session.last_step
-        await pilot.pause(0.3)
-        assert app.session.last_step == step and not app.session.epochs  # halted mid-epoch
-        await pilot.press("n")  # finishes this epoch, then pauses
-        await wait_for(pilot, PAUSED)
-        assert len(app.session.epochs) == 1
-        await pilot.press("n")
-        await wait_for(pilot, PAUSED)
-        assert len(app.session.epochs) == 2
-        assert app.session.trainer.global_step == 2 * app.session.setup.steps_per_epoch
+        assert trainer.global_step == steps  # halted, mid-epoch (or at an epoch end)
+        done = len(app.session.epochs)
+        for _ in range(2):
+            await pilot.press("n")
+            await wait_for(pilot, PAUSED)
+            done += 1
+            assert len(app.session.epochs) == done and trainer.global_step == done * per_epoch
 
 
 async def test_q_quits_at_once_mid_epoch_and_the_worker_stops():

@@ -52,6 +52,13 @@ def train_run(post: Callable[[RunMessage], object], run: int, config: RunConfig,
     """
     import copy
 
+    import torch
+
+    # One intra-op thread: this network is far too small to gain from more, and extra
+    # OpenMP threads spin on the cores the UI thread needs (measured: training in the app
+    # ran 4× slower with torch's default of one thread per core; see benchmarks/bench_app.py).
+    torch.set_num_threads(1)
+
     from ..core.anatomy import LastUpdates
     from ..core.records import EpochRecord, StepRecord
     from ..core.training import Trainer

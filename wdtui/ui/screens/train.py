@@ -6,6 +6,8 @@ epochs changed mid-run apply from the next epoch; other settings wait for r.
 
 from __future__ import annotations
 
+import time
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +20,11 @@ from ..widgets.loss_chart import LossChart
 from ..widgets.run_controls import RunControls
 from ..widgets.run_status import RunStatus
 from .base import ModeScreen
+
+
+# While the run trains, the table and the chart (a new row lays the whole screen out again)
+# follow at most this often (seconds); the progress bar and status line follow every redraw.
+TABLE_EVERY = 1.0
 
 
 def describe(config: RunConfig) -> str:
@@ -38,6 +45,7 @@ class TrainScreen(ModeScreen):
 
     AUTO_FOCUS = "EpochTable"
     _configs_shown: tuple[RunConfig, RunConfig | None] | None = None
+    _table_drawn = 0.0
     BINDINGS = [
         Binding("escape", "leave_form", "Leave form", tooltip="Leave the settings form (enter applies a field)"),
         Binding("s", "settings", "Settings", tooltip="Edit the settings (tab between fields; esc leaves)"),
@@ -68,8 +76,11 @@ class TrainScreen(ModeScreen):
             self.query_one(RunControls).show(s.pending or s.config)
             self.query_one("#config-now", Static).update(f"[b]In force[/b]: {describe(s.config)}")
             self.query_one("#config-pending", Static).update(_pending(s.config, s.pending) if s.pending else "")
-        self.query_one(LossChart).show(s.epochs)
-        self.query_one(EpochTable).show(s.epochs, s.lambda_changes)
+        now = time.monotonic()
+        if not s.running or now - self._table_drawn >= TABLE_EVERY:
+            self._table_drawn = now
+            self.query_one(LossChart).show(s.epochs)
+            self.query_one(EpochTable).show(s.epochs, s.lambda_changes)
         self.query_one(RunStatus).show(s)
 
     @on(RunControls.Edited)

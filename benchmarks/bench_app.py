@@ -1,0 +1,125 @@
+"""The app's three performance targets, each printed as a ratio or a percentile.
+
+1. Time to first frame (headless) over `python -c "import torch"`: the app must not wait
+   for torch (the worker imports it after the first frame). Target ≤ 0.5.
+2. Key-press latency while training runs: a mode key posted to the app as the terminal
+   driver posts it, timed until its action starts. Target p99 ≤ 50 ms.
+3. Training throughput inside the app (Train screen on display, redrawing) over `train()`
+   alone, same config, alternating in one process. Target ≥ 0.9.
+
+    python benchmarks/bench_app.py [--repeats 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import time
+
+from textual import events
+
+from common import IMPORT_TORCH, PYTHON, time_commands
+from wdtui.core.config import RunConfig
+from wdtui.ui.app import WdtuiApp, create_app
+from wdtui.ui.session import FINISHED, READY
+
+# Starts the app headless and leaves at once when its first frame has been composed.
+FIRST_FRAME = """
+import os
+from wdtui.ui.app import create_app
+
+async def first_frame(pilot):
+    pilot.app.call_after_refresh(os._exit, 0)
+
+create_app().run(headless=True, auto_pilot=first_frame)
+"""
+
+# Long enough to measure (about a second of training alone), short enough to repeat.
+RUN = RunConfig(rows=20_000, epochs=20)
+
+
+async def until(app: WdtuiApp, state: str) -> None:
+    while app.session.state != state:
+        await asyncio.sleep(0.005)
+
+
+async def key_latencies(presses: int) -> list[float]:
+    """Seconds from posting a mode key to its action starting, while a long run trains."""
+    app = create_app(RunConfig(rows=50_000, batch_size=16, epochs=1000))
+    started: list[float] = []
+    switch = app.action_switch_mode
+
+    def timed_switch(mode: str) -> None:
+        started.append(time.perf_counter())
+        switch(mode)
+
+    app.action_switch_mode = timed_switch  # type: ignore[method-assign]
+    latencies = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(app, READY)
+        await pilot.press("2", "space")
+        before = len(started)
+        for i in range(presses):
+            await asyncio.sleep(0.15)  # a fast typist: each press finds the last one handled
+            key = "3" if i % 2 else "2"
+            sent = time.perf_counter()
+            app.post_message(events.Key(key, key))
+            while len(started) == before + i:
+                await asyncio.sleep(0)
+            latencies.append(started[-1] - sent)
+        assert app.session.running, "the run must still be training while keys are measured"
+    return latencies
+
+
+async def app_run() -> float:
+    """Wall seconds from space to the last epoch, on the Train screen."""
+    app = create_app(RUN)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await until(app, READY)
+        start = time.perf_counter()
+        app.action_toggle_run()
+        await until(app, FINISHED)
+        return time.perf_counter() - start
+
+
+def train_alone() -> float:
+    from wdtui.core.training import train
+
+    start = time.perf_counter()
+    for _ in train(RUN):
+        pass
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--presses", type=int, default=200)
+    args = parser.parse_args()
+
+    t = time_commands({"app": [PYTHON, "-c", FIRST_FRAME], "torch": IMPORT_TORCH}, args.repeats)
+    print(f"first frame      {t['app'] * 1000:7.0f} ms   (median of {args.repeats}, headless)")
+    print(f"import torch     {t['torch'] * 1000:7.0f} ms")
+    print(f"ratio first frame/torch = {t['app'] / t['torch']:.3f}  (target ≤ 0.5)")
+
+    lat = sorted(asyncio.run(key_latencies(args.presses)))
+    p50, p99 = lat[len(lat) // 2] * 1000, lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
+    print(f"key latency while training: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {lat[-1] * 1000:.1f} ms "
+          f"over {len(lat)} presses  (target p99 ≤ 50 ms)")
+
+    train_alone()  # warm-up: torch's first calls are slow
+    inside, alone = [], []
+    for _ in range(args.repeats):
+        inside.append(asyncio.run(app_run()))
+        alone.append(train_alone())
+    a, b = statistics.median(inside), statistics.median(alone)
+    print(f"training in the app {a:.2f} s, train() alone {b:.2f} s  (medians of {args.repeats})")
+    print(f"ratio throughput app/alone = {b / a:.3f}  (target ≥ 0.9)")
+
+
+if __name__ == "__main__":
+    subprocess.run([PYTHON, "-c", "import torch"], check=True)  # warm the file cache for both
+    main()
