@@ -72,10 +72,12 @@ async def test_arrows_select_a_stage_and_its_detail_holds_the_setup_numbers():
         for group in setup.param_groups:
             assert f"{', '.join(group.names)} {group.weight_decay:g} {group.size}" in text
 
-        await pilot.press("enter")  # the detail full screen, and back
-        assert screen.maximized is screen.query_one(StageDetail)
+        await pilot.press("enter")  # the detail full screen: arrows browse it; esc comes back
+        assert screen.maximized is screen.query_one(StageDetail) and screen.selected == 3
+        await pilot.press("right")
+        assert screen.selected == 4 and screen.query_one(StageDetail).current == "detail-metrics"
         await pilot.press("escape")
-        assert screen.maximized is None
+        assert screen.maximized is None and screen.query(StageCard)[4].has_focus
 
 
 async def test_after_training_the_stages_show_the_trained_model_and_latest_metrics():

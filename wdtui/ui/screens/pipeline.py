@@ -71,11 +71,21 @@ class PipelineScreen(ModeScreen):
     def action_move(self, step: int) -> None:
         index = self.selected + step
         if 0 <= index < len(STAGE_IDS):
-            self.query(StageCard)[index].focus()
+            if self.maximized is None:
+                self.query(StageCard)[index].focus()
+            else:  # browsing the details full screen: the cards are hidden, keep the focus
+                self.selected = index
+
+    def watch_maximized(self, maximized: object) -> None:
+        """Back from the full-screen detail: the focus returns to the selected card."""
+        if maximized is None:
+            self.query(StageCard)[self.selected].focus()
 
     def action_open(self) -> None:
         """Toggle the selected stage's detail full screen."""
         if self.maximized is None:
-            self.maximize(self.query_one(StageDetail), container=False)
+            detail = self.query_one(StageDetail)
+            detail.focus()  # or the hidden cards' first would take the focus, and select stage 1
+            self.maximize(detail, container=False)
         else:
             self.minimize()

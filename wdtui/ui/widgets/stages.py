@@ -54,10 +54,12 @@ def _numbers(title: str, headers: tuple[str, ...], rows: list[tuple[str, ...]], 
     return Group(Text(title, style="bold"), table, Text(note, style="dim"))
 
 
-class StageDetail(ContentSwitcher):
-    """What the selected stage holds, in full: tables for data, statistics and numbers."""
+class StageDetail(ContentSwitcher, can_focus=True):
+    """What the selected stage holds, in full: tables for data, statistics and numbers.
 
-    ALLOW_MAXIMIZE = True  # enter on the Pipeline shows it full screen
+    Focusable so that, shown full screen (maximized), it can hold the focus while the stage
+    cards are hidden.
+    """
     _head: Setup | None = None  # the Setup whose first rows the Data-in table holds
 
     def compose(self) -> ComposeResult:
