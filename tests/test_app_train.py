@@ -133,3 +133,20 @@ async def test_after_training_other_settings_wait_for_r():
         assert app.session.config.lr == 0.05 and app.session.config.epochs == 3
         assert app.session.epochs == [] and app.session.pending is None
         assert app.screen.query_one(EpochTable).row_count == 0
+
+
+async def test_a_refusal_stands_while_tabbing_and_gives_way_to_the_next_valid_change():
+    app = create_app(RunConfig())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await wait_for(pilot, READY)
+        await type_into(pilot, "weight_decay", "abc")
+        await pilot.press("tab", "tab")  # leave λ, pass over the learning rate unchanged
+        screen = app.screen
+        box = screen.query_one("#cfg-weight_decay", Input)
+        assert box.value == "abc" and box.has_class("-refused")
+        assert "not 'abc'" in shown(screen, "#config-error")
+        await type_into(pilot, "lr", "0.05")
+        await wait_for(pilot, READY)
+        assert app.session.config.lr == 0.05 and app.session.config.weight_decay == 0.001
+        assert box.value == "0.001" and not box.has_class("-refused") and shown(screen, "#config-error") == ""

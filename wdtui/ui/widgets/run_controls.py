@@ -90,12 +90,19 @@ class RunControls(Vertical):
             if field is not None:
                 field.add_class("-refused")
             return
+        if config == self._shown:  # nothing changed (say, tabbing through): other refusals stand
+            if field is not None and field.has_class("-refused"):  # typed back to the value in force
+                field.remove_class("-refused")
+                error.update("")
+            return
         error.update("")
-        if field is not None:
-            field.remove_class("-refused")
-        if config != self._shown:
-            self._shown = config  # the next edit builds on this one, even before the app applies it
-            self.post_message(self.Edited(config))
+        for other_name, _, _, write in FIELDS:  # a refused text elsewhere is stale now: show the value
+            other = self.query_one(f"#cfg-{other_name}", Input)
+            if other.has_class("-refused"):
+                other.value = write(getattr(config, other_name))
+                other.remove_class("-refused")
+        self._shown = config  # the next edit builds on this one, even before the app applies it
+        self.post_message(self.Edited(config))
 
     def _take(self, field: Input) -> None:
         name = field.id.removeprefix("cfg-")
