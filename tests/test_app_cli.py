@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import pytest
 
 from wdtui.cli import main
@@ -11,17 +14,19 @@ from wdtui.ui.app import WdtuiApp
 
 @pytest.fixture
 def opened(monkeypatch) -> list[RunConfig]:
-    """The configs the app was run with (instead of taking over the terminal)."""
+    """The configs the app was run with (instead of taking over the terminal); the CLI's
+    os._exit after the app becomes a SystemExit, so pytest lives on."""
     configs: list[RunConfig] = []
     monkeypatch.setattr(WdtuiApp, "run", lambda self, *a, **k: configs.append(self.session.config))
+    monkeypatch.setattr(os, "_exit", lambda code: sys.exit(code))
     return configs
 
 
 def test_options_and_a_csv_reach_the_app(opened, tmp_path):
     csv = tmp_path / "small.csv"
     csv.write_text("a,b,y\n" + "".join(f"{i},{i * i % 7},{'yes' if i % 3 else 'no'}\n" for i in range(30)))
-    assert main(["--weight-decay", "0.01", "--optimizer", "adamw", "--data", str(csv), "--target", "y",
-                 "--row", "29"]) == 0
+    assert status(["--weight-decay", "0.01", "--optimizer", "adamw", "--data", str(csv), "--target", "y",
+                   "--row", "29"]) == 0
     [config] = opened
     assert (config.weight_decay, config.optimizer, config.data, config.target, config.row) == (
         0.01, "adamw", str(csv), "y", 29)
