@@ -1,4 +1,4 @@
-"""Faults in the app: a diverging run and terminals of every size.
+"""Faults in the app: a diverging run and terminals of every size (too small ones say so).
 
 Divergence (lr = 50 on the default data diverges in epoch 2) must stop training, say why
 and what to do, keep the last good epochs in the table and chart, and leave the app working.
@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
+from wdtui.ui.screens.too_small import TooSmallScreen, too_small
 from wdtui.ui.session import DIVERGED, READY
 from wdtui.ui.widgets.epoch_table import EpochTable
 from wdtui.ui.widgets.loss_chart import LossChart
@@ -52,3 +53,20 @@ async def test_every_mode_renders_at_small_and_large_sizes(size):
             await pilot.press(key)
             await pilot.pause()
         assert app._exception is None
+        if too_small(app.size):  # it says so, with the sizes, instead of drawing garbage
+            assert isinstance(app.screen, TooSmallScreen)
+            assert f"this one is {size[0]} × {size[1]}" in text_of(app.screen.query_one("#too-small", Static))
+        else:
+            assert app.current_mode == "code" and not isinstance(app.screen, TooSmallScreen)
+
+
+async def test_growing_the_terminal_brings_the_modes_back():
+    app = create_app(RunConfig(epochs=2, rows=200))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not isinstance(app.screen, TooSmallScreen)
+        await pilot.press("enter")
+        assert app.current_mode == "pipeline"

@@ -11,7 +11,7 @@ import dataclasses
 from functools import wraps
 from typing import Any, Callable
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
@@ -23,6 +23,7 @@ from .messages import EpochDone, RunDiverged, RunMessage, RunStopped, SetupReady
 from .modes import MODE_LIST
 from .runner import RunControl, train_run
 from .screens.help import HelpScreen
+from .screens.too_small import TooSmallScreen, too_small
 from .screens.welcome import WelcomeScreen
 from .session import DIVERGED, FAILED, FINISHED, PAUSED, READY, TRAINING, Session
 from .twins import CompareState
@@ -162,6 +163,16 @@ class WdtuiApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below the smallest usable size, say so instead of drawing clipped garbage."""
+        on_top = isinstance(self.screen, TooSmallScreen)
+        if too_small(event.size) and on_top:
+            self.screen.show(event.size)
+        elif too_small(event.size):
+            self.push_screen(TooSmallScreen())
+        elif on_top:
+            self.pop_screen()
 
     def action_switch_mode(self, mode: str) -> None:
         """Switch mode; an open help screen closes first, so it does not wait in the old mode."""
