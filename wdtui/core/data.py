@@ -46,7 +46,7 @@ def synthetic_table(config: RunConfig) -> Table:
         rows=raw.tolist(),
         labels=labels.tolist(),
         class_names=("0", "1"),
-        source=f"synthetic ({config.rows} × {config.features}, seed {config.seed})",
+        source=f"synthetic data, seed {config.seed}",
     )
 
 
