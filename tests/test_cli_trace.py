@@ -9,19 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from wdtui.cli import main
+from helpers import run_cli as run
 
 EPOCH_KEYS = {"epoch", "train_loss", "val_loss", "train_acc", "val_acc", "penalty", "weight_norm",
               "layer_norms", "seconds", "observation"}
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:  # argparse exits on bad options
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def write_csv(tmp_path: Path, text: str, name: str = "data.csv") -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -15,6 +13,8 @@ from wdtui.core.config import RunConfig
 from wdtui.core.data import prepare, synthetic_table
 from wdtui.core.records import Diverged, EpochRecord, Setup, StepRecord
 from wdtui.core.training import Trainer, train
+
+from helpers import loaded_by
 
 
 def _epochs(config: RunConfig) -> list[EpochRecord]:
@@ -129,17 +129,13 @@ def test_prediction_trace_matches_the_model_output():
 
 
 def test_core_imports_neither_textual_nor_rich():
-    code = ("import sys, wdtui.core, wdtui.core.training, wdtui.core.insight, wdtui.core.stages;"
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')];"
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    core = ("wdtui.core", "wdtui.core.training", "wdtui.core.insight", "wdtui.core.stages")
+    assert loaded_by(*core, among=("textual", "rich")) == []
 
 
 def test_config_and_records_load_without_torch():
-    code = ("import sys, wdtui.core.config, wdtui.core.records, wdtui.core.table, wdtui.core.insight, "
-            "wdtui.core.observe, wdtui.cli; sys.exit('torch' in sys.modules)")
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+    assert loaded_by("wdtui.core.config", "wdtui.core.records", "wdtui.core.table", "wdtui.core.insight",
+                     "wdtui.core.observe", "wdtui.cli") == []
 
 
 def test_models_built_on_many_threads_at_once_get_their_seeds_weights():

@@ -84,14 +84,11 @@ def test_sgd_weight_decay_equals_gradient_of_l2_penalty():
         torch.testing.assert_close(a, b, rtol=0, atol=1e-6)
 
 
-@pytest.mark.parametrize("decay_bias", [False, True])
-def test_adamw_is_decoupled_decay_written_by_hand(decay_bias):
-    """θ ← θ − γλθ apart from the adaptive step θ ← θ − γ m̂ / (√v̂ + ε)."""
-    lam, lr, b1, b2, eps = 0.1, 0.01, 0.9, 0.999, 1e-8
-    config = RunConfig(optimizer="adamw", lr=lr, weight_decay=lam, decay_bias=decay_bias)
-    batches = _batches(seed=5)
-    got = _run_optimizer(config, batches)
-
+def _adam_by_hand(batches, lam: float, lr: float, decoupled: bool, decay_bias: bool = False):
+    """Adam written out. Coupled (Adam): λθ joins g before the moments m and v, so it is scaled
+    like the gradient. Decoupled (AdamW): θ ← θ − γλθ first, apart from the adaptive step
+    θ ← θ − γ m̂ / (√v̂ + ε)."""
+    b1, b2, eps = 0.9, 0.999, 1e-8
     model = _model()
     m = {n: torch.zeros_like(p) for n, p in model.named_parameters()}
     v = {n: torch.zeros_like(p) for n, p in model.named_parameters()}
@@ -100,35 +97,31 @@ def test_adamw_is_decoupled_decay_written_by_hand(decay_bias):
         F.cross_entropy(model(x), y).backward()
         with torch.no_grad():
             for name, p in model.named_parameters():
-                if _decayed(name, p, decay_bias):
+                g = p.grad
+                if _decayed(name, p, decay_bias) and decoupled:
                     p *= 1 - lr * lam
-                m[name] = b1 * m[name] + (1 - b1) * p.grad
-                v[name] = b2 * v[name] + (1 - b2) * p.grad ** 2
-                m_hat, v_hat = m[name] / (1 - b1 ** t), v[name] / (1 - b2 ** t)
-                p -= lr * m_hat / (v_hat.sqrt() + eps)
-    for (name, a), b in zip(got.named_parameters(), model.parameters()):
+                elif _decayed(name, p, decay_bias):
+                    g = g + lam * p
+                m[name] = b1 * m[name] + (1 - b1) * g
+                v[name] = b2 * v[name] + (1 - b2) * g ** 2
+                p -= lr * (m[name] / (1 - b1 ** t)) / ((v[name] / (1 - b2 ** t)).sqrt() + eps)
+    return model
+
+
+@pytest.mark.parametrize("decay_bias", [False, True])
+def test_adamw_is_decoupled_decay_written_by_hand(decay_bias):
+    batches = _batches(seed=5)
+    got = _run_optimizer(RunConfig(optimizer="adamw", lr=0.01, weight_decay=0.1, decay_bias=decay_bias), batches)
+    want = _adam_by_hand(batches, lam=0.1, lr=0.01, decoupled=True, decay_bias=decay_bias)
+    for (name, a), b in zip(got.named_parameters(), want.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=1e-6, msg=name)
 
 
 def test_adam_couples_decay_through_the_adaptive_scaling():
-    """Adam: λθ joins the gradient before m and v, so it is scaled like the gradient."""
-    lam, lr, b1, b2, eps = 0.1, 0.01, 0.9, 0.999, 1e-8
     batches = _batches(seed=7)
-    got = _run_optimizer(RunConfig(optimizer="adam", lr=lr, weight_decay=lam), batches)
-
-    model = _model()
-    m = {n: torch.zeros_like(p) for n, p in model.named_parameters()}
-    v = {n: torch.zeros_like(p) for n, p in model.named_parameters()}
-    for t, (x, y) in enumerate(batches, start=1):
-        model.zero_grad()
-        F.cross_entropy(model(x), y).backward()
-        with torch.no_grad():
-            for name, p in model.named_parameters():
-                g = p.grad + (lam * p if p.dim() >= 2 else 0)
-                m[name] = b1 * m[name] + (1 - b1) * g
-                v[name] = b2 * v[name] + (1 - b2) * g ** 2
-                p -= lr * (m[name] / (1 - b1 ** t)) / ((v[name] / (1 - b2 ** t)).sqrt() + eps)
-    for a, b in zip(got.parameters(), model.parameters()):
+    got = _run_optimizer(RunConfig(optimizer="adam", lr=0.01, weight_decay=0.1), batches)
+    want = _adam_by_hand(batches, lam=0.1, lr=0.01, decoupled=False)
+    for a, b in zip(got.parameters(), want.parameters()):
         torch.testing.assert_close(a, b, rtol=0, atol=1e-6)
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 
 import pytest
 
-from wdtui.cli import main
+from helpers import loaded_by, run_cli as run
 from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from wdtui.core.records import Diverged, EpochRecord, SweepProgress, SweepResult, to_json
@@ -139,25 +137,13 @@ def test_bad_weight_decays_are_refused():
 
 
 def test_sweep_modules_import_neither_textual_nor_rich_and_grid_needs_no_torch():
-    code = ("import sys, wdtui.core.sweep, wdtui.core.grid, wdtui.core.presets;"
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')];"
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    code = "import sys, wdtui.core.grid, wdtui.core.presets; sys.exit('torch' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+    assert loaded_by("wdtui.core.sweep", "wdtui.core.grid", "wdtui.core.presets", among=("textual", "rich")) == []
+    assert loaded_by("wdtui.core.grid", "wdtui.core.presets") == []
 
 
 # ── wdtui sweep ───────────────────────────────────────────────────────────────────────
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:  # argparse exits on bad options
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_json_schema(capsys):

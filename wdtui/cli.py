@@ -104,6 +104,14 @@ def run_options() -> Parser:
     return p
 
 
+def output_options(parser: argparse.ArgumentParser, json_help: str, export_what: str) -> None:
+    """--json and --export, which the headless commands share."""
+    parser.add_argument("--json", action="store_true", default=False, help=f"print {json_help}")
+    parser.add_argument("--export", nargs="?", const="", default=None, metavar="PATH",
+                        help=f"also write {export_what}, atomically: into the folder PATH, or as PATH.json "
+                             "and PATH.csv when PATH ends in .json or .csv; alone, into the user data folder")
+
+
 def build_parser() -> Parser:
     shared = run_options()
     parser = Parser(prog=PROG, parents=[shared], description=(
@@ -113,12 +121,7 @@ def build_parser() -> Parser:
     trace = sub.add_parser("trace", parents=[shared], help="train and print the whole story, headless",
                            description="Train with weight decay and print the 6 data stages, the epoch "
                                        "trace, a loss chart, the prediction trace and the key insight.")
-    trace.add_argument("--json", action="store_true", default=False,
-                       help="print one JSON document instead of tables")
-    trace.add_argument("--export", nargs="?", const="", default=None, metavar="PATH",
-                       help="also write the run as JSON and its epoch table as CSV, atomically: into the "
-                            "folder PATH, or as PATH.json and PATH.csv when PATH ends in .json or .csv; "
-                            "alone, into the user data folder")
+    output_options(trace, "one JSON document instead of tables", "the run as JSON and its epoch table as CSV")
     sweep = sub.add_parser("sweep", parents=[shared], help="train many values of λ at once; print the U-curve",
                            description="Train the same network from the same start with many values of weight "
                                        "decay λ at once (vectorised), and print validation and training loss "
@@ -130,12 +133,8 @@ def build_parser() -> Parser:
                       default=POINTS, help=f"how many λ to train besides λ = 0, log-spaced over "
                       + ", ".join(f"{lo:g}…{hi:g} for {name}" for name, (lo, hi) in RANGES.items())
                       + f" (at most γλ = 0.5 for adamw; default {POINTS})")
-    sweep.add_argument("--json", action="store_true", default=False,
-                       help="print one JSON document {config, points, best} instead of a table and chart")
-    sweep.add_argument("--export", nargs="?", const="", default=None, metavar="PATH",
-                       help="also write the sweep as JSON and its points as CSV, atomically: into the folder "
-                            "PATH, or as PATH.json and PATH.csv when PATH ends in .json or .csv; alone, into "
-                            "the user data folder")
+    output_options(sweep, "one JSON document {config, points, best} instead of a table and chart",
+                   "the sweep as JSON and its points as CSV")
     serve.add_parser(sub, shared)
     return parser
 

@@ -1,0 +1,27 @@
+"""Helpers the CLI and import-guard tests share: running `wdtui` in-process, and asking a
+fresh interpreter which top-level packages an import pulls in."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from wdtui.cli import main
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of `wdtui ARGV`, run in this process."""
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:  # argparse exits on bad options
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def loaded_by(*modules: str, among: tuple[str, ...] = ("torch", "textual", "rich")) -> list[str]:
+    """Which of the packages `among` a fresh interpreter has loaded after importing `modules`."""
+    code = (f"import sys, {', '.join(modules)}; "
+            f"print(' '.join(sorted(m for m in {among!r} if m in sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return result.stdout.split()
