@@ -18,6 +18,7 @@ from textual.reactive import var
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ..core.config import RunConfig
+from ..core.presets import PRESETS, preset_config
 from .commands import WdtuiCommands
 from .messages import EpochDone, RunDiverged, RunMessage, RunStopped, SetupReady, StepDone
 from .modes import MODE_LIST
@@ -159,6 +160,12 @@ class WdtuiApp(App[None]):
         """A new model from the current settings (and any pending ones); tables cleared."""
         self.start_run(self.session.pending or self.session.config)
         self.notify("New model built from the current settings.", title="Reset")
+
+    def action_preset(self, name: str) -> None:
+        """Start over from a preset (its data, network and λ); a CSV the user gave stays."""
+        current = self.session.config
+        self.start_run(preset_config(name, data=current.data, target=current.target, row=current.row))
+        self.notify(f"{PRESETS[name].summary}. A new model was built; space trains it.", title=f"Preset {name}")
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

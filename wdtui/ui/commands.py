@@ -1,4 +1,4 @@
-"""Command palette (ctrl+p): every mode, every app action and the current mode's own, by name.
+"""Command palette (ctrl+p): every mode, every app action, the current mode's own, and the presets.
 
 Made from the app's own BINDINGS, so the palette, the footer and the help screen can
 never disagree about what exists.
@@ -12,9 +12,11 @@ from typing import Iterator
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ..core.presets import PRESETS
+
 
 class WdtuiCommands(Provider):
-    """Modes ("Mode 2: Train") and actions ("Start/pause"), each with its key and purpose."""
+    """Modes ("Mode 2: Train"), actions ("Start/pause") and presets, each with its key or purpose."""
 
     def _commands(self) -> Iterator[tuple[str, str, partial]]:
         seen: set[str] = set()
@@ -31,6 +33,8 @@ class WdtuiCommands(Provider):
                 name = f"Mode {binding.key}: {name}"
             key = self.app.get_key_display(binding)
             yield name, f"{key} — {binding.tooltip}", partial(self.app.run_action, binding.action, target)
+        for preset in PRESETS.values():
+            yield f"Preset: {preset.name}", preset.summary, partial(self.app.run_action, f"preset('{preset.name}')")
 
     async def discover(self) -> Hits:
         for name, help_text, command in self._commands():

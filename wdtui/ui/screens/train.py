@@ -87,6 +87,10 @@ class TrainScreen(ModeScreen):
     def _edited(self, message: RunControls.Edited) -> None:
         self.wdtui.apply_config(message.config)
 
+    @on(RunControls.PresetChosen)
+    def _preset(self, message: RunControls.PresetChosen) -> None:
+        self.wdtui.action_preset(message.name)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """esc is offered only while a settings field has focus (then it is the only way out)."""
         if action == "leave_form":

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Select, Static, Switch
 
 from ...core.config import OPTIMIZER_NAMES, OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from ...core.presets import PRESETS
 
 
 def _number(kind: Callable[[str], Any], what: str) -> Callable[[str], Any]:
@@ -40,7 +41,7 @@ FIELDS: tuple[tuple[str, str, Callable[[str], Any], Callable[[Any], str]], ...] 
 
 
 class RunControls(Vertical):
-    """λ, γ, optimizer, epochs, batch size, hidden sizes, seed and bias decay."""
+    """The preset, λ, γ, optimizer, epochs, batch size, hidden sizes, seed and bias decay."""
 
     class Edited(Message):
         """A valid new configuration, made from the one shown with one field changed."""
@@ -49,9 +50,19 @@ class RunControls(Vertical):
             super().__init__()
             self.config = config
 
+    class PresetChosen(Message):
+        """A preset was picked: the app starts over from it (it changes the data too)."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
     _shown: RunConfig | None = None
 
     def compose(self) -> ComposeResult:
+        with Horizontal(classes="control"):
+            yield Label("preset")
+            yield Select([(name, name) for name in PRESETS], id="cfg-preset", compact=True, allow_blank=False)
         for name, label, _, _ in FIELDS:
             with Horizontal(classes="control"):
                 yield Label(label)
@@ -77,6 +88,7 @@ class RunControls(Vertical):
                     field.value = write(getattr(config, name))
                     field.remove_class("-refused")
             self.query_one("#cfg-optimizer", Select).value = config.optimizer
+            self.query_one("#cfg-preset", Select).value = config.preset
             self.query_one("#cfg-decay_bias", Switch).value = config.decay_bias
 
     def _edit(self, name: str, value: Any, field: Input | None = None) -> None:
@@ -120,9 +132,14 @@ class RunControls(Vertical):
     def _field_done(self, event: Input.Submitted | Input.Blurred) -> None:
         self._take(event.input)
 
-    @on(Select.Changed)
+    @on(Select.Changed, "#cfg-optimizer")
     def _optimizer(self, event: Select.Changed) -> None:
         self._edit("optimizer", event.value)
+
+    @on(Select.Changed, "#cfg-preset")
+    def _preset(self, event: Select.Changed) -> None:
+        if self._shown is not None and event.value != self._shown.preset:
+            self.post_message(self.PresetChosen(str(event.value)))
 
     @on(Switch.Changed)
     def _decay_bias(self, event: Switch.Changed) -> None:
