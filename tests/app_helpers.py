@@ -24,6 +24,16 @@ async def wait_for(pilot: Pilot, state: str, timeout: float = 60.0) -> None:
     await pilot.pause()
 
 
+def ready_in(key: str):
+    """A `snap_compare` run_before: the run built (untrained), then mode `key` opened."""
+
+    async def run_before(pilot: Pilot) -> None:
+        await wait_for(pilot, READY)
+        await pilot.press(key)
+
+    return run_before
+
+
 async def trained(pilot: Pilot) -> None:
     """Build the run, train it to the end, and let the screens redraw."""
     await wait_for(pilot, READY)

@@ -14,7 +14,7 @@ from wdtui.ui.screens.insight import InsightScreen
 
 from wdtui.ui.session import DIVERGED, FINISHED, PAUSED, READY
 
-from app_helpers import SIZE, text_of, trained, wait_for
+from app_helpers import ready_in, SIZE, text_of, trained, wait_for
 
 
 def shown(app, selector: str) -> str:
@@ -101,11 +101,7 @@ async def test_a_diverged_run_says_so_and_a_reset_starts_over():
 
 
 def test_snapshot_before_a_run(snap_compare):
-    async def ready(pilot):
-        await wait_for(pilot, READY)
-        await pilot.press("5")
-
-    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=ready)
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=ready_in("5"))
 
 
 def test_snapshot_after_a_run(snap_compare):

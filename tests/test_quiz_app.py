@@ -9,7 +9,7 @@ from wdtui.ui.app import create_app
 from wdtui.ui.screens.quiz import QuizScreen
 from wdtui.ui.session import READY
 
-from app_helpers import SIZE, text_of, trained, wait_for
+from app_helpers import ready_in, SIZE, text_of, trained, wait_for
 
 
 def shown(app, selector: str) -> str:
@@ -91,11 +91,7 @@ async def test_after_a_run_each_round_asks_about_it():
 
 
 def test_snapshot_first_question(snap_compare):
-    async def ready(pilot):
-        await wait_for(pilot, READY)
-        await pilot.press("4")
-
-    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=ready)
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=ready_in("4"))
 
 
 def test_snapshot_wrong_answer_feedback(snap_compare):

@@ -14,7 +14,7 @@ from wdtui.ui.app import create_app
 from wdtui.ui.screens.sweep import SweepScreen
 from wdtui.ui.session import FINISHED, PAUSED, READY
 
-from app_helpers import SIZE, text_of, wait_for
+from app_helpers import ready_in, SIZE, text_of, wait_for
 
 CONFIG = RunConfig(seed=0)  # 5 epochs: the best λ is 0.0464, not 0
 
@@ -177,11 +177,7 @@ async def test_a_sweep_that_cannot_run_says_why(tmp_path):
 
 
 def test_snapshot_before_a_sweep(snap_compare):
-    async def ready(pilot):
-        await wait_for(pilot, READY)
-        await pilot.press("7")
-
-    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=ready)
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=ready_in("7"))
 
 
 def test_snapshot_after_a_sweep(snap_compare):
