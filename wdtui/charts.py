@@ -22,7 +22,7 @@ def loss_chart(plt: Any, epochs: Sequence[EpochRecord], title: str = "Loss per e
     x = [e.epoch for e in epochs]
     plt.plot(x, [e.train_loss for e in epochs], label="train", marker="braille", color="cyan")
     plt.plot(x, [e.val_loss for e in epochs], label="val", marker="braille", color="orange")
-    plt.xticks(x)
+    plt.xticks(_epoch_ticks(x))
 
 
 def _decade(value: float) -> str:
