@@ -130,7 +130,7 @@ def build_parser() -> Parser:
     grid.add_argument("--weight-decays", type=_weight_decays, metavar="LIST",
                       help="the values of λ to train, e.g. 0,1e-4,1e-3")
     grid.add_argument("--points", type=_number(int, "points", lambda v: v >= 1, "a whole number ≥ 1"),
-                      default=POINTS, help=f"how many λ to train besides λ = 0, log-spaced over "
+                      default=POINTS, help="how many λ to train besides λ = 0, log-spaced over "
                       + ", ".join(f"{lo:g}…{hi:g} for {name}" for name, (lo, hi) in RANGES.items())
                       + f" (at most γλ = 0.5 for adamw; default {POINTS})")
     output_options(sweep, "one JSON document {config, points, best} instead of a table and chart",

@@ -45,7 +45,8 @@ def half_life(rate: float) -> float:
     return math.log(2) / -math.log1p(-rate)
 
 
-def _steps(value: float) -> str:
+def steps(value: float) -> str:
+    """A step count as the app, the CLI and the quiz write it; an infinite half-life is λ = 0."""
     return "never (λ = 0)" if math.isinf(value) else f"{value:,.0f} steps"
 
 
@@ -63,13 +64,13 @@ def key_insight(config: RunConfig, epochs: Sequence[EpochRecord], steps_per_epoc
     lines = [
         f"Per step, decay alone multiplies each decayed weight by 1 − γλ = 1 − {config.lr:g} × {lam:g} "
         f"= {1 - rate:.6f}.",
-        f"Half-life of a weight under decay alone: ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ) = {_steps(hl)}"
+        f"Half-life of a weight under decay alone: ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ) = {steps(hl)}"
         + ("" if math.isinf(hl) else f" ≈ {hl / steps_per_epoch:,.1f} epochs of {steps_per_epoch} steps."),
     ]
     if config.optimizer == "sgd" and config.momentum > 0 and lam > 0:
         lines.append(f"With momentum μ = {config.momentum:g} the decay term is carried along too: in steady "
                      f"state it acts like γλ/(1 − μ) = {mom_rate:.2e} per step, a half-life of "
-                     f"{_steps(mom_hl)}.")
+                     f"{steps(mom_hl)}.")
     if last is not None:
         lines.append(f"At epoch {last.epoch}: data loss {last.train_loss:.4f} + penalty (λ/2)‖θ‖² "
                      f"{last.penalty:.4f} = {last.total_loss:.4f}; the penalty is "

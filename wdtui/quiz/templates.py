@@ -14,7 +14,7 @@ import random
 from typing import Callable, Iterable, Sequence
 
 from ..core.config import RunConfig
-from ..core.insight import Insight, key_insight
+from ..core.insight import Insight, key_insight, steps
 from ..core.records import EpochRecord, Setup
 from .questions import Question
 
@@ -40,10 +40,6 @@ def _question(qid: str, topic: str, prompt: str, answer: str, distractors: Itera
 def _percent(share: float) -> str:
     """Three significant figures, so small shares do not all print as 0.0%."""
     return f"{100 * share:.3g}%"
-
-
-def _steps(n: float) -> str:
-    return f"{n:,.0f} steps"
 
 
 def _decay_kind(config: RunConfig) -> str:
@@ -105,7 +101,7 @@ def shrink_factor(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord]
         "multiply each decayed weight by in one step?",
         fmt(insight.shrink), [fmt(1 - lam), fmt(1 - lr), fmt(1 - rate / 2), fmt(1 + rate), fmt(1 - 2 * rate)],
         f"θ ← θ − γλθ = (1 − γλ)θ = (1 − {lr:g} × {lam:g})θ = {insight.shrink:.{digits}f}·θ. Tiny per step, "
-        f"but it compounds: half the weight is gone after {_steps(insight.half_life_steps)}."
+        f"but it compounds: half the weight is gone after {steps(insight.half_life_steps)}."
         + _optimizer_note(config), rng)
 
 
@@ -120,11 +116,11 @@ def half_life_steps(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecor
         "half-life", "L2 penalty",
         f"Your run uses γ = {lr:g} and λ = {lam:g}. With {_decay_kind(config)}, after how many steps "
         "does the decay alone halve a weight?",
-        _steps(hl),
-        [_steps(1 / rate), _steps(hl / 2), _steps(2 * hl), _steps(math.log(2) / lam),
-         _steps(hl / insight.steps_per_epoch)],
+        steps(hl),
+        [steps(1 / rate), steps(hl / 2), steps(2 * hl), steps(math.log(2) / lam),
+         steps(hl / insight.steps_per_epoch)],
         f"Each step multiplies the weight by 1 − γλ = {insight.shrink:.6f}, so it halves after "
-        f"ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ) = {_steps(hl)}: {insight.half_life_epochs:,.1f} epochs of "
+        f"ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ) = {steps(hl)}: {insight.half_life_epochs:,.1f} epochs of "
         f"{insight.steps_per_epoch} steps." + _optimizer_note(config), rng)
 
 

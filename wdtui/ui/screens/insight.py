@@ -17,7 +17,7 @@ from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from ...core.config import OPTIMIZER_NAMES
-from ...core.insight import CLAIM, Insight, key_insight
+from ...core.insight import CLAIM, Insight, key_insight, steps
 from .base import ModeScreen
 
 # How each optimizer reads weight_decay=λ: (what it does, what that makes of 1 − γλ).
@@ -32,10 +32,6 @@ MEANING = {
 
 # The norm row lists at most this many epochs (the latest), so it fits on one line.
 NORMS_SHOWN = 8
-
-
-def steps(n: float) -> str:
-    return "never (λ = 0)" if math.isinf(n) else f"{n:,.0f} steps"
 
 
 def epochs_of(n: float) -> str:
