@@ -90,19 +90,22 @@ class Trainer:
         """The 4-layer trace of one row through the current model."""
         return predict_row(self.model, self.data, self.row(row))
 
-    def stages(self, row: int | None = None) -> list[Stage]:
-        """The six stages with `row` as the example, from the current model."""
+    def stages(self, prediction: Prediction | None = None) -> list[Stage]:
+        """The six stages with the prediction's row as the example (the default row's when
+        none is given), from the current model."""
         if self.history:
             metrics: EpochRecord | tuple[float, float, float, float] = self.history[-1]
         else:
             metrics = (*self.evaluate(self.data.x_train, self.data.y_train),
                        *self.evaluate(self.data.x_val, self.data.y_val))
-        return build_stages(self.setup(), self.predict(row), metrics, self.config.optimizer, self.weight_decay)
+        prediction = prediction if prediction is not None else self.predict()
+        return build_stages(self.setup(), prediction, metrics, self.config.optimizer, self.weight_decay)
 
     def report(self, row: int | None = None) -> Report:
         """Everything about the run so far, as the JSON output and the exports write it."""
-        return Report(self.config.to_dict(), self.setup(), tuple(self.stages(row)), tuple(self.history),
-                      self.predict(row), self.diverged)
+        prediction = self.predict(row)
+        return Report(self.config.to_dict(), self.setup(), tuple(self.stages(prediction)), tuple(self.history),
+                      prediction, self.diverged)
 
     def run_epoch(self, stop: threading.Event | None = None) -> Iterator[StepRecord | EpochRecord | Diverged]:
         """Train one epoch; yields throttled step records, then the epoch record.

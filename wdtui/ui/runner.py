@@ -65,7 +65,8 @@ def train_run(post: Callable[[RunMessage], object], run: int, config: RunConfig,
 
     trainer = Trainer(config)
     updates = LastUpdates(trainer)
-    post(SetupReady(trainer.setup(), trainer.stages(), trainer.predict(), trainer=trainer,
+    prediction = trainer.predict()
+    post(SetupReady(trainer.setup(), trainer.stages(prediction), prediction, trainer=trainer,
                     model=copy.deepcopy(trainer.model), run=run))
 
     def stop(reason: str) -> None:
@@ -86,7 +87,8 @@ def train_run(post: Callable[[RunMessage], object], run: int, config: RunConfig,
                     if not _resumed(control, cancelled):
                         return
             elif isinstance(record, EpochRecord):
-                post(EpochDone(record, trainer.stages(), trainer.predict(), model=copy.deepcopy(trainer.model),
+                prediction = trainer.predict()
+                post(EpochDone(record, trainer.stages(prediction), prediction, model=copy.deepcopy(trainer.model),
                                last_update=updates.latest, run=run))
             else:
                 post(RunDiverged(record, run=run))
