@@ -23,7 +23,7 @@ from textual import events
 from common import IMPORT_TORCH, PYTHON, time_commands
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import WdtuiApp, create_app
-from wdtui.ui.session import FINISHED, READY
+from wdtui.ui.session import RunState
 
 # Starts the app headless and leaves at once when its first frame has been composed.
 FIRST_FRAME = """
@@ -41,7 +41,7 @@ create_app().run(headless=True, auto_pilot=first_frame)
 RUN = RunConfig(rows=20_000, epochs=40)
 
 
-async def until(app: WdtuiApp, state: str) -> None:
+async def until(app: WdtuiApp, state: RunState) -> None:
     """Wait for the session to reach `state`, woken by run_version (polling would itself
     take the GIL from the training thread hundreds of times a second)."""
     reached = asyncio.Event()
@@ -67,7 +67,7 @@ async def key_latencies(presses: int) -> list[float]:
     app.action_switch_mode = timed_switch  # type: ignore[method-assign]
     latencies = []
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(app, READY)
+        await until(app, RunState.READY)
         await pilot.press("2", "space")
         before = len(started)
         for i in range(presses):
@@ -87,15 +87,15 @@ async def app_run() -> float:
     app = create_app(RUN)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
-        await until(app, READY)
+        await until(app, RunState.READY)
         start = time.perf_counter()
         app.action_toggle_run()
-        await until(app, FINISHED)
+        await until(app, RunState.FINISHED)
         return time.perf_counter() - start
 
 
 def train_alone() -> float:
-    from wdtui.core.training import train
+    from wdtui.core.engine import train
 
     start = time.perf_counter()
     for _ in train(RUN):

@@ -21,7 +21,7 @@ from wdtui.core.grid import weight_decay_grid
 from wdtui.core.presets import PRESETS, preset_config
 from wdtui.core.records import EpochRecord, SweepResult
 from wdtui.core.sweep import sweep
-from wdtui.core.training import train
+from wdtui.core.engine import train
 
 METRICS = ("train_loss", "val_loss", "train_acc", "val_acc", "weight_norm")
 

@@ -22,7 +22,7 @@ from wdtui.core.config import RunConfig
 from wdtui.core.data import prepare
 from wdtui.core.model import build_model
 from wdtui.core.optim import make_optimizer
-from wdtui.core.training import Trainer, train
+from wdtui.core.engine import Engine, train
 
 
 def bare_loop(config: RunConfig, data) -> float:
@@ -52,10 +52,10 @@ def bare_loop(config: RunConfig, data) -> float:
 
 
 def wdtui_run(config: RunConfig, data) -> float:
-    last = None
-    for record in train(config, trainer=Trainer(config, data)):
-        last = record
-    return last.train_loss
+    engine = Engine(config, dataset=data)
+    for _ in engine.run():
+        pass
+    return engine.history[-1].train_loss
 
 
 def measure(fn, config, data) -> float:

@@ -1,5 +1,5 @@
-"""Shared by the Quiz and Insight pilot tests: waiting for the real app's run, and reading
-what a Static shows as plain text."""
+"""Shared by the pilot tests of the real app: its size, waiting for its run to reach a state,
+a snapshot's "run built, mode opened" start, and reading what a Static shows as plain text."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from wdtui.ui.session import FINISHED, READY
+from wdtui.ui.session import RunState
 
 SIZE = (120, 40)
 
 
-async def wait_for(pilot: Pilot, state: str, timeout: float = 60.0) -> None:
+async def wait_for(pilot: Pilot, state: RunState, timeout: float = 60.0) -> None:
     """Let the app run until its session reaches `state` (the worker trains on its own thread)."""
     waited = 0.0
     while pilot.app.session.state != state:
@@ -28,7 +28,7 @@ def ready_in(key: str):
     """A `snap_compare` run_before: the run built (untrained), then mode `key` opened."""
 
     async def run_before(pilot: Pilot) -> None:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press(key)
 
     return run_before
@@ -36,9 +36,9 @@ def ready_in(key: str):
 
 async def trained(pilot: Pilot) -> None:
     """Build the run, train it to the end, and let the screens redraw."""
-    await wait_for(pilot, READY)
+    await wait_for(pilot, RunState.READY)
     await pilot.press("space")
-    await wait_for(pilot, FINISHED)
+    await wait_for(pilot, RunState.FINISHED)
 
 
 def text_of(widget: Static) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from wdtui.cli import main
+from wdtui.commands.cli import main
+from wdtui.core.records import EpochRecord
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -25,3 +26,9 @@ def loaded_by(*modules: str, among: tuple[str, ...] = ("torch", "textual", "rich
             f"print(' '.join(sorted(m for m in {among!r} if m in sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return result.stdout.split()
+
+
+def each_epoch(engine):
+    """The engine's epoch records, one per `next()`: the run pauses in between, as the
+    generator does, so a test can look at (or change) the engine after each epoch."""
+    return (record for record in engine.run() if isinstance(record, EpochRecord))

@@ -68,7 +68,7 @@ class ServeProcess:
         if command is None:
             argv = ["-m", "wdtui", "serve", "--port", str(self.port), *options]
         else:
-            argv = ["-c", f"from wdtui.serve import run_server; "
+            argv = ["-c", f"from wdtui.commands.serve import run_server; "
                           f"run_server({command!r}, '127.0.0.1', {self.port}, grace=1)"]
         self.proc = subprocess.Popen([sys.executable, "-c", _DIE_WITH_PARENT, *argv], stdout=self._log_file,
                                      stderr=subprocess.STDOUT, start_new_session=True)

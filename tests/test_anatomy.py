@@ -13,7 +13,9 @@ import torch.nn.functional as F
 from wdtui.core.anatomy import LastUpdates, anatomy, capture
 from wdtui.core.config import RunConfig
 from wdtui.core.model import linear_layers
-from wdtui.core.training import Trainer
+from wdtui.core.engine import Engine
+
+from helpers import each_epoch
 
 CONFIGS = {
     "sgd": RunConfig(optimizer="sgd", lr=0.1, momentum=0.9, weight_decay=0.05),
@@ -24,12 +26,12 @@ CONFIGS = {
 }
 
 
-def _backward(trainer: Trainer, batch: int) -> None:
+def _backward(engine: Engine, batch: int) -> None:
     """The gradient of one training batch, as the training loop computes it."""
-    bs = trainer.config.batch_size
-    x, y = trainer.data.x_train[batch * bs:(batch + 1) * bs], trainer.data.y_train[batch * bs:(batch + 1) * bs]
-    trainer.optimizer.zero_grad(set_to_none=True)
-    F.cross_entropy(trainer.model(x), y).backward()
+    bs = engine.config.batch_size
+    x, y = engine.data.x_train[batch * bs:(batch + 1) * bs], engine.data.y_train[batch * bs:(batch + 1) * bs]
+    engine.optimizer.zero_grad(set_to_none=True)
+    F.cross_entropy(engine.model(x), y).backward()
 
 
 def _every_weight(model):
@@ -44,12 +46,12 @@ def _weight(model, name: str) -> torch.Tensor:
     return dict(linear_layers(model))[name].weight.detach()
 
 
-def _check_against_a_real_step(trainer: Trainer, batch: int) -> list:
+def _check_against_a_real_step(engine: Engine, batch: int) -> list:
     """Capture, then step a copy of the model and optimizer: the parts must sum to its change."""
-    _backward(trainer, batch)
-    update = capture(trainer.optimizer, trainer.model, epoch=1, step=batch + 1)
-    model, optimizer = copy.deepcopy((trainer.model, trainer.optimizer))
-    for mine, theirs in zip(model.parameters(), trainer.model.parameters()):
+    _backward(engine, batch)
+    update = capture(engine.optimizer, engine.model, epoch=1, step=batch + 1)
+    model, optimizer = copy.deepcopy((engine.model, engine.optimizer))
+    for mine, theirs in zip(model.parameters(), engine.model.parameters()):
         mine.grad = theirs.grad.clone()  # deepcopy leaves gradients behind
     before = copy.deepcopy(model)
     optimizer.step()
@@ -60,17 +62,17 @@ def _check_against_a_real_step(trainer: Trainer, batch: int) -> list:
         assert a.change == pytest.approx(actual, abs=1e-6), (name, index)
         assert a.after - a.theta == pytest.approx(actual, abs=1e-7)
         results.append(a)
-    trainer.optimizer.step()  # the trainer goes on as the copy did
+    engine.optimizer.step()  # the engine goes on as the copy did
     return results
 
 
 @pytest.mark.parametrize("name", CONFIGS)
 def test_parts_add_up_to_one_real_step_on_the_first_and_later_steps(name):
-    trainer = Trainer(CONFIGS[name])
-    first = _check_against_a_real_step(trainer, 0)  # no momentum buffer / moments yet
+    engine = Engine(CONFIGS[name])
+    first = _check_against_a_real_step(engine, 0)  # no momentum buffer / moments yet
     assert all(a.momentum_part == 0 for a in first)
     for batch in range(1, 4):
-        later = _check_against_a_real_step(trainer, batch)
+        later = _check_against_a_real_step(engine, batch)
     if CONFIGS[name].momentum or CONFIGS[name].optimizer != "sgd":
         assert any(abs(a.momentum_part) > 1e-6 for a in later)
 
@@ -78,9 +80,9 @@ def test_parts_add_up_to_one_real_step_on_the_first_and_later_steps(name):
 @pytest.mark.parametrize("name", CONFIGS)
 def test_the_decay_part_is_what_each_optimizer_does_with_lambda(name):
     config = CONFIGS[name]
-    trainer = Trainer(config)
+    engine = Engine(config)
     for batch in range(3):
-        results = _check_against_a_real_step(trainer, batch)
+        results = _check_against_a_real_step(engine, batch)
     lr, lam = config.lr, config.weight_decay
     for a in results:
         assert a.shrink == pytest.approx(1 - lr * lam)
@@ -102,51 +104,54 @@ def test_the_decay_part_is_what_each_optimizer_does_with_lambda(name):
 
 
 def test_lambda_zero_has_no_decay_part():
-    trainer = Trainer(RunConfig(optimizer="adamw", lr=0.01, weight_decay=0.0))
-    for a in _check_against_a_real_step(trainer, 0):
+    engine = Engine(RunConfig(optimizer="adamw", lr=0.01, weight_decay=0.0))
+    for a in _check_against_a_real_step(engine, 0):
         assert a.decay_part == 0 and a.shrink == 1 and a.effective_shrink == 1
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam", "adamw"])
-def test_the_trainer_keeps_the_last_step_of_each_epoch(optimizer):
+def test_the_engine_keeps_the_last_step_of_each_epoch(optimizer):
     """LastUpdates copies the state before an epoch's last step; the model at the epoch end
     is that step's result, so anatomy(..., after=model) closes the loop on a real run."""
     config = RunConfig(optimizer=optimizer, lr=0.01, weight_decay=0.01, epochs=2)
-    trainer = Trainer(config)
-    watch = LastUpdates(trainer)
+    engine = Engine(config)
+    watch = LastUpdates(engine)
+    epochs = each_epoch(engine)
     for epoch in (1, 2):
-        list(trainer.run_epoch())
+        next(epochs)
         update = watch.latest
-        assert (update.epoch, update.step) == (epoch, epoch * trainer.steps_per_epoch)
+        assert (update.epoch, update.step) == (epoch, epoch * engine.steps_per_epoch)
         assert update.weight_decay == config.weight_decay
         for name, index in [("hidden1", (0, 0)), ("hidden1", (31, 9)), ("output", (1, 17))]:
-            a = anatomy(update, name, index, after=trainer.model)
+            a = anatomy(update, name, index, after=engine.model)
             assert a.change == pytest.approx(a.after - a.theta, abs=1e-6)
             assert math.isfinite(a.change) and a.change != 0
     if optimizer != "sgd":
-        assert update.adam_step == 2 * trainer.steps_per_epoch
+        assert update.adam_step == 2 * engine.steps_per_epoch
 
 
 def test_lambda_changed_between_epochs_is_the_one_captured():
-    trainer = Trainer(RunConfig(weight_decay=0.001, epochs=2))
-    watch = LastUpdates(trainer)
-    list(trainer.run_epoch())
-    trainer.set_weight_decay(0.1)
-    list(trainer.run_epoch())
+    engine = Engine(RunConfig(weight_decay=0.001, epochs=2))
+    watch = LastUpdates(engine)
+    epochs = each_epoch(engine)
+    next(epochs)
+    engine.control.request(engine.config.replace(weight_decay=0.1))
+    next(epochs)
     assert watch.latest.weight_decay == 0.1
-    a = anatomy(watch.latest, "hidden1", (2, 3), after=trainer.model)
+    a = anatomy(watch.latest, "hidden1", (2, 3), after=engine.model)
     assert a.decay_part == pytest.approx(-0.02 * 0.1 * a.theta)
     assert a.change == pytest.approx(a.after - a.theta, abs=1e-6)
 
 
 def test_the_copy_is_not_the_live_state():
     """Training on must not change an update already handed to the UI thread."""
-    trainer = Trainer(RunConfig(epochs=2))
-    watch = LastUpdates(trainer)
-    list(trainer.run_epoch())
+    engine = Engine(RunConfig(epochs=2))
+    watch = LastUpdates(engine)
+    epochs = each_epoch(engine)
+    next(epochs)
     update = watch.latest
     kept = {k: v.clone() for k, v in update.weights.items()}
-    list(trainer.run_epoch())
+    next(epochs)
     assert watch.latest is not update
     for name, w in update.weights.items():
         assert torch.equal(w, kept[name])

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from wdtui.cli import main
+from wdtui.commands.cli import main
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import WdtuiApp
 
@@ -42,9 +42,10 @@ def status(argv: list[str]) -> int:
 
 @pytest.mark.parametrize("argv, says", [
     (["--epochs", "0"], "epochs must be a whole number ≥ 1"),
-    (["--lr", "abc"], "learning rate must be a number > 0"),
+    (["--lr", "abc"], "learning rate must be a number, not 'abc'"),
+    (["--lr", "0"], "--lr: learning rate must be > 0, not 0.0"),
     (["--data", "/no/such.csv", "--target", "y"], "/no/such.csv: no such file"),
-    (["--data", "small.csv"], "--data and --target go together"),
+    (["--data", "small.csv"], "--target: a CSV file needs its target column"),
     (["--row", "1000"], "--row 1000 is out of range: the data has rows 0 to 999"),
 ])
 def test_bad_input_is_one_line_and_exit_2_before_the_app(opened, capsys, argv, says):

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.too_small import TooSmallScreen, too_small
-from wdtui.ui.session import DIVERGED, READY
+from wdtui.ui.session import RunState
 from wdtui.ui.widgets.epoch_table import EpochTable
 from wdtui.ui.widgets.loss_chart import LossChart
 
@@ -23,9 +23,9 @@ async def test_divergence_stops_explains_and_keeps_the_good_epochs():
     app = create_app(RunConfig(lr=50.0, epochs=5))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("space")
-        await wait_for(pilot, DIVERGED)
+        await wait_for(pilot, RunState.DIVERGED)
         await pilot.pause(1.2)  # the table and chart follow at most once a second
         s, screen = app.session, app.screen
         assert (s.diverged.epoch, s.diverged.step) == (2, 8)
@@ -35,11 +35,11 @@ async def test_divergence_stops_explains_and_keeps_the_good_epochs():
         assert screen.query_one(EpochTable).row_count == 1
         assert screen.query_one(LossChart)._shown is s.epochs[0]
         await pilot.press("space")  # refused with a reason, nothing breaks
-        assert app.session.state == DIVERGED
+        assert app.session.state == RunState.DIVERGED
         await pilot.press("3")  # the app keeps working: other modes, and a new run
         assert app.current_mode == "inspect"
         await pilot.press("r")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         assert app.session.diverged is None and app.session.epochs == []
 
 
@@ -47,7 +47,7 @@ async def test_divergence_stops_explains_and_keeps_the_good_epochs():
 async def test_every_mode_renders_at_small_and_large_sizes(size):
     app = create_app(RunConfig(epochs=2, rows=200))
     async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("enter", "space")
         for key in "123456789":
             await pilot.press(key)

@@ -6,10 +6,10 @@ from textual.widgets import Static
 
 from wdtui.core.config import RunConfig
 from wdtui.core.probe import predict_row
-from wdtui.formatting import layer_text, result_text
+from wdtui.present.prediction import layer_text, result_text
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.inspect import InspectScreen
-from wdtui.ui.session import READY
+from wdtui.ui.session import RunState
 from wdtui.ui.widgets.layers import LayerPanel
 
 from app_helpers import SIZE, text_of, trained, wait_for
@@ -49,20 +49,20 @@ async def test_arrows_step_through_validation_rows_and_g_goes_to_any_row():
     app = create_app(RunConfig())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         screen, s = app.screen, app.session
-        val = s.trainer.data.val_idx.tolist()
+        val = s.view.validation_rows
         assert s.prediction.row == val[0]
         await pilot.press("down", "down")
         assert screen.row == val[2]
-        assert_shows(screen, predict_row(s.model_snapshot, s.trainer.data, val[2]))
+        assert_shows(screen, predict_row(s.view.model, s.view.data, val[2]))
         await pilot.press("up")
         assert screen.row == val[1]
 
         training_row = next(r for r in range(10) if r not in val)
         await pilot.press("g", *str(training_row), "enter")
         assert screen.row == training_row and not screen.query_one("#row-input").has_focus
-        p = predict_row(s.model_snapshot, s.trainer.data, training_row)
+        p = predict_row(s.view.model, s.view.data, training_row)
         assert p.split == "training"
         assert_shows(screen, p)
 
@@ -77,7 +77,7 @@ async def test_two_hidden_layers_give_five_layers():
     app = create_app(RunConfig(hidden=(16, 8)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.pause()
         names = [panel.border_title for panel in app.screen.query(LayerPanel)]
         assert names == ["Layer 1 · Input", "Layer 2 · Hidden 1 (ReLU)", "Layer 3 · Hidden 2 (ReLU)",

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Static
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.pipeline import PipelineScreen
-from wdtui.ui.session import READY
+from wdtui.ui.session import RunState
 from wdtui.ui.widgets.stages import StageCard, StageDetail
 
 from app_helpers import SIZE, text_of, trained, wait_for
@@ -29,7 +29,7 @@ async def test_cards_show_every_stage_with_shapes_and_the_example_row_before_tra
     app = create_app(RunConfig())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         cards = list(app.screen.query(StageCard))
         stages = app.session.stages
         assert [s.name for s in stages] == NAMES
@@ -47,7 +47,7 @@ async def test_arrows_select_a_stage_and_its_detail_holds_the_setup_numbers():
     app = create_app(RunConfig())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         screen, setup = app.screen, app.session.setup
         assert isinstance(screen, PipelineScreen)
 

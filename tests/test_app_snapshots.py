@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
-from wdtui.ui.session import READY
+from wdtui.ui.session import RunState
 
 from app_helpers import SIZE, trained, wait_for
 
@@ -26,14 +26,14 @@ async def hide_timing(pilot) -> None:
 
 def test_snapshot_welcome(snap_compare):
     async def ready(pilot):
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
 
     assert snap(snap_compare, ready)
 
 
 def test_snapshot_help(snap_compare):
     async def ready(pilot):
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("1", "question_mark")
 
     assert snap(snap_compare, ready)
@@ -42,7 +42,7 @@ def test_snapshot_help(snap_compare):
 def test_snapshot_pipeline_untrained(snap_compare):
     async def ready(pilot):
         await pilot.press("1")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
 
     assert snap(snap_compare, ready)
 
@@ -68,7 +68,7 @@ def test_snapshot_train_after_a_run(snap_compare):
 def test_snapshot_train_refuses_a_negative_lambda(snap_compare):
     async def refused(pilot):
         await pilot.press("2")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("s", *"-0.5", "enter")
         pilot.app.screen.query_one(Input).cursor_blink = False
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from wdtui.core.codegen import script_for
+from wdtui.present.codegen import script_for
 from wdtui.core.config import RunConfig
 from wdtui.core.presets import preset_config
 from wdtui.core.records import EpochRecord
-from wdtui.core.training import train
+from wdtui.core.engine import train
 
 # What the script prints per epoch, and the tolerance each number must meet.
 PRINTED = {"train_loss": 1e-5, "val_loss": 1e-5, "train_acc": 1e-4, "val_acc": 1e-4,
@@ -109,7 +109,7 @@ def test_every_option_reaches_the_script(tmp_path):
 
 
 def test_making_a_script_imports_no_torch():
-    code = ("import sys; from wdtui.core.codegen import script_for; from wdtui.core.config import RunConfig; "
+    code = ("import sys; from wdtui.present.codegen import script_for; from wdtui.core.config import RunConfig; "
             "script_for(RunConfig()); print(sorted(m for m in ('torch', 'rich', 'textual') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

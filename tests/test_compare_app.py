@@ -10,11 +10,13 @@ from textual.widgets import DataTable, Static
 
 from wdtui.core.compare import verdict
 from wdtui.core.config import RunConfig
-from wdtui.ui.app import create_app
-from wdtui.ui.screens.compare import CompareScreen
-from wdtui.ui.session import FAILED, READY
 from wdtui.core.records import Diverged, StepRecord
-from wdtui.ui.twins import DONE, FAILED as TWINS_FAILED, TRAINING, CompareState
+from wdtui.present.verdicts import twins_verdict
+from wdtui.ui.app import create_app
+from wdtui.ui.jobs.twins import TwinsState
+from wdtui.ui.messages import TwinRecord
+from wdtui.ui.screens.compare import CompareScreen
+from wdtui.ui.session import RunState
 
 from app_helpers import SIZE, text_of, trained, wait_for
 from test_compare_core import _epoch
@@ -29,7 +31,7 @@ def shown(app, selector: str) -> str:
 async def compared(pilot, timeout: float = 60.0) -> None:
     """Let the twins train to the end and the screens redraw."""
     waited = 0.0
-    while pilot.app.compare is None or pilot.app.compare.state == TRAINING:
+    while pilot.app.twins is None or pilot.app.twins.state == RunState.TRAINING:
         assert waited < timeout, "the twins never finished"
         await pilot.pause(0.05)
         waited += 0.05
@@ -45,10 +47,10 @@ async def test_entering_starts_the_twins_and_the_table_is_their_records():
     async with app.run_test(size=SIZE) as pilot:
         await trained(pilot)
         await pilot.press("6")
-        assert isinstance(app.screen, CompareScreen) and app.compare is not None
+        assert isinstance(app.screen, CompareScreen) and app.twins is not None
         await compared(pilot)
-        c = app.compare
-        assert c.state == DONE and len(c.zero) == len(c.decayed) == 3
+        c = app.twins
+        assert c.state == RunState.FINISHED and len(c.zero) == len(c.decayed) == 3
         assert [e.weight_decay for e in c.zero] == [0.0] * 3 and [e.weight_decay for e in c.decayed] == [0.05] * 3
         # The λ twin is the run itself: same config, same seed, same numbers.
         assert [_numbers(e) for e in c.decayed] == [_numbers(e) for e in app.session.epochs]
@@ -62,7 +64,7 @@ async def test_entering_starts_the_twins_and_the_table_is_their_records():
         a, b = c.zero[-1], c.decayed[-1]
         assert b.weight_norm < a.weight_norm
         said = shown(app, "#compare-verdict")
-        assert said == verdict(c.zero, c.decayed).text
+        assert said == twins_verdict(verdict(c.zero, c.decayed))
         change = (b.val_loss - a.val_loss) / a.val_loss
         assert f"val loss {b.val_loss:.4f} with λ = 0.05 vs {a.val_loss:.4f} at λ = 0 ({change:+.1%})" in said
         assert f"gap {b.gap:.4f} vs {a.gap:.4f}" in said and said.startswith(
@@ -75,29 +77,29 @@ async def test_entering_starts_the_twins_and_the_table_is_their_records():
 async def test_lambda_zero_needs_decay_and_names_the_overfit_preset():
     app = create_app(RunConfig(seed=0, epochs=2, weight_decay=0.0))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("6")
         about = shown(app, "#compare-about")
         assert "needs λ > 0" in about and "wdtui --preset overfit" in about
         await pilot.press("c")
-        assert app.compare is None and not app.screen.query_one("#compare-progress-row").display
+        assert app.twins is None and not app.screen.query_one("#compare-progress-row").display
 
 
 async def test_a_reset_or_new_settings_make_it_stale_and_c_compares_again():
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("6")
         await compared(pilot)
-        first = app.compare
+        first = app.twins
         await pilot.press("r")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         assert "Stale: the run was reset (r) since they trained" in shown(app, "#compare-about")
-        assert app.compare is first  # kept, and still shown, until c
+        assert app.twins is first  # kept, and still shown, until c
         assert app.screen.query_one(DataTable).row_count == 3
         await pilot.press("c")
         await compared(pilot)
-        assert app.compare.number == 2 and "Stale" not in shown(app, "#compare-about")
+        assert app.twins.number == 2 and "Stale" not in shown(app, "#compare-about")
         app.apply_config(app.session.config.replace(epochs=4))  # what the Train controls do
         await pilot.pause()
         assert "Stale: the settings changed since they trained (epochs)" in shown(app, "#compare-about")
@@ -113,10 +115,10 @@ async def test_c_restarts_and_the_old_twins_messages_are_dropped():
         await pilot.press("6")
         await pilot.press("c", "c")
         await compared(pilot)
-        c = app.compare
-        assert c.number == 3 and c.state == DONE
+        c = app.twins
+        assert c.number == 3 and c.state == RunState.FINISHED
         assert [e.epoch for e in c.zero] == [1, 2, 3, 4] == [e.epoch for e in c.decayed]
-        assert len(c.zero_models) == 4
+        assert len(c.zero_views) == 4
 
 
 async def test_the_twins_train_on_while_another_mode_is_shown():
@@ -124,37 +126,37 @@ async def test_the_twins_train_on_while_another_mode_is_shown():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("6", "2")
         await compared(pilot)
-        assert app.compare.state == DONE and len(app.compare.decayed) == 3
+        assert app.twins.state == RunState.FINISHED and len(app.twins.decayed) == 3
         await pilot.press("6")
         assert app.screen.query_one(DataTable).row_count == 3
-        assert shown(app, "#compare-verdict") == verdict(app.compare.zero, app.compare.decayed).text
+        assert shown(app, "#compare-verdict") == twins_verdict(verdict(app.twins.zero, app.twins.decayed))
 
 
 async def test_twins_that_cannot_be_built_say_why(tmp_path):
     missing = tmp_path / "[x]" / "missing.csv"  # brackets: shown as typed, not read as markup
     app = create_app(RunConfig(data=str(missing), target="y"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, FAILED)
+        await wait_for(pilot, RunState.FAILED)
         await pilot.press("6")
-        assert app.compare is None
+        assert app.twins is None
         assert f"The run could not be built ({missing}: no such file)" in shown(app, "#compare-about")
         await pilot.press("c")  # the twins are built from the same settings: they fail alike
         await compared(pilot)
-        assert app.compare.state == TWINS_FAILED and app.compare.error == f"{missing}: no such file"
+        assert app.twins.state == RunState.FAILED and app.twins.error == f"{missing}: no such file"
         assert shown(app, "#compare-state") == f"failed: {missing}: no such file"
 
 
-def test_compare_state_takes_turns_counts_progress_and_knows_when_it_is_stale():
-    c = CompareState(1, CONFIG, run=7)
+def test_twins_state_takes_turns_counts_progress_and_knows_when_it_is_stale():
+    c = TwinsState(1, CONFIG, run=7)
     epoch = _epoch(1, 0.5, 0.6, 0.0)
     assert (c.training_now, c.progress, c.zero_at(1)) == (0, 0.0, None)
-    c.add(0, StepRecord(1, 3, 12, 3, 0.7, 0.1))
+    c.add(TwinRecord(0, StepRecord(1, 3, 12, 3, 0.7, 0.1)))
     assert c.progress == 0.25
-    c.add(0, epoch, model="model of epoch 1")
-    assert (c.training_now, c.progress, c.zero_at(1), c.zero_at(5)) == (1, 1.0, (1, "model of epoch 1"),
-                                                                        (1, "model of epoch 1"))
+    c.add(TwinRecord(0, epoch, "view of epoch 1"))
+    assert (c.training_now, c.progress, c.zero_at(1), c.zero_at(5)) == (1, 1.0, (1, "view of epoch 1"),
+                                                                        (1, "view of epoch 1"))
     assert c.zero_at(0) is None  # an untrained run has no twin epoch to stand beside
-    c.add(1, Diverged(1, 4, 0.05))
+    c.add(TwinRecord(1, Diverged(1, 4, 0.05)))
     assert c.training_now == 0 and c.decayed == [] and c.name(1) == "λ = 0.05"
     assert c.stale(CONFIG, 7) is None
     assert c.stale(CONFIG, 8) == "the run was reset (r) since they trained"
@@ -163,7 +165,7 @@ def test_compare_state_takes_turns_counts_progress_and_knows_when_it_is_stale():
 
 def test_snapshot_twins_done(snap_compare):
     async def run(pilot):
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("6")
         await compared(pilot)
 
@@ -173,7 +175,7 @@ def test_snapshot_twins_done(snap_compare):
 
 def test_snapshot_lambda_zero(snap_compare):
     async def run(pilot):
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("6")
 
     assert snap_compare(create_app(RunConfig(seed=0, weight_decay=0.0)), terminal_size=SIZE, run_before=run)

@@ -9,12 +9,13 @@ import threading
 import pytest
 import torch
 
-from wdtui.core.compare import TIE, verdict
+from wdtui.core.compare import TIE, twin_engines, twins, verdict
 from wdtui.core.config import RunConfig
+from wdtui.core.control import Control
+from wdtui.core.engine import Engine, train
 from wdtui.core.model import build_model
 from wdtui.core.records import EpochRecord
-from wdtui.core.training import Trainer
-from wdtui.core.twins import Twins
+from wdtui.present.verdicts import twins_verdict
 
 CONFIG = RunConfig(seed=3, epochs=3, weight_decay=0.05, lr=0.05)
 
@@ -25,17 +26,16 @@ def _numbers(e: EpochRecord) -> dict:
 
 
 def test_same_initial_weights_data_and_batch_order():
-    twins = Twins(CONFIG)
-    zero, decayed = twins.trainers
-    assert zero.weight_decay == 0 and decayed.weight_decay == 0.05
+    engines = twin_engines(CONFIG, Control())
+    zero, decayed = engines
+    assert zero.config.weight_decay == 0 and decayed.config.weight_decay == 0.05
     assert decayed.data is zero.data
     for a, b in zip(zero.model.parameters(), decayed.model.parameters()):
         assert torch.equal(a, b)
     states = []  # the shuffle generator's state as each twin starts each epoch: same state, same order
-    stepping = twins.run()
-    for which, record in stepping:
+    for which, record in twins(engines):
         if isinstance(record, EpochRecord):
-            states.append((which, record.epoch, twins.trainers[which].shuffle.get_state()))
+            states.append((which, record.epoch, engines[which].shuffle.get_state()))
     for epoch in (1, 2, 3):
         a, b = (s for w, e, s in states if e == epoch)
         assert torch.equal(a, b)
@@ -44,35 +44,33 @@ def test_same_initial_weights_data_and_batch_order():
 
 
 def test_each_twin_is_the_run_its_own_lambda_gives():
-    twins = Twins(CONFIG)
     records: dict[int, list[EpochRecord]] = {0: [], 1: []}
-    for which, record in twins.run():
+    for which, record in twins(twin_engines(CONFIG, Control())):
         if isinstance(record, EpochRecord):
             records[which].append(record)
     for which, config in ((0, CONFIG.replace(weight_decay=0.0)), (1, CONFIG)):
-        alone = Trainer(config)
-        expected = [r for _ in range(config.epochs) for r in alone.run_epoch() if isinstance(r, EpochRecord)]
+        expected = [r for r in train(config) if isinstance(r, EpochRecord)]
         assert [_numbers(r) for r in records[which]] == [_numbers(r) for r in expected]
     assert records[1][-1].weight_norm < records[0][-1].weight_norm  # λ did shrink the weights
 
 
 def test_stop_returns_at_once():
-    stop = threading.Event()
-    twins = Twins(CONFIG)
+    control = Control()
+    engines = twin_engines(CONFIG, control)
     seen = []
-    for which, record in twins.run(stop):
+    for which, record in twins(engines):
         seen.append(record)
         if isinstance(record, EpochRecord):
-            stop.set()
+            control.cancel()
     assert sum(isinstance(r, EpochRecord) for r in seen) == 1
-    assert twins.decayed.epoch == 0
+    assert engines[1].epoch == 0
 
 
 def test_a_diverging_twin_stops_and_the_other_goes_on():
-    twins = Twins(RunConfig(seed=0, epochs=3, lr=0.1, weight_decay=100.0))  # γλ = 10: decay alone explodes
-    records = list(twins.run())
-    assert twins.decayed.diverged is not None and twins.zero.diverged is None
-    assert twins.zero.epoch == 3 and twins.decayed.epoch < 3
+    zero, decayed = engines = twin_engines(RunConfig(seed=0, epochs=3, lr=0.1, weight_decay=100.0), Control())
+    records = list(twins(engines))  # γλ = 10 above: decay alone explodes
+    assert decayed.diverged is not None and zero.diverged is None
+    assert zero.epoch == 3 and decayed.epoch < 3
     assert sum(1 for w, r in records if w == 1 and type(r).__name__ == "Diverged") == 1
 
 
@@ -107,7 +105,7 @@ def test_verdict_decayed_better():
     decayed = [_epoch(1, 0.5, 0.6, 0.1), _epoch(2, 0.3, 0.6, 0.1)]
     v = verdict(zero, decayed)
     assert v.winner == "decayed" and v.epoch == 2 and v.val_change == pytest.approx(-0.25)
-    assert v.text == ("λ = 0.1 generalizes better at epoch 2: val loss 0.6000 with λ = 0.1 vs 0.8000 at λ = 0 "
+    assert twins_verdict(v) == ("λ = 0.1 generalizes better at epoch 2: val loss 0.6000 with λ = 0.1 vs 0.8000 at λ = 0 "
                       "(-25.0%); gap 0.3000 vs 0.6000.")
 
 
@@ -115,7 +113,7 @@ def test_verdict_zero_better_tie_and_unequal_lengths():
     zero = [_epoch(1, 0.3, 0.4, 0.0), _epoch(2, 0.3, 0.4, 0.0)]
     worse = [_epoch(1, 0.4, 0.5, 0.01)]  # diverged after epoch 1: compared at epoch 1
     v = verdict(zero, worse)
-    assert v.winner == "zero" and v.epoch == 1 and v.text.startswith("λ = 0 generalizes better at epoch 1")
+    assert v.winner == "zero" and v.epoch == 1 and twins_verdict(v).startswith("λ = 0 generalizes better at epoch 1")
     same = [_epoch(1, 0.3, 0.4 * (1 + TIE / 2), 0.01)]
     assert verdict(zero, same).winner == "tie"
     assert verdict(zero, []) is None

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import threading
 
 import pytest
 import torch
 
 from wdtui.core.config import RunConfig
 from wdtui.core.data import prepare, synthetic_table
-from wdtui.core.records import Diverged, EpochRecord, Setup, StepRecord
-from wdtui.core.training import Trainer, train
-
-from helpers import loaded_by
+from wdtui.core.control import Control
+from wdtui.core.engine import Engine, train
+from wdtui.core.records import ConfigChanged, Diverged, EpochRecord, Setup, StepRecord, Stopped
 
 
 def _epochs(config: RunConfig) -> list[EpochRecord]:
@@ -63,16 +61,16 @@ def test_default_run_tells_the_seed_story():
 
 def test_epoch_record_penalty_and_norm_are_over_the_decayed_weights():
     config = RunConfig(weight_decay=0.01, epochs=1)
-    trainer = Trainer(config)
-    record = [r for r in train(config, trainer=trainer) if isinstance(r, EpochRecord)][0]
-    weights = [p for p in trainer.model.parameters() if p.dim() >= 2]
+    engine = Engine(config)
+    record = [r for r in engine.run() if isinstance(r, EpochRecord)][0]
+    weights = [p for p in engine.model.parameters() if p.dim() >= 2]
     norm_sq = sum(float((p.detach().double() ** 2).sum()) for p in weights)
     assert record.weight_norm == pytest.approx(math.sqrt(norm_sq), rel=1e-6)
     assert record.penalty == pytest.approx(0.01 / 2 * norm_sq, rel=1e-6)
     assert set(record.layer_norms) == {"hidden1", "output"}
     # The data loss is the plain mean cross-entropy of the model, penalty excluded.
     with torch.no_grad():
-        ce = torch.nn.functional.cross_entropy(trainer.model(trainer.data.x_train), trainer.data.y_train)
+        ce = torch.nn.functional.cross_entropy(engine.model(engine.data.x_train), engine.data.y_train)
     assert record.train_loss == pytest.approx(float(ce), rel=1e-6)
 
 
@@ -84,14 +82,15 @@ def test_records_arrive_in_order_and_steps_are_throttled():
     assert len(steps) <= 2 * records[0].steps_per_epoch
 
 
-def test_a_set_stop_event_ends_the_run_at_once():
-    stop = threading.Event()
+def test_a_cancelled_control_ends_the_run_at_once():
+    control = Control()
     seen = []
-    for record in train(RunConfig(epochs=50), stop=stop):
+    for record in train(RunConfig(epochs=50), control):
         seen.append(record)
         if isinstance(record, EpochRecord):
-            stop.set()
+            control.cancelled.set()
     assert sum(isinstance(r, EpochRecord) for r in seen) == 1
+    assert not isinstance(seen[-1], Stopped)  # a cancelled run just ends
 
 
 def test_divergence_names_epoch_and_step_and_suggests_a_lower_rate():
@@ -103,39 +102,35 @@ def test_divergence_names_epoch_and_step_and_suggests_a_lower_rate():
 
 
 def test_lambda_changed_between_epochs_is_recorded_on_the_next_epoch():
-    trainer = Trainer(RunConfig(weight_decay=0.0))
-    first = [r for r in trainer.run_epoch() if isinstance(r, EpochRecord)][0]
-    trainer.set_weight_decay(0.05)
-    second = [r for r in trainer.run_epoch() if isinstance(r, EpochRecord)][0]
+    config = RunConfig(weight_decay=0.0, epochs=2)
+    engine = Engine(config)
+    records = []
+    for record in engine.run():
+        records.append(record)
+        if isinstance(record, EpochRecord):
+            engine.control.request(config.replace(weight_decay=0.05))
+    first, second = [r for r in records if isinstance(r, EpochRecord)]
+    changed = next(r for r in records if isinstance(r, ConfigChanged))
+    assert changed.epoch == 2 and changed.config.weight_decay == 0.05 and engine.config is changed.config
     assert (first.weight_decay, first.penalty) == (0.0, 0.0)
     assert second.weight_decay == 0.05 and second.penalty == pytest.approx(0.025 * second.weight_norm ** 2)
-    assert trainer.optimizer.param_groups[0]["weight_decay"] == 0.05
-    assert trainer.optimizer.param_groups[1]["weight_decay"] == 0.0
+    assert engine.optimizer.param_groups[0]["weight_decay"] == 0.05
+    assert engine.optimizer.param_groups[1]["weight_decay"] == 0.0
 
 
 def test_prediction_trace_matches_the_model_output():
-    trainer = Trainer(RunConfig(epochs=1))
-    list(trainer.run_epoch())
-    p = trainer.predict()
+    engine = Engine(RunConfig(epochs=1))
+    list(engine.run())
+    p = engine.predict()
     assert [layer.name for layer in p.layers] == ["Input", "Hidden (ReLU)", "Output (Linear)", "Softmax"]
-    assert p.split == "validation" and p.row == int(trainer.data.val_idx[0])
+    assert p.split == "validation" and p.row == int(engine.data.val_idx[0])
     with torch.no_grad():
-        logits = trainer.model(trainer.data.normalize(trainer.data.raw[p.row]))
+        logits = engine.model(engine.data.normalize(engine.data.raw[p.row]))
     torch.testing.assert_close(torch.tensor(p.layers[2].values), logits, rtol=0, atol=1e-6)
     torch.testing.assert_close(torch.tensor(p.probabilities, dtype=torch.float64),
                                torch.softmax(logits.double(), 0), rtol=0, atol=1e-9)
     hidden = p.layers[1]
     assert hidden.extra["active"] == sum(v > 0 for v in hidden.values)
-
-
-def test_core_imports_neither_textual_nor_rich():
-    core = ("wdtui.core", "wdtui.core.training", "wdtui.core.insight", "wdtui.core.stages")
-    assert loaded_by(*core, among=("textual", "rich")) == []
-
-
-def test_config_and_records_load_without_torch():
-    assert loaded_by("wdtui.core.config", "wdtui.core.records", "wdtui.core.table", "wdtui.core.insight",
-                     "wdtui.core.observe", "wdtui.cli") == []
 
 
 def test_models_built_on_many_threads_at_once_get_their_seeds_weights():

@@ -12,21 +12,22 @@ from pathlib import Path
 
 import pytest
 
-from wdtui import export
 from wdtui.core.config import RunConfig
+from wdtui.core.engine import Engine
 from wdtui.core.records import to_json
-from wdtui.core.training import Trainer, train
-from wdtui.export import CSV_COLUMNS, ExportError, export_run, run_targets, save_script, targets, write_atomically
+from wdtui.present.codegen import script_for
+from wdtui.store import export
+from wdtui.store.export import CSV_COLUMNS, ExportError, export_run, run_targets, save_script, targets, write_atomically
 
 CONFIG = RunConfig(epochs=3, rows=200)
 
 
 @pytest.fixture(scope="module")
 def report():
-    trainer = Trainer(CONFIG)
-    for _ in train(CONFIG, trainer=trainer):
+    engine = Engine(CONFIG)
+    for _ in engine.run():
         pass
-    return trainer.report()
+    return engine.report()
 
 
 def test_round_trip_gives_the_numbers_of_the_records(report, tmp_path):
@@ -51,9 +52,9 @@ def test_where_the_files_go(tmp_path, monkeypatch):
     assert targets(None, (".json", ".csv"), "run", now)[".json"].name == "run-20250102-030405-2.json"
     assert run_targets(tmp_path / "a" / "mine.json") == (tmp_path / "a" / "mine.json", tmp_path / "a" / "mine.csv")
     assert run_targets(tmp_path / "new")[0].parent == tmp_path / "new"  # a new folder
-    assert save_script(CONFIG, tmp_path / "train.py") == tmp_path / "train.py"
+    assert save_script(script_for(CONFIG), tmp_path / "train.py") == tmp_path / "train.py"
     assert "torch.optim.SGD" in (tmp_path / "train.py").read_text(encoding="utf-8")
-    assert save_script(CONFIG).parent == tmp_path / "data"
+    assert save_script(script_for(CONFIG)).parent == tmp_path / "data"
 
 
 def test_an_unwritable_target_is_one_clear_error(tmp_path):
@@ -63,7 +64,7 @@ def test_an_unwritable_target_is_one_clear_error(tmp_path):
         with pytest.raises(ExportError, match="file.txt is a file, not a folder"):
             run_targets(where)
     with pytest.raises(ExportError, match="file.txt is a file, not a folder"):
-        save_script(CONFIG, blocker / "train.py")
+        save_script(script_for(CONFIG), blocker / "train.py")
 
 
 @pytest.mark.parametrize("failing", ["replace", "fsync", "write"])

@@ -8,11 +8,11 @@ import math
 from textual.widgets import Static
 
 from wdtui.core.config import RunConfig
-from wdtui.core.insight import CLAIM
+from wdtui.present.insight import CLAIM
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.insight import InsightScreen
 
-from wdtui.ui.session import DIVERGED, FINISHED, PAUSED, READY
+from wdtui.ui.session import RunState
 
 from app_helpers import ready_in, SIZE, text_of, trained, wait_for
 
@@ -30,7 +30,7 @@ async def test_before_a_run_it_says_so_and_names_the_key():
         status = shown(app, "#insight-status")
         assert "No run yet" in status and "press space to start it" in status
         assert not app.screen.query_one("#insight-norms").display
-        await wait_for(pilot, READY)  # the settings alone already give the shrink factor
+        await wait_for(pilot, RunState.READY)  # the settings alone already give the shrink factor
         assert "× 0.999980" in shown(app, "#insight-numbers")  # 1 − 0.02 × 0.001
         assert "Penalty share" not in shown(app, "#insight-numbers")
 
@@ -75,12 +75,12 @@ async def test_lambda_changed_mid_run_uses_the_latest():
     config = RunConfig(seed=0, epochs=2, weight_decay=0.001)
     app = create_app(config)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("5", "n")  # one epoch at λ = 0.001, then pause
-        await wait_for(pilot, PAUSED)
+        await wait_for(pilot, RunState.PAUSED)
         app.apply_config(config.replace(weight_decay=0.01))  # what the Train controls do
         await pilot.press("space")
-        await wait_for(pilot, FINISHED)
+        await wait_for(pilot, RunState.FINISHED)
         assert [e.weight_decay for e in app.session.epochs] == [0.001, 0.01]
         assert "λ = 0.01 (λ changed during the run" in shown(app, "#insight-status")
         assert "1 − 0.02 × 0.01" in shown(app, "#insight-numbers") and "× 0.999800" in shown(app, "#insight-numbers")
@@ -89,13 +89,13 @@ async def test_lambda_changed_mid_run_uses_the_latest():
 async def test_a_diverged_run_says_so_and_a_reset_starts_over():
     app = create_app(RunConfig(seed=0, epochs=3, lr=50.0))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("5", "space")
-        await wait_for(pilot, DIVERGED)
+        await wait_for(pilot, RunState.DIVERGED)
         status = shown(app, "#insight-status")
         assert "Your run after epoch 1" in status and "Diverged: training diverged at epoch 2" in status
         await pilot.press("r")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         assert "No run yet" in shown(app, "#insight-status")
         assert not app.screen.query_one("#insight-norms").display
 

@@ -19,5 +19,5 @@ def peak_kib(code: str) -> int:
 
 def test_trace_peak_memory_is_within_1_5x_of_importing_torch():
     torch_alone = peak_kib("import torch")
-    trace = peak_kib("from wdtui.cli import main\nassert main(['trace']) == 0")
+    trace = peak_kib("from wdtui.commands.cli import main\nassert main(['trace']) == 0")
     assert trace <= 1.5 * torch_alone, f"trace {trace} KiB vs import torch {torch_alone} KiB"

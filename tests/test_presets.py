@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from wdtui.cli import build_parser, config_from, main
+from wdtui.commands.cli import build_parser, config_from, main
 from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.presets import PRESETS, preset_config
 from wdtui.core.records import SweepResult

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wdtui.quiz import LETTERS, BankError, Question, Quiz, load_bank, parse_bank, run_questions
+from wdtui.quiz import BankError, Question, Quiz, load_bank, parse_bank, run_questions
 from wdtui.quiz.bank import read_bank_text, tomllib  # tomllib, or tomli below Python 3.11
 
 from quiz_data import CONFIG, epochs, setup
@@ -71,13 +69,6 @@ def test_a_repeated_id_is_refused():
         parse_bank(one + one)
 
 
-def test_the_quiz_imports_neither_torch_nor_textual():
-    code = ("import sys, wdtui.quiz; wdtui.quiz.load_bank(); "
-            "print(sorted(m for m in ('torch', 'textual', 'rich') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-
-
 def test_grading_right_wrong_and_out_of_range():
     q = Question("q", "t", "p", ("w", "x", "y", "z"), 2, "e")
     assert q.grade(2).correct and not q.grade(0).correct
@@ -132,7 +123,3 @@ def test_run_questions_join_the_rounds_only_once_the_run_has_epochs():
         assert len(from_run) == 1 and len(round_.questions) == 3
         seen.add(from_run[0].id)
     assert seen == {q.id for q in made}  # the templates take turns
-
-
-def test_letters_are_a_to_d():
-    assert LETTERS == "abcd"

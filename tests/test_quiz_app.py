@@ -7,7 +7,7 @@ from textual.widgets import Static
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.quiz import QuizScreen
-from wdtui.ui.session import READY
+from wdtui.ui.session import RunState
 
 from app_helpers import ready_in, SIZE, text_of, trained, wait_for
 
@@ -96,7 +96,7 @@ def test_snapshot_first_question(snap_compare):
 
 def test_snapshot_wrong_answer_feedback(snap_compare):
     async def answer_wrong(pilot):
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("4")
         await pilot.press("abcd"[(question(pilot.app).answer + 1) % 4])
 

@@ -15,8 +15,8 @@ import aiohttp
 import pytest
 
 from serve_process import ServeProcess, free_port, wait_for
-from wdtui import serve
-from wdtui.cli import build_parser, main, run_options
+from wdtui.commands import serve
+from wdtui.commands.cli import build_parser, main, run_options
 
 
 @pytest.mark.parametrize("port", ["abc", "80.5", "", "0", "-1", "65536"])
@@ -68,7 +68,7 @@ def test_bad_data_is_refused_once_before_serving(bad, tmp_path, monkeypatch, no_
 def test_the_web_server_is_imported_only_to_serve():
     """`wdtui serve --help` (and so `wdtui --help` and the app, which share the CLI module)
     never pays for aiohttp and textual-serve."""
-    code = ("import sys\nfrom wdtui.cli import main\ntry:\n    main(['serve', '--help'])\nexcept SystemExit:\n"
+    code = ("import sys\nfrom wdtui.commands.cli import main\ntry:\n    main(['serve', '--help'])\nexcept SystemExit:\n"
             "    print(sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'textual_serve')))")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert shown.endswith("[]\n")

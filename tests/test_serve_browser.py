@@ -100,9 +100,9 @@ OPTIONS = ("--preset", "overfit")
 
 def last_epoch_cells() -> list[str]:
     """The final epoch-table row's numbers as the app formats them, from the core itself."""
-    from wdtui.cli import build_parser, config_from
+    from wdtui.commands.cli import build_parser, config_from
     from wdtui.core.records import EpochRecord
-    from wdtui.core.training import train
+    from wdtui.core.engine import train
 
     config = config_from(build_parser().parse_args(list(OPTIONS)))
     last = [r for r in train(config) if isinstance(r, EpochRecord)][-1]

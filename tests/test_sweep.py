@@ -12,7 +12,8 @@ from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from wdtui.core.records import Diverged, EpochRecord, SweepProgress, SweepResult, to_json
 from wdtui.core.sweep import sweep
-from wdtui.core.training import train
+from wdtui.core.control import Control
+from wdtui.core.engine import train
 
 METRICS = ("train_loss", "val_loss", "train_acc", "val_acc", "weight_norm")
 POINT_KEYS = {"weight_decay", *METRICS, "diverged"}
@@ -102,28 +103,36 @@ def test_all_diverged_has_no_best():
     assert all(p.diverged for p in result.points) and result.best is None and result.improvement is None
 
 
-def test_progress_records_count_epochs(monkeypatch):
-    monkeypatch.setattr("wdtui.core.sweep.STEP_EVERY", 0.0)
-    records = list(sweep(RunConfig(epochs=3), (0.0, 0.01)))
+def test_progress_after_every_epoch_carries_each_lambdas_epoch_record():
+    config = RunConfig(epochs=3)
+    records = list(sweep(config, (0.0, 0.01)))
     progress = [r for r in records if isinstance(r, SweepProgress)]
-    assert [(p.epoch, p.epochs) for p in progress] == [(1, 3), (2, 3)]
+    assert [(p.epoch, p.epochs) for p in progress] == [(1, 3), (2, 3), (3, 3)]
     assert all(len(p.points) == 2 and p.points[0].val_loss is not None for p in progress)
-    assert isinstance(records[-1], SweepResult) and len(records) == 3
+    assert isinstance(records[-1], SweepResult) and len(records) == 4
+    # Each λ's records are the ones a separate run with that λ writes (timing and wording aside).
+    alone = [r for r in train(config.replace(weight_decay=0.01)) if isinstance(r, EpochRecord)]
+    swept = [p.records[1] for p in progress]
+    for a, b in zip(swept, alone):
+        assert (a.epoch, a.weight_decay, a.global_step, set(a.layer_norms)) == (b.epoch, b.weight_decay,
+                                                                                b.global_step, set(b.layer_norms))
+        for name in ("train_loss", "val_loss", "train_acc", "val_acc", "penalty", "weight_norm"):
+            assert getattr(a, name) == pytest.approx(getattr(b, name), abs=1e-5), name
+        assert a.layer_norms == pytest.approx(b.layer_norms, abs=1e-5)
 
 
-def test_stop_returns_without_a_result():
-    stop = threading.Event()
-    stop.set()
-    assert list(sweep(RunConfig(epochs=50), (0.0, 0.1), stop)) == []
+def test_a_cancelled_control_returns_without_a_result():
+    control = Control()
+    control.cancel()
+    assert list(sweep(RunConfig(epochs=50), (0.0, 0.1), control)) == []
 
 
-def test_stop_from_another_thread_ends_a_long_sweep(monkeypatch):
-    monkeypatch.setattr("wdtui.core.sweep.STEP_EVERY", 0.0)
-    stop = threading.Event()
+def test_cancel_from_another_thread_ends_a_long_sweep():
+    control = Control()
     records = []
-    for record in sweep(RunConfig(epochs=10_000), (0.0, 0.1), stop):
+    for record in sweep(RunConfig(epochs=10_000), (0.0, 0.1), control):
         records.append(record)
-        threading.Thread(target=stop.set).start()
+        threading.Thread(target=control.cancel).start()
     assert records and all(isinstance(r, SweepProgress) for r in records)
 
 
@@ -132,7 +141,7 @@ def test_bad_weight_decays_are_refused():
     for text in ("", "a,1", "-1", "nan", "inf", "0;1"):
         with pytest.raises(ConfigError):
             parse_weight_decays(text)
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError, match="weight decay"):
         list(sweep(RunConfig(), (0.0, -1.0)))
 
 

@@ -9,10 +9,10 @@ from wdtui.core.config import RunConfig
 from wdtui.core.grid import weight_decay_grid
 from wdtui.core.records import SweepResult
 from wdtui.core.sweep import sweep
-from wdtui.sweep_view import point_cells
+from wdtui.present.columns import point_cells
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.sweep import SweepScreen
-from wdtui.ui.session import FINISHED, PAUSED, READY
+from wdtui.ui.session import RunState
 
 from app_helpers import ready_in, SIZE, text_of, wait_for
 
@@ -39,8 +39,9 @@ async def swept(pilot, timeout: float = 60.0) -> SweepScreen:
     screen = pilot.app.screen
     assert isinstance(screen, SweepScreen)
     waited = 0.0
-    while screen.result is None:
-        assert waited < timeout and screen.said == "", f"the sweep ended without a result: {screen.said!r}"
+    while pilot.app.sweep.result is None:
+        state = pilot.app.sweep.state
+        assert waited < timeout and state == RunState.TRAINING, f"the sweep ended without a result: {state}"
         await pilot.pause(0.05)
         waited += 0.05
     await pilot.pause()
@@ -55,13 +56,13 @@ async def test_the_table_and_best_lambda_are_the_core_sweep():
     expected = expected_result(CONFIG)
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("7")
         assert "17 values of λ" in shown(app.screen, "#sweep-about")
         assert "Press s to start the sweep" in shown(app.screen, "#sweep-about")
         assert not app.screen.query_one("#sweep-table").display
         screen = await swept(pilot)
-        assert screen.result == expected  # the same numbers, exactly: same operations, same order
+        assert app.sweep.result == expected  # the same numbers, exactly: same operations, same order
         table = screen.query_one(DataTable)
         assert table_rows(table) == [[str(c) for c in point_cells(p, p is expected.best)] for p in expected.points]
         best = expected.best
@@ -78,17 +79,17 @@ async def test_apply_best_before_training_rebuilds_the_run_with_it():
     assert best != CONFIG.weight_decay
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await swept(pilot)
         await pilot.press("a")
         assert app.session.config == CONFIG.replace(weight_decay=best)
         assert f"Best λ applied: λ = {best:g} is now the λ of 2 Train; a new model was built" in notes(app)[-1]
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("2")
         assert app.screen.query_one("#cfg-weight_decay", Input).value == f"{best:g}"
         assert f"λ {best:g}" in shown(app.screen, "#config-now")
         await pilot.press("space")
-        await wait_for(pilot, FINISHED)
+        await wait_for(pilot, RunState.FINISHED)
         assert {e.weight_decay for e in app.session.epochs} == {best}
 
 
@@ -96,23 +97,24 @@ async def test_apply_best_mid_run_takes_effect_from_the_next_epoch():
     best = expected_result(CONFIG).best.weight_decay
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("n")  # one epoch at the configured λ, then pause
-        await wait_for(pilot, PAUSED)
+        await wait_for(pilot, RunState.PAUSED)
         session = app.session
         await swept(pilot)
         await pilot.press("a")
-        assert app.session is session and session.config.weight_decay == best
+        assert app.session is session and session.target.weight_decay == best
+        assert session.config.weight_decay == CONFIG.weight_decay  # in force from the next epoch
         assert "the run takes it on from epoch 2" in notes(app)[-1]
         await pilot.press("space")
-        await wait_for(pilot, FINISHED)
+        await wait_for(pilot, RunState.FINISHED)
         assert [e.weight_decay for e in session.epochs] == [CONFIG.weight_decay] + [best] * (CONFIG.epochs - 1)
 
 
 async def test_a_sweep_of_other_settings_is_not_applied():
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         screen = await swept(pilot)
         app.apply_config(CONFIG.replace(lr=0.05))  # what the Train controls do
         await pilot.pause()
@@ -133,7 +135,7 @@ async def test_apply_best_from_the_command_palette():
     best = expected_result(CONFIG).best.weight_decay
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await swept(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"apply best")
@@ -149,13 +151,13 @@ async def test_s_stops_a_long_sweep_and_says_at_which_epoch():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("7", "s")
         screen = app.screen
-        while not screen.points:  # the first progress record: some epochs are done
+        while not app.sweep.points:  # the first progress record: some epochs are done
             await pilot.pause(0.05)
         await pilot.press("s")
-        while screen.said != "stopped":
+        while app.sweep.state != RunState.STOPPED:
             await pilot.pause(0.05)
         await pilot.pause()
-        assert screen.result is None and not screen.running
+        assert app.sweep.result is None
         epoch = int(shown(screen, "#sweep-epochs").split()[1])
         assert 1 <= epoch < config.epochs
         assert shown(screen, "#sweep-epochs") == f"epoch {epoch} of {config.epochs} · stopped"
@@ -168,7 +170,7 @@ async def test_a_sweep_that_cannot_run_says_why(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("7", "s")
         screen = app.screen
-        while screen.said != "failed":
+        while app.sweep.state != RunState.FAILED:
             await pilot.pause(0.05)
         await pilot.pause()
         severity, title, message = [(n.severity, n.title, n.message) for n in app._notifications][-1]
@@ -182,7 +184,7 @@ def test_snapshot_before_a_sweep(snap_compare):
 
 def test_snapshot_after_a_sweep(snap_compare):
     async def run(pilot):
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await swept(pilot)
 
     assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run)

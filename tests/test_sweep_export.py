@@ -14,7 +14,7 @@ import pytest
 from wdtui.core.config import RunConfig
 from wdtui.core.records import SweepResult, to_json
 from wdtui.core.sweep import sweep
-from wdtui.export import SWEEP_CSV_COLUMNS, ExportError, export_sweep, run_targets
+from wdtui.store.export import SWEEP_CSV_COLUMNS, ExportError, export_sweep, run_targets
 
 CONFIG = RunConfig(epochs=2, rows=200)
 WEIGHT_DECAYS = (0.0, 1e-3, 0.1)

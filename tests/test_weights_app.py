@@ -11,7 +11,7 @@ from wdtui.core.anatomy import anatomy
 from wdtui.core.config import RunConfig
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.weights import WeightsScreen
-from wdtui.ui.session import FINISHED, PAUSED, READY
+from wdtui.ui.session import RunState
 
 from app_helpers import SIZE, text_of, trained, wait_for
 from test_compare_app import compared
@@ -25,13 +25,13 @@ def shown(app, selector: str) -> str:
 
 def _expected(app, layer: str, index: tuple[int, int]):
     s = app.session
-    return anatomy(s.last_update, layer, index, after=s.model_snapshot)
+    return anatomy(s.last_update, layer, index, after=s.view.model)
 
 
 async def test_before_training_it_says_when_the_anatomy_appears():
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("8")
         assert isinstance(app.screen, WeightsScreen)
         assert "untrained (press space to train)" in shown(app, "#weights-about")
@@ -87,33 +87,33 @@ async def test_adam_shows_the_decay_through_the_scaling_and_adamw_around_it():
 async def test_norms_and_the_twins_histograms_beside_the_runs():
     app = create_app(CONFIG)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         await pilot.press("8")
         assert "Press 6 (Compare) to train a λ = 0 twin" in shown(app, "#weights-about")
         await pilot.press("6")
         await compared(pilot)
         await pilot.press("8")  # the run is untrained: no epoch of the twin to set beside it yet
         assert "its histograms join these once your run has an epoch" in shown(app, "#weights-about")
-        assert app.screen._histograms == (app.session.model_snapshot,)
+        assert app.screen._histograms == (app.session.view.model,)
         await pilot.press("n")  # one epoch: the twin's first epoch joins it
-        await wait_for(pilot, PAUSED)
+        await wait_for(pilot, RunState.PAUSED)
         assert "the λ = 0 twin from 6 Compare at epoch 1" in shown(app, "#weights-about")
-        assert app.screen._histograms == (app.session.model_snapshot, app.compare.zero_models[0])
+        assert app.screen._histograms == (app.session.view.model, app.twins.zero_views[0].model)
         await pilot.press("space")
-        await wait_for(pilot, FINISHED)
+        await wait_for(pilot, RunState.FINISHED)
         assert "the λ = 0 twin from 6 Compare at epoch 3" in shown(app, "#weights-about")
         hists = app.screen.query(".weights-histogram")
         assert len(hists) == 2
-        assert app.screen._histograms == (app.session.model_snapshot, app.compare.zero_models[2])
+        assert app.screen._histograms == (app.session.view.model, app.twins.zero_views[2].model)
         norms = app.screen.query_one("#weights-norms", PlotextPlot)
         # two layers, the run's and the twin's line each: the norms the records hold (plotext
         # keeps each line's y values in its figure's monitor)
         ys = [list(y) for y in norms.plt.monitor.y]
         for layer in ("hidden1", "output"):
             assert [e.layer_norms[layer] for e in app.session.epochs] in ys
-            assert [e.layer_norms[layer] for e in app.compare.zero] in ys
+            assert [e.layer_norms[layer] for e in app.twins.zero] in ys
         await pilot.press("r")
-        await wait_for(pilot, READY)
+        await wait_for(pilot, RunState.READY)
         assert "is stale (the run was reset (r) since they trained)" in shown(app, "#weights-about")
 
 

@@ -1,3 +1,3 @@
-from wdtui.cli import main
+from wdtui.commands.cli import main
 
 raise SystemExit(main())

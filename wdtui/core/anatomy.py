@@ -1,6 +1,6 @@
 """The anatomy of one update: how much of a weight's change was gradient, decay and momentum.
 
-The numbers are the optimizer's own: `LastUpdates` hooks the Trainer's optimizer and, just
+The numbers are the optimizer's own: `LastUpdates` hooks the Engine's optimizer and, just
 before the last step of each epoch, copies what that step reads (θ, the batch's gradient,
 the momentum buffer or Adam's moments). `anatomy` then writes out torch's update rule for one
 weight of that step, part by part (the rules DESIGN.md gives):
@@ -25,7 +25,7 @@ from torch import nn
 
 from .model import linear_layers
 from .records import UpdateAnatomy
-from .training import Trainer
+from .engine import Engine
 
 
 @dataclass(frozen=True)
@@ -93,21 +93,21 @@ def capture(optimizer: torch.optim.Optimizer, model: nn.Sequential, epoch: int, 
 
 
 class LastUpdates:
-    """Keeps the `LastUpdate` of the last step of the latest epoch a Trainer ran.
+    """Keeps the `LastUpdate` of the last step of the latest epoch an Engine ran.
 
     An optimizer step pre-hook copies the state only on an epoch's last step, so training
     pays for one copy per epoch; each epoch's copy is a new object, safe to hand to another
     thread while training goes on.
     """
 
-    def __init__(self, trainer: Trainer) -> None:
-        self.trainer = trainer
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.latest: LastUpdate | None = None
-        trainer.optimizer.register_step_pre_hook(self._before_step)
+        engine.optimizer.register_step_pre_hook(self._before_step)
 
     def _before_step(self, optimizer: torch.optim.Optimizer, args: tuple, kwargs: dict) -> None:
-        t = self.trainer
-        step = t.global_step + 1  # the Trainer counts a step once it has run
+        t = self.engine
+        step = t.global_step + 1  # the Engine counts a step once it has run
         if step % t.steps_per_epoch == 0:
             self.latest = capture(optimizer, t.model, t.epoch + 1, step)
 

@@ -1,18 +1,54 @@
-"""The verdict of a twin comparison (λ = 0 against λ), in one line made of the records' numbers.
+"""Twin runs, λ = 0 against λ, and the verdict of their comparison.
 
-Torch-free like insight.py: the app's Compare mode and its tests read the same figures.
+Both twins are runs of the one engine, built from the same config but for λ, so the seed
+gives them the same initial weights and the same batch order, and they share one Dataset:
+whatever differs between them afterwards is the weight decay's doing. They train in turns, an
+epoch each, so a chart of the two fills in step. The verdict is torch-free, like insight.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
-from .records import EpochRecord
+from .config import RunConfig
+from .records import EpochRecord, Record
+
+if TYPE_CHECKING:
+    from .control import Control
+    from .engine import Engine
 
 # Final validation losses closer than this (relative to λ = 0's) are called a tie: a
 # difference that small is no reason to call either twin better.
 TIE = 0.005
+
+
+def twin_engines(config: RunConfig, control: "Control") -> tuple["Engine", "Engine"]:
+    """(λ = 0, λ) engines alike in everything else, sharing one Dataset and `control`."""
+    from .engine import Engine
+
+    zero = Engine(config.replace(weight_decay=0.0), control)
+    return zero, Engine(config, control, dataset=zero.data)
+
+
+def twins(engines: tuple["Engine", "Engine"]) -> Iterator[tuple[int, Record]]:
+    """(0 for λ = 0 or 1 for λ, record) for every record of both runs after their Setup, an
+    epoch each in turn; a twin that diverges drops out while the other goes on. Ends when
+    both have finished, or at once when their control is cancelled."""
+    runs = [engine.run() for engine in engines]
+    for run in runs:
+        next(run)  # the Setup: the caller has the engines themselves
+    going = [0, 1]
+    while going:
+        for which in list(going):
+            for record in runs[which]:
+                yield which, record
+                if isinstance(record, EpochRecord):
+                    break
+            else:  # this run ended: finished, diverged or cancelled
+                going.remove(which)
+                if engines[which].control.cancelled.is_set():
+                    return
 
 
 @dataclass(frozen=True)
@@ -22,24 +58,15 @@ class Verdict:
     decayed: EpochRecord  # λ > 0 at that epoch
     val_change: float  # (val loss with λ − val loss at λ = 0) / val loss at λ = 0
     winner: str  # "decayed", "zero" or "tie"
-    text: str
 
 
 def verdict(zero: Sequence[EpochRecord], decayed: Sequence[EpochRecord]) -> Verdict | None:
     """Which twin generalizes better (lower validation loss) at the last epoch both reached,
-    by how much, and each one's generalization gap; None before both have an epoch."""
+    and by how much; None before both have an epoch."""
     n = min(len(zero), len(decayed))
     if n == 0:
         return None
     a, b = zero[n - 1], decayed[n - 1]
-    lam = f"λ = {b.weight_decay:g}"
     change = (b.val_loss - a.val_loss) / a.val_loss
-    numbers = (f"val loss {b.val_loss:.4f} with {lam} vs {a.val_loss:.4f} at λ = 0 ({change:+.1%}); "
-               f"gap {b.gap:.4f} vs {a.gap:.4f}")
-    if abs(change) < TIE:
-        winner, head = "tie", f"No real difference at epoch {b.epoch}"
-    elif change < 0:
-        winner, head = "decayed", f"{lam} generalizes better at epoch {b.epoch}"
-    else:
-        winner, head = "zero", f"λ = 0 generalizes better at epoch {b.epoch}"
-    return Verdict(n, a, b, change, winner, f"{head}: {numbers}.")
+    winner = "tie" if abs(change) < TIE else "decayed" if change < 0 else "zero"
+    return Verdict(n, a, b, change, winner)

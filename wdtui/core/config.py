@@ -7,7 +7,7 @@ bad option) before the first frame, long before `import torch` would finish.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -15,7 +15,17 @@ OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
 
 
 class ConfigError(ValueError):
-    """A bad option: the message is one line a user can act on."""
+    """A bad setting: the message is one line a user can act on, in the domain's words
+    ("weight decay (λ) must be ≥ 0"); `field` names the RunConfig field, so the CLI can name
+    its option and the form its input (the core never names either)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# Settings a run can take on between two epochs; any other change needs a new model.
+LIVE_FIELDS = ("weight_decay", "epochs")
 
 
 @dataclass(frozen=True)
@@ -54,18 +64,6 @@ class RunConfig:
         out["hidden"] = list(self.hidden)
         return out
 
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> "RunConfig":
-        """The inverse of `to_dict`; unknown keys are refused so typos do not pass silently."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ConfigError(f"unknown option(s): {', '.join(unknown)}")
-        values = dict(values)
-        if "hidden" in values:
-            values["hidden"] = parse_hidden(values["hidden"])
-        return cls(**values)
-
 
 def parse_hidden(value: Any) -> tuple[int, ...]:
     """`32`, `"64,32"` or `[64, 32]` → (64, 32); each size a positive integer."""
@@ -78,51 +76,54 @@ def parse_hidden(value: Any) -> tuple[int, ...]:
     try:
         sizes = tuple(int(p) for p in parts)
     except (TypeError, ValueError):
-        raise ConfigError(f"hidden sizes must be whole numbers like 32 or 64,32, not {value!r}") from None
+        raise ConfigError(f"hidden sizes must be whole numbers like 32 or 64,32, not {value!r}", "hidden") from None
     if not sizes or any(s < 1 for s in sizes):
-        raise ConfigError(f"hidden sizes must be positive whole numbers like 32 or 64,32, not {value!r}")
+        raise ConfigError(f"hidden sizes must be positive whole numbers like 32 or 64,32, not {value!r}", "hidden")
     return sizes
 
 
-def _finite(name: str, value: Any) -> float:
+def _finite(field: str, name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number, not {value!r}")
+        raise ConfigError(f"{name} must be a finite number, not {value!r}", field)
     return float(value)
 
 
-def _whole(name: str, value: Any, minimum: int) -> int:
+def _whole(field: str, name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"{name} must be a whole number ≥ {minimum}, not {value!r}")
+        raise ConfigError(f"{name} must be a whole number ≥ {minimum}, not {value!r}", field)
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum:,}, not {value:,}", field)
     return value
 
 
 def validate(config: RunConfig) -> None:
-    """Raise ConfigError naming the first bad option; checks only what needs no data."""
-    if _finite("weight decay (λ)", config.weight_decay) < 0:
-        raise ConfigError(f"weight decay (λ) must be ≥ 0, not {config.weight_decay!r}")
-    if _finite("learning rate", config.lr) <= 0:
-        raise ConfigError(f"learning rate must be > 0, not {config.lr!r}")
-    momentum = _finite("momentum", config.momentum)
-    if not 0 <= momentum < 1:
-        raise ConfigError(f"momentum must be in [0, 1), not {config.momentum!r}")
+    """Raise ConfigError naming the first bad setting; checks only what needs no data."""
+    if _finite("weight_decay", "weight decay (λ)", config.weight_decay) < 0:
+        raise ConfigError(f"weight decay (λ) must be ≥ 0, not {config.weight_decay!r}", "weight_decay")
+    if _finite("lr", "learning rate", config.lr) <= 0:
+        raise ConfigError(f"learning rate must be > 0, not {config.lr!r}", "lr")
+    if not 0 <= _finite("momentum", "momentum", config.momentum) < 1:
+        raise ConfigError(f"momentum must be in [0, 1), not {config.momentum!r}", "momentum")
     if config.optimizer not in OPTIMIZERS:
-        raise ConfigError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {config.optimizer!r}")
-    _whole("epochs", config.epochs, 1)
-    _whole("batch size", config.batch_size, 1)
-    _whole("seed", config.seed, 0)
-    _whole("rows", config.rows, 10)
-    _whole("features", config.features, 1)
+        raise ConfigError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {config.optimizer!r}",
+                          "optimizer")
+    _whole("epochs", "epochs", config.epochs, 1)
+    _whole("batch_size", "batch size", config.batch_size, 1)
+    _whole("seed", "seed", config.seed, 0, 2 ** 63 - 1)  # what a torch.Generator takes
+    _whole("rows", "rows", config.rows, 10)
+    _whole("features", "features", config.features, 1)
     if not isinstance(config.hidden, tuple) or not config.hidden or any(
         isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in config.hidden
     ):
-        raise ConfigError(f"hidden sizes must be positive whole numbers, not {config.hidden!r}")
-    fraction = _finite("validation fraction", config.val_fraction)
-    if not 0 < fraction < 1:
-        raise ConfigError(f"validation fraction must be between 0 and 1, not {config.val_fraction!r}")
-    noise = _finite("label noise", config.label_noise)
-    if not 0 <= noise < 0.5:
-        raise ConfigError(f"label noise must be in [0, 0.5), not {config.label_noise!r}")
+        raise ConfigError(f"hidden sizes must be positive whole numbers, not {config.hidden!r}", "hidden")
+    if not 0 < _finite("val_fraction", "validation fraction", config.val_fraction) < 1:
+        raise ConfigError(f"validation fraction must be between 0 and 1, not {config.val_fraction!r}",
+                          "val_fraction")
+    if not 0 <= _finite("label_noise", "label noise", config.label_noise) < 0.5:
+        raise ConfigError(f"label noise must be in [0, 0.5), not {config.label_noise!r}", "label_noise")
     if config.row is not None:
-        _whole("row", config.row, 0)
-    if (config.data is None) != (config.target is None):
-        raise ConfigError("--data and --target go together: give the CSV file and its target column")
+        _whole("row", "row", config.row, 0)
+    if config.data is None and config.target is not None:
+        raise ConfigError("a target column needs a CSV file to read it from", "data")
+    if config.data is not None and config.target is None:
+        raise ConfigError("a CSV file needs its target column: the column holding the class labels", "target")

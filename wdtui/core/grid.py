@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .config import ConfigError
+from .config import ConfigError, RunConfig
 
 # The default grid: λ = 0, then POINTS values log-spaced over the optimizer's range. AdamW's
 # decoupled decay competes with an adaptive step of size about γ, not with the raw gradient,
@@ -26,7 +26,7 @@ def weight_decay_grid(optimizer: str = "sgd", points: int = POINTS, lr: float | 
     one a user applies to the Train mode.
     """
     if points < 1:
-        raise ConfigError(f"a sweep needs at least one log-spaced point, not {points}")
+        raise ConfigError(f"a sweep needs at least one log-spaced point, not {points}", "points")
     low, high = RANGES[optimizer]
     if optimizer == "adamw" and lr is not None:
         high = min(high, 0.5 / lr)
@@ -37,13 +37,16 @@ def weight_decay_grid(optimizer: str = "sgd", points: int = POINTS, lr: float | 
 
 
 def parse_weight_decays(text: str) -> tuple[float, ...]:
-    """`"0,1e-4,1e-3"` → (0.0, 0.0001, 0.001): each a finite number ≥ 0, sorted, no repeats."""
+    """`"0,1e-4,1e-3"` → (0.0, 0.0001, 0.001): sorted, no repeats, each a λ RunConfig accepts."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     try:
         values = [float(p) for p in parts]
-    except ValueError:
-        values = []
-    if not values or any(not math.isfinite(v) or v < 0 for v in values):
-        raise ConfigError(f"weight decays must be a comma-separated list of numbers ≥ 0 "
-                          f"like 0,1e-4,1e-3, not {text!r}")
+        if not values:
+            raise ValueError
+        for value in values:
+            RunConfig(weight_decay=value)  # RunConfig is the one judge of a λ
+    except (ValueError, ConfigError) as exc:
+        why = f" ({exc})" if isinstance(exc, ConfigError) else ""
+        raise ConfigError(f"weight decays must be a comma-separated list of numbers ≥ 0 like 0,1e-4,1e-3, "
+                          f"not {text!r}{why}", "weight_decay") from None
     return tuple(sorted(set(values)))

@@ -1,7 +1,8 @@
-"""The key insight, in the run's own numbers: shrink factor, half-life, penalty share.
+"""The key insight's numbers, from the run: shrink factor, half-life, penalty share.
 
 Torch-free: it reads only the config and the epoch records, so the CLI, the app's Insight
-mode and the quiz all quote the same figures.
+mode and the quiz all quote the same figures (the sentences around them live in
+wdtui.present.insight).
 """
 
 from __future__ import annotations
@@ -10,12 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-from .config import OPTIMIZER_NAMES, RunConfig
+from .config import RunConfig
 from .records import EpochRecord
-
-CLAIM = ("Weight decay keeps weights small, which reduces overfitting and leads to smoother training: "
-         "every step pulls each decayed weight a little towards zero, so only weights the data keeps "
-         "pushing on stay large.")
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,6 @@ class Insight:
     data_loss: float | None
     penalty_share: float | None  # penalty / (data loss + penalty)
     norms: tuple[float, ...]  # ‖θ‖ per epoch
-    lines: tuple[str, ...]
 
 
 def half_life(rate: float) -> float:
@@ -60,36 +56,10 @@ def key_insight(config: RunConfig, epochs: Sequence[EpochRecord], steps_per_epoc
     mom_hl = half_life(mom_rate)
     last = epochs[-1] if epochs else None
     share = last.penalty / last.total_loss if last and last.total_loss > 0 else None
-    name = OPTIMIZER_NAMES[config.optimizer]
-    lines = [
-        f"Per step, decay alone multiplies each decayed weight by 1 − γλ = 1 − {config.lr:g} × {lam:g} "
-        f"= {1 - rate:.6f}.",
-        f"Half-life of a weight under decay alone: ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ) = {steps(hl)}"
-        + ("" if math.isinf(hl) else f" ≈ {hl / steps_per_epoch:,.1f} epochs of {steps_per_epoch} steps."),
-    ]
-    if config.optimizer == "sgd" and config.momentum > 0 and lam > 0:
-        lines.append(f"With momentum μ = {config.momentum:g} the decay term is carried along too: in steady "
-                     f"state it acts like γλ/(1 − μ) = {mom_rate:.2e} per step, a half-life of "
-                     f"{steps(mom_hl)}.")
-    if last is not None:
-        lines.append(f"At epoch {last.epoch}: data loss {last.train_loss:.4f} + penalty (λ/2)‖θ‖² "
-                     f"{last.penalty:.4f} = {last.total_loss:.4f}; the penalty is "
-                     f"{share:.1%} of the total." if share is not None else
-                     f"At epoch {last.epoch}: data loss {last.train_loss:.4f}, penalty {last.penalty:.4f}.")
-        lines.append("Weight norm ‖θ‖ per epoch: " + " → ".join(f"{e.weight_norm:.3f}" for e in epochs) + ".")
-    if config.optimizer == "sgd":
-        lines.append("SGD: λθ is added to the gradient, exactly the gradient of the (λ/2)‖θ‖² penalty.")
-    elif config.optimizer == "adam":
-        lines.append("Adam (coupled): λθ is added to the gradient and then divided by √v like the rest, "
-                     "so weights with large gradients are decayed less; 1 − γλ is not the real shrink. "
-                     "AdamW decouples it.")
-    else:
-        lines.append("AdamW (decoupled): θ ← θ − γλθ is applied apart from the adaptive step, so every "
-                     "decayed weight shrinks by exactly 1 − γλ per step, whatever its gradient.")
     return Insight(
-        optimizer=name, lr=config.lr, weight_decay=lam, momentum=config.momentum,
+        optimizer=config.optimizer, lr=config.lr, weight_decay=lam, momentum=config.momentum,
         steps_per_epoch=steps_per_epoch, shrink=1 - rate, half_life_steps=hl,
         half_life_epochs=hl / steps_per_epoch, momentum_half_life_steps=mom_hl,
         penalty=last.penalty if last else None, data_loss=last.train_loss if last else None,
-        penalty_share=share, norms=tuple(e.weight_norm for e in epochs), lines=tuple(lines),
+        penalty_share=share, norms=tuple(e.weight_norm for e in epochs),
     )

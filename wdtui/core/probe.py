@@ -10,13 +10,20 @@ import torch
 from torch import nn
 
 from .data import Dataset
+from .table import DataError
 from .model import linear_layers
 from .records import Layer, Prediction
 
 
-def default_row(data: Dataset) -> int:
-    """The first validation row: a row the model never trained on."""
-    return int(data.val_idx[0])
+def checked_row(data: Dataset, row: int | None) -> int:
+    """`row` if the data has it, else a DataError; None is the first validation row, one the
+    model never trained on."""
+    if row is None:
+        return int(data.val_idx[0])
+    n = len(data.labels)
+    if not 0 <= row < n:
+        raise DataError(f"row {row} is out of range: the data has rows 0 to {n - 1}")
+    return row
 
 
 @torch.no_grad()

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .config import RunConfig
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -109,6 +111,34 @@ class Diverged:
 
 
 @dataclass(frozen=True)
+class ConfigChanged:
+    """New settings took effect at the start of `epoch` (λ or the number of epochs changed
+    mid-run). Every reader takes `config` as the run's settings from here on."""
+
+    epoch: int
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """Training stopped after `epoch` epochs: `reason` is "finished" (all epochs ran), "paused"
+    (it waits, mid-epoch or at an epoch end, to be told to go on) or a stop rule's sentence."""
+
+    reason: str
+    epoch: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a `Watch` took after global step `global_step` (epoch `epoch`, step `step` of it)."""
+
+    epoch: int
+    step: int
+    global_step: int
+    value: Any
+
+
+@dataclass(frozen=True)
 class Layer:
     """One layer of the prediction trace. `extra` holds what a layer has beyond its values."""
 
@@ -135,7 +165,7 @@ class Prediction:
         return self.predicted_class == self.true_class
 
 
-Record = Setup | StepRecord | EpochRecord | Diverged
+Record = Setup | StepRecord | EpochRecord | Diverged | ConfigChanged | Stopped | Snapshot
 
 
 @dataclass(frozen=True)
@@ -184,12 +214,14 @@ class SweepPoint:
 
 @dataclass(frozen=True)
 class SweepProgress:
-    """A sweep after `epoch` of `epochs` (throttled), with every λ's numbers so far."""
+    """A sweep after `epoch` of `epochs`, with every λ's numbers so far: its point, and the
+    EpochRecord a separate run would have written (None once that λ diverged)."""
 
     epoch: int
     epochs: int
     points: tuple[SweepPoint, ...]
     seconds: float
+    records: tuple[EpochRecord | None, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """A sweep over λ: K copies of one network trained at once, as one stacked network.
 
 Every copy starts from the weights `build_model` gives for the seed, sees the same batches in
-the same order as `Trainer` and differs only in its weight decay, so each point is what a
+the same order as the engine's and differs only in its weight decay, so each point is what a
 separate `train()` with that λ reports (to float rounding), for a fraction of the time of K
 runs (about a tenth at K = 16: benchmarks/bench_sweep.py). The K small matrix products of a
 step become one batched product (`torch.baddbmm`), and the per-step Python, dispatch and
@@ -22,7 +22,6 @@ gives each copy exactly its own gradient, as no parameter is shared. The optimiz
 from __future__ import annotations
 
 import math
-import threading
 import time
 from typing import Iterator, Sequence
 
@@ -32,11 +31,12 @@ from torch import nn
 
 from .config import RunConfig
 from .data import Dataset, prepare
+from .control import Control
 from .grid import weight_decay_grid
-from .model import build_model
+from .model import build_model, linear_layers
+from .observe import observe
 from .optim import split_parameters
-from .records import SweepPoint, SweepProgress, SweepResult
-from .training import STEP_EVERY
+from .records import EpochRecord, SweepPoint, SweepProgress, SweepResult
 
 
 class _Stack:
@@ -119,32 +119,35 @@ def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:
 
 
 def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
-          stop: threading.Event | None = None, *, dataset: Dataset | None = None,
+          control: Control | None = None, *, dataset: Dataset | None = None,
           ) -> Iterator[SweepProgress | SweepResult]:
     """Train `config` once per λ in `weight_decays` (default: the optimizer's grid), all at once.
 
-    Yields throttled progress records, then the result. `config.weight_decay` is not used.
-    Returns at once, with no result, when `stop` is set. A copy whose loss stops being finite
-    is marked diverged (as `Trainer` would stop it) and the others carry on.
+    Yields a progress record after every epoch (every λ's EpochRecord in it), then the result.
+    `config.weight_decay` is not used. Stops as the engine does: between two steps, with no
+    result, once `control` is cancelled. A copy whose loss stops being finite is marked
+    diverged (as the engine would stop it) and the others carry on.
     """
     if weight_decays is None:
         weight_decays = weight_decay_grid(config.optimizer, lr=config.lr)
-    weight_decays = tuple(float(wd) for wd in weight_decays)
-    if not weight_decays or any(not math.isfinite(wd) or wd < 0 for wd in weight_decays):
-        raise ValueError(f"weight decays must be finite numbers ≥ 0, not {weight_decays!r}")
+    weight_decays = tuple(config.replace(weight_decay=float(wd)).weight_decay for wd in weight_decays)
+    cancelled = (control if control is not None else Control()).cancelled
     data = dataset if dataset is not None else prepare(config)
     model = build_model(data.n_features, config.hidden, data.n_classes, config.seed)
     stack = _Stack(config, model, weight_decays)
+    names = [name for name, _ in linear_layers(model)]
+    histories: list[list[tuple[float, float, float, float]]] = [[] for _ in weight_decays]
     shuffle = torch.Generator().manual_seed(config.seed)
     x, y, bs = data.x_train, data.y_train, config.batch_size
+    steps = math.ceil(len(y) / bs)
     # Training and validation rows are evaluated in one pass, then split at n.
     x_eval, y_eval, n = torch.cat([x, data.x_val]), torch.cat([y, data.y_val]), len(y)
     alive = torch.ones(len(weight_decays), dtype=torch.bool)
-    start = last_post = time.perf_counter()
+    start = epoch_start = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
         order = torch.randperm(len(y), generator=shuffle)
         for first in range(0, len(y), bs):
-            if stop is not None and stop.is_set():
+            if cancelled.is_set():
                 return
             idx = order[first:first + bs]
             losses = stack.losses(x[idx], y[idx])
@@ -160,9 +163,23 @@ def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
         norms = stack.weight_norms()
         alive &= torch.isfinite(train_loss) & torch.isfinite(val_loss) & torch.isfinite(norms)
         metrics = [t.tolist() for t in (train_loss, val_loss, train_acc, val_acc, norms)]
-        points = _points(weight_decays, metrics, (~alive).tolist())
+        gone = (~alive).tolist()
+        points = _points(weight_decays, metrics, gone)
+        layers = [dict(zip(names, norms)) for norms in zip(*(w.detach().flatten(1).norm(dim=1).tolist()
+                                                           for w, _ in stack.layers))]
         now = time.perf_counter()
-        if epoch < config.epochs and now - last_post >= STEP_EVERY:
-            last_post = now
-            yield SweepProgress(epoch, config.epochs, points, now - start)
+        records = []
+        for k, (p, history) in enumerate(zip(points, histories)):
+            if gone[k]:
+                records.append(None)
+                continue
+            records.append(EpochRecord(
+                epoch=epoch, train_loss=p.train_loss, val_loss=p.val_loss, train_acc=p.train_acc,
+                val_acc=p.val_acc, penalty=0.5 * p.weight_decay * p.weight_norm ** 2, weight_norm=p.weight_norm,
+                layer_norms=layers[k], seconds=now - epoch_start,
+                observation=observe(p.train_loss, p.val_loss, p.train_acc, p.val_acc, history, data.n_classes),
+                weight_decay=p.weight_decay, lr=config.lr, global_step=epoch * steps))
+            history.append((p.train_loss, p.val_loss, p.train_acc, p.val_acc))
+        epoch_start = now
+        yield SweepProgress(epoch, config.epochs, points, now - start, tuple(records))
     yield SweepResult(config.to_dict(), points, best_point(points))

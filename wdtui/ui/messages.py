@@ -1,105 +1,94 @@
-"""Messages the training worker posts to the app: small dataclasses, one per event.
+"""Messages the jobs' workers post to the app: small dataclasses, one per event.
 
-The worker thread only ever posts these (as toolong does); the app applies them to the
-`Session` on the UI thread and bumps `WdtuiApp.run_version`, which every screen watches.
+The workers only ever post these (as toolong does); the app applies them to the job's state on
+the UI thread and bumps `WdtuiApp.run_version`, which every screen watches. Nothing in them is
+still changed by a worker: records are frozen, and a ModelView holds a model copy of its own.
 
-Every message carries `run`, the number of the run whose worker posted it: after a reset
-the old worker may still have a message in flight, and the app drops it by that number.
-The Sweep mode's worker posts the Sweep… messages below to the Sweep screen, numbered by `sweep`.
+Every message carries `job`, the number of the job that posted it: after a reset (or a new
+comparison, a new sweep) the old worker may still have a message in flight, and the app drops
+it by that number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from ..core.records import Diverged, EpochRecord, Prediction, Setup, Stage, StepRecord, SweepProgress, SweepResult
+from ..core.records import ConfigChanged, Diverged, EpochRecord, Setup, StepRecord, Stopped, SweepProgress, SweepResult
+
+if TYPE_CHECKING:
+    from ..core.anatomy import LastUpdate
+    from ..core.view import ModelView
 
 
 @dataclass
-class RunMessage(Message):
-    """Base of the worker's messages; `run` says which run (see the module docstring)."""
+class JobMessage(Message):
+    """Base of the workers' messages; `job` says which job posted it (see the module docstring)."""
 
-    run: int = field(default=0, kw_only=True)
+    job: int = field(default=0, kw_only=True)
 
 
 @dataclass
-class SetupReady(RunMessage):
-    """The worker built the data, model and optimizer (torch is loaded from here on).
-
-    `trainer` is the run's `core.training.Trainer` (its data is read-only from here on, so
-    the UI thread may read it); `model` is a copy of the untrained model for Inspect.
-    """
+class SetupReady(JobMessage):
+    """The worker built the data, model and optimizer (torch is loaded from here on)."""
 
     setup: Setup
-    stages: list[Stage]
-    prediction: Prediction
-    trainer: Any = field(default=None, kw_only=True)
-    model: Any = field(default=None, kw_only=True)
+    view: ModelView  # the untrained model
 
 
 @dataclass
-class StepDone(RunMessage):
+class StepDone(JobMessage):
     record: StepRecord
 
 
 @dataclass
-class EpochDone(RunMessage):
-    """One epoch ended; `stages` and `prediction` come from the model as it is now, and
-    `model` is a copy of it (the worker trains on while the UI thread reads the copy), and
-    `last_update` what the epoch's last optimizer step read, for the Weights mode's anatomy."""
+class EpochDone(JobMessage):
+    """One epoch ended: its record, the model as it is now, and what the epoch's last optimizer
+    step read, for the Weights mode's anatomy."""
 
     record: EpochRecord
-    stages: list[Stage]
-    prediction: Prediction
-    model: Any = field(default=None, kw_only=True)
-    last_update: Any = field(default=None, kw_only=True)  # core.anatomy.LastUpdate of the epoch's last step
+    view: ModelView
+    last_update: LastUpdate | None
 
 
 @dataclass
-class RunDiverged(RunMessage):
+class ConfigApplied(JobMessage):
+    """New settings (λ, epochs) are in force from `record.epoch` on."""
+
+    record: ConfigChanged
+
+
+@dataclass
+class RunDiverged(JobMessage):
     record: Diverged
 
 
 @dataclass
-class RunStopped(RunMessage):
-    """Training stopped: `reason` is "finished" (all epochs ran) or "paused" (the worker
-    waits, mid-epoch or at an epoch end, for space or n)."""
+class RunStopped(JobMessage):
+    """Training stopped: finished, paused, or stopped by a rule (`record.reason`)."""
 
-    reason: str
-
-
-@dataclass
-class SweepMessage(Message):
-    """Base of the Sweep mode's worker messages; `sweep` numbers the sweep that posted it, so
-    the last messages of a stopped sweep are dropped like those of an old run."""
-
-    sweep: int = field(default=0, kw_only=True)
+    record: Stopped
 
 
 @dataclass
-class SweepProgressed(SweepMessage):
-    """Every λ's numbers after one more epoch (throttled, as the core yields them)."""
+class TwinRecord(JobMessage):
+    """A record of one of the Compare mode's twins: `which` is 0 for λ = 0, 1 for λ; `view` is
+    the λ = 0 twin's model at an epoch end, for the Weights mode's histograms."""
+
+    which: int
+    record: Any  # StepRecord | EpochRecord | Diverged | Stopped
+    view: ModelView | None = None
+
+
+@dataclass
+class SweepProgressed(JobMessage):
+    """Every λ's numbers after one more epoch."""
 
     record: SweepProgress
 
 
 @dataclass
-class SweepDone(SweepMessage):
+class SweepDone(JobMessage):
     record: SweepResult
-
-
-@dataclass
-class TwinRecord(Message):
-    """A record of one of the Compare mode's twins: `which` is 0 for λ = 0, 1 for λ.
-
-    `compare` numbers the comparison that posted it (older ones' late messages are dropped);
-    `model` is a copy of the λ = 0 twin at an epoch end, for the Weights mode's histograms.
-    """
-
-    which: int
-    record: StepRecord | EpochRecord | Diverged
-    compare: int = field(default=0, kw_only=True)
-    model: Any = field(default=None, kw_only=True)

@@ -1,55 +1,79 @@
 """The app's state of the current run, read by every screen; changed on the UI thread only.
 
 Everything a screen shows comes from here: the records the worker posted, never a number
-computed a second time. `model_snapshot` is a copy of the model taken at the end of the
-latest epoch, so Inspect can follow any row through it while training goes on.
+computed a second time. `view` is a frozen copy of the model taken at the end of the latest
+epoch (core.view.ModelView), so Inspect can follow any row through it while training goes on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import TYPE_CHECKING
 
 from ..core.config import RunConfig
 from ..core.records import Diverged, EpochRecord, Prediction, Report, Setup, Stage, StepRecord
 
-# What the run is doing, as `Session.state` names it.
-BUILDING, READY, TRAINING, PAUSED, FINISHED, DIVERGED, FAILED = (
-    "building", "ready", "training", "paused", "finished", "diverged", "failed")
+if TYPE_CHECKING:
+    from ..core.anatomy import LastUpdate
+    from ..core.view import ModelView
+
+
+class RunState(Enum):
+    """What a job (the run, the twins, a sweep) is doing: one name per idea, for every job."""
+
+    BUILDING = "building"  # the worker loads torch and builds the data and model
+    READY = "ready"  # built, not trained yet
+    TRAINING = "training"
+    PAUSED = "paused"
+    FINISHED = "finished"  # every epoch ran
+    STOPPED = "stopped"  # ended before its last epoch, by the user
+    DIVERGED = "diverged"  # the loss stopped being a finite number
+    FAILED = "failed"  # could not be built (say, a CSV too small to split)
 
 
 @dataclass
 class Session:
-    config: RunConfig  # the run's settings; λ and epochs follow the Train controls live
+    config: RunConfig  # the settings in force, as the engine last said (ConfigChanged)
     setup: Setup | None = None
-    stages: list[Stage] = field(default_factory=list)
     epochs: list[EpochRecord] = field(default_factory=list)
     last_step: StepRecord | None = None
-    prediction: Prediction | None = None  # of the configured / default row
+    view: ModelView | None = None  # the model at the latest epoch end, with the run's row traced
+    last_update: LastUpdate | None = None  # what that epoch's last optimizer step read
     diverged: Diverged | None = None
     lambda_changes: set[int] = field(default_factory=set)  # epochs that ran with a new λ
-    trainer: Any = None  # core.training.Trainer, built in the worker (it imports torch)
-    model_snapshot: Any = None  # torch.nn.Module copied at the latest epoch end
-    last_update: Any = None  # core.anatomy.LastUpdate: what that epoch's last optimizer step read
-    state: str = BUILDING
+    state: RunState = RunState.BUILDING
     error: str | None = None  # why the run could not be built (state FAILED)
+    requested: RunConfig | None = None  # asked of the engine (λ, epochs), in force from the next epoch
     pending: RunConfig | None = None  # settings that need a new model: they apply on reset
 
     @property
     def running(self) -> bool:
         """True while the worker is training (not building, paused or done)."""
-        return self.state == TRAINING
+        return self.state == RunState.TRAINING
+
+    @property
+    def target(self) -> RunConfig:
+        """The settings the run is heading for: those asked for, else those in force."""
+        return self.requested or self.config
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return self.view.stages if self.view is not None else ()
+
+    @property
+    def prediction(self) -> Prediction | None:
+        """The run's own row (configured, or the first validation row) through the latest model."""
+        return self.view.prediction if self.view is not None else None
 
     def report(self) -> Report | None:
         """The run so far as `wdtui trace --json` and the exports write it; None before it is built.
 
-        Made from the records the worker posted, not from `trainer.report()`: that would read
-        the model while the worker trains it, and these stages and this prediction were taken
-        at the latest epoch end, the point the epoch table stops at. Once training has stopped
-        the two agree, except that the config here is the one in force (λ and epochs as the
-        Train controls last set them) and a diverged run keeps its last good epoch's trace.
+        Made from the records the worker posted, not from the engine: that would read the model
+        while the worker trains it, and these stages and this prediction were taken at the latest
+        epoch end, the point the epoch table stops at. A diverged run keeps its last good epoch.
         """
-        if self.setup is None or self.prediction is None:
+        if self.setup is None or self.view is None:
             return None
-        return Report(self.config.to_dict(), self.setup, tuple(self.stages), tuple(self.epochs),
-                      self.prediction, self.diverged)
+        return Report(self.config.to_dict(), self.setup, self.stages, tuple(self.epochs), self.view.prediction,
+                      self.diverged)

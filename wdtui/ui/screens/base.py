@@ -1,8 +1,8 @@
-"""What every mode screen shares: redraw from `app.session` when `app.run_version` moves.
+"""What every mode screen shares: redraw from the jobs' states when `app.run_version` moves.
 
 A screen that is not on display only notes that it is stale and redraws when it is shown
-again. While the run (or Compare's twins) trains, the visible screen redraws at most every REDRAW_EVERY
-seconds: the UI thread shares the GIL with training, and a redraw per record (twenty step
+again. While a job trains (the run, Compare's twins, a sweep), the visible screen redraws at
+most every REDRAW_EVERY seconds: the UI thread shares the GIL with training, and a redraw per record (twenty step
 records a second, and short epochs faster still) would slow training down to half speed.
 Any other change (a pause, the end of the run, a key) redraws at once.
 """
@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 from textual.timer import Timer
 
-from ..session import TRAINING
-from ..twins import TRAINING as TWINS_TRAINING
+from ..session import RunState
 
 if TYPE_CHECKING:
     from ..app import WdtuiApp
@@ -42,11 +41,7 @@ class ModeScreen(Screen):
         return self.wdtui.session
 
     def on_mount(self) -> None:
-        from ..modes import MODE_LIST  # modes.py imports the screens, and so this module
-
-        for mode in MODE_LIST:  # the header names the mode on display
-            if isinstance(self, mode.screen):  # type: ignore[arg-type]
-                self.sub_title = f"{mode.key} {mode.title}"
+        self.sub_title = self.wdtui.mode_title(type(self))  # the header names the mode on display
         self.watch(self.app, "run_version", self._run_changed)
 
     def _run_changed(self) -> None:
@@ -62,9 +57,9 @@ class ModeScreen(Screen):
                 self._redraw_due = self.set_timer(wait, self._redraw)
 
     def _training(self) -> bool:
-        """True while a worker trains: the run, or the twins of the Compare mode."""
-        twins = self.wdtui.compare
-        return self.session.state == TRAINING or (twins is not None and twins.state == TWINS_TRAINING)
+        """True while a job's worker trains: the run, the Compare twins or a sweep."""
+        app = self.wdtui
+        return RunState.TRAINING in (self.session.state, app.twins and app.twins.state, app.sweep and app.sweep.state)
 
     def _redraw(self) -> None:
         if self._redraw_due is not None:
@@ -79,5 +74,5 @@ class ModeScreen(Screen):
             self._redraw()
 
     def refresh_view(self) -> None:
-        """Show `self.session` as it is now."""
+        """Show the jobs' states as they are now."""
         raise NotImplementedError

@@ -1,6 +1,6 @@
 """Mode 9 — Code and export: the run as a PyTorch script to read, copy or save, and as files.
 
-The script is `core.codegen.script_for(config)` for the settings in force, highlighted by a
+The script is `present.codegen.script_for(config)` for the settings in force, highlighted by a
 read-only TextArea (tree-sitter's Python grammar, from textual[syntax]); the same text is
 what `c` copies and `s` saves. `e` writes the run so far as JSON (the `wdtui trace --json`
 document) and its epoch table as CSV, made from the session's records (`Session.report`), so
@@ -17,11 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
-from ... import export
-from ...core.codegen import script_for
 from ...core.config import RunConfig
+from ...present.codegen import script_for
+from ...present.words import describe
+from ...store import export
 from .base import ModeScreen
-from .train import describe
 
 
 class CodeScreen(ModeScreen):
@@ -75,7 +75,7 @@ class CodeScreen(ModeScreen):
 
     def action_save(self) -> None:
         try:
-            path = export.save_script(self.session.config, self.folder)
+            path = export.save_script(self.query_one(TextArea).text, self.folder)
         except export.ExportError as exc:
             self.notify(f"{exc}. Choose another folder with f.", title="Script not saved", severity="error")
             return

@@ -1,33 +1,30 @@
 """Mode 6 — Compare: twin runs, λ = 0 and the run's λ, trained side by side.
 
 Both twins are built from the run's settings and differ in λ alone, so the seed gives them
-the same data, initial weights and batch order (core.twins): whatever separates their curves
-is weight decay's doing. `c` trains them in a thread worker that only posts messages, and
-entering the mode starts them when there is no comparison yet. What they produced is kept on
-the app (`WdtuiApp.compare`), where the Weights mode reads it too; a reset or new settings
+the same data, initial weights and batch order (core.compare): whatever separates their curves
+is weight decay's doing. `c` asks the app to train them (a job of its own, ui/jobs/twins.py),
+and entering the mode starts them when there is no comparison yet. What they produced is kept
+on the app (`WdtuiApp.twins`), where the Weights mode reads it too; a reset or new settings
 leave it in place but marked stale.
 """
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
-from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
 
-from ...charts import compare_chart
 from ...core.compare import verdict
-from ...core.config import RunConfig
 from ...core.records import EpochRecord
-from ..messages import TwinRecord
-from ..session import FAILED as RUN_FAILED
-from ..twins import DONE, FAILED, STOPPED, TRAINING, CompareState
+from ...present.charts import compare_chart
+from ...present.verdicts import twins_verdict
+from ...present.words import describe
+from ..jobs.twins import TwinsState
+from ..session import RunState
 from .base import ModeScreen
-from .train import describe
 
 NEEDS_DECAY = ("The comparison needs λ > 0: at λ = 0 both twins would be the same run. Set λ in 2 Train, or "
                "start with [b]wdtui --preset overfit[/b], a task that overfits at λ = 0 and where λ = 0.1 helps.")
@@ -42,7 +39,6 @@ class CompareScreen(ModeScreen):
                                                   "(again, if they ran before)"),
     ]
 
-    worker: Worker[None] | None = None
     _drawn: tuple[object, ...] = ()  # (comparison, epochs of each twin) on the chart and in the table
 
     def compose(self) -> ComposeResult:
@@ -57,14 +53,14 @@ class CompareScreen(ModeScreen):
         yield Footer(compact=True)
 
     @property
-    def compare(self) -> CompareState | None:
-        return self.wdtui.compare
+    def compare(self) -> TwinsState | None:
+        return self.wdtui.twins
 
     # What is shown ----------------------------------------------------------------------------
 
     def refresh_view(self) -> None:
         c, s = self.compare, self.session
-        if c is None and s.config.weight_decay > 0 and s.state != RUN_FAILED:
+        if c is None and s.config.weight_decay > 0 and s.state != RunState.FAILED:
             self.action_compare()  # entering the mode with no comparison yet starts one
             return
         self.query_one("#compare-about", Static).update(self.about())
@@ -87,7 +83,7 @@ class CompareScreen(ModeScreen):
         """What the twins are, and whether they still match the run."""
         c, s = self.compare, self.session
         if c is None:
-            if s.state == RUN_FAILED:
+            if s.state == RunState.FAILED:
                 return (f"The run could not be built ({escape(s.error or '')}), so neither can its twins: fix the "
                         "settings in 2 Train.")
             return NEEDS_DECAY
@@ -102,27 +98,27 @@ class CompareScreen(ModeScreen):
             text += "\n[$text-muted]Settings waiting for r in 2 Train are not used: they are not the run's yet.[/]"
         return text
 
-    def state_text(self, c: CompareState) -> str:
+    def state_text(self, c: TwinsState) -> str:
         n = c.config.epochs
-        if c.state == FAILED:
+        if c.state == RunState.FAILED:
             return f"failed: {escape(c.error or '')}"
-        if c.state == DONE:
+        if c.state == RunState.FINISHED:
             return f"done: {len(c.zero)} and {len(c.decayed)} of {n} epochs"
-        if c.state == STOPPED:
+        if c.state == RunState.STOPPED:
             return f"stopped after {len(c.zero)} and {len(c.decayed)} of {n} epochs — c starts again"
         which, step = c.training_now, c.last_step
         where = f", step {step.step}/{step.steps_per_epoch}" if step is not None else ""
         return f"training the {c.name(which)} twin: epoch {len(c.epochs[which]) + 1} of {n}{where}"
 
-    def verdict_text(self, c: CompareState) -> str:
+    def verdict_text(self, c: TwinsState) -> str:
         v = verdict(c.zero, c.decayed)
-        text = "" if v is None else (v.text if c.state == DONE else f"So far: {v.text}")
+        text = "" if v is None else (twins_verdict(v) if c.state == RunState.FINISHED else f"So far: {twins_verdict(v)}")
         for which, d in enumerate(c.diverged):
             if d is not None:
                 text += f"\nThe {c.name(which)} twin diverged: {d.message}."
         return text.strip()
 
-    def fill_table(self, c: CompareState) -> None:
+    def fill_table(self, c: TwinsState) -> None:
         """A row per epoch: each twin's validation loss, gap (val − train loss) and ‖θ‖."""
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -138,52 +134,13 @@ class CompareScreen(ModeScreen):
     # The twins -----------------------------------------------------------------------------
 
     def action_compare(self) -> None:
-        """Start the twins from the run's settings; a comparison still training is dropped."""
+        """Train the twins from the run's settings; a comparison still training is dropped."""
         config = self.session.config
         if config.weight_decay == 0:
             self.notify(NEEDS_DECAY, title="Compare", severity="warning")
             self.refresh_view()
             return
-        number = self.compare.number + 1 if self.compare is not None else 1
-        self.wdtui.compare = CompareState(number, config, self.wdtui.run_id)
-        self.worker = self.twins_worker(number, config)
-        self.wdtui.run_version += 1
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
-    def twins_worker(self, number: int, config: RunConfig) -> None:
-        """Train both twins, an epoch each in turn; post each record (and the λ = 0 twin's model
-        at each epoch end); stop between two steps when cancelled."""
-        import copy
-
-        from ...core.twins import Twins
-
-        twins = Twins(config)
-        for which, record in twins.run(stop=get_current_worker().cancelled_event):
-            model = copy.deepcopy(twins.zero.model) if which == 0 and isinstance(record, EpochRecord) else None
-            self.post_message(TwinRecord(which, record, compare=number, model=model))
-
-    def on_twin_record(self, message: TwinRecord) -> None:
-        c = self.compare
-        if c is not None and message.compare == c.number:
-            c.add(message.which, message.record, message.model)
-            self.wdtui.run_version += 1
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The twins finished, were stopped (quit, or a new comparison), or could not be built."""
-        c = self.compare
-        if event.worker is not self.worker or c is None or c.state != TRAINING:
-            return
-        if event.state == WorkerState.SUCCESS:
-            c.state = DONE
-        elif event.state == WorkerState.CANCELLED:
-            c.state = STOPPED
-        elif event.state == WorkerState.ERROR:
-            c.state, c.error = FAILED, str(event.worker.error)
-            self.notify(c.error, title="Cannot build the twins", severity="error", markup=False)
-        else:
-            return
-        c.last_step = None
-        self.wdtui.run_version += 1
+        self.wdtui.start_twins(config)
 
 
 def _cells(e: EpochRecord | None, diverged: bool) -> tuple[str, str, str]:

@@ -17,18 +17,11 @@ from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from ...core.config import OPTIMIZER_NAMES
-from ...core.insight import CLAIM, Insight, key_insight, steps
+from ...core.insight import Insight, key_insight, steps
+from ...present.charts import norm_chart
+from ...present.insight import CLAIM
+from ...present.words import DECAY
 from .base import ModeScreen
-
-# How each optimizer reads weight_decay=λ: (what it does, what that makes of 1 − γλ).
-MEANING = {
-    "sgd": ("adds λθ to the gradient: the gradient of (λ/2)‖θ‖², so decay and an L2 penalty are one thing",
-            "1 − γλ, and with momentum μ about γλ/(1−μ) per step"),
-    "adam": ("adds λθ to the gradient, which is then divided by √v̂ like the rest (coupled L2)",
-             "differs per weight, less where gradients were large: 1 − γλ is nominal"),
-    "adamw": ("shrinks the weights directly, θ ← θ − γλθ, apart from the adaptive step (decoupled)",
-              "exactly 1 − γλ per step for every decayed weight"),
-}
 
 # The norm row lists at most this many epochs (the latest), so it fits on one line.
 NORMS_SHOWN = 8
@@ -40,16 +33,6 @@ def epochs_of(n: float) -> str:
 
 class InsightScreen(ModeScreen):
     """The claim, a table of the run's numbers, ‖θ‖ per epoch and what λ means per optimizer."""
-
-    DEFAULT_CSS = """
-    InsightScreen #insight-body { padding: 0 2; }
-    InsightScreen #insight-claim { height: auto; padding: 0 1; margin-top: 1; border: round $primary;
-                                   border-title-color: $primary; }
-    InsightScreen #insight-status { height: auto; margin: 1 0; }
-    InsightScreen #insight-numbers { height: auto; }
-    InsightScreen #insight-norms { height: 10; }
-    InsightScreen #insight-optimizers { height: auto; margin-top: 1; }
-    """
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,8 +67,8 @@ class InsightScreen(ModeScreen):
         status.update(self.status())
         if insight is not None:
             numbers.update(self.numbers_table(insight))
-        if s.epochs and insight is not None:
-            self.draw_norms(insight)
+        if s.epochs:
+            self.draw_norms()
         self.query_one("#insight-optimizers", Static).update(self.optimizer_table(s.config.optimizer))
 
     def status(self) -> Text:
@@ -139,16 +122,10 @@ class InsightScreen(ModeScreen):
                           f"{insight.norms[-1]:.3f}")
         return table
 
-    def draw_norms(self, insight: Insight) -> None:
+    def draw_norms(self) -> None:
         """‖θ‖ per epoch as a line: decay pulls it down, the data pushes it up."""
         chart = self.query_one("#insight-norms", PlotextPlot)
-        plt = chart.plt
-        plt.clear_data()
-        plt.title("‖θ‖ of the decayed weights, per epoch")
-        plt.xlabel("epoch")
-        x = [e.epoch for e in self.session.epochs]
-        plt.plot(x, list(insight.norms), marker="braille", color="cyan")
-        plt.xticks(x)
+        norm_chart(chart.plt, self.session.epochs)
         chart.refresh()
 
     def optimizer_table(self, current: str) -> Table:
@@ -158,7 +135,8 @@ class InsightScreen(ModeScreen):
         table.add_column("Optimizer", no_wrap=True)
         table.add_column("weight_decay = λ …", ratio=1)
         table.add_column("so the shrink per step is", ratio=1)
-        for key, (does, shrink) in MEANING.items():
+        for key, words in DECAY.items():
+            does, shrink = words.does, words.shrink
             mine = key == current
             name = OPTIMIZER_NAMES[key] + ("  ◀ your run" if mine else "")
             table.add_row(name, does, shrink, style="bold" if mine else "dim")

@@ -1,8 +1,8 @@
 """Mode 3 — Inspect: one row followed through the latest model, layer by layer.
 
-↑/↓ step through the validation rows; g lets you type any row's index. The trace is
-`core.probe.predict_row` on the model copied at the latest epoch end (torch is already
-loaded by the worker then; it is imported here only when a model exists).
+↑/↓ step through the validation rows; g lets you type any row's index. The trace is the
+session's ModelView, the model copied at the latest epoch end, following that row (torch is
+already loaded by the worker once a view exists).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, Input, Label, Static
 
-from ...formatting import result_text
+from ...present.prediction import result_text
 from ..widgets.layers import LayerPanel
 from .base import ModeScreen
 
@@ -32,7 +32,7 @@ class InspectScreen(ModeScreen):
     ]
 
     row: reactive[int | None] = reactive(None)  # None: the run's default row
-    _traced: tuple[object, ...] = ()  # (row, model copy, prediction) of the last trace
+    _traced: tuple[object, ...] = ()  # (row, view, prediction) of the last trace
     _shown: object = None  # the prediction on screen: steps within an epoch change nothing here
 
     def compose(self) -> ComposeResult:
@@ -48,15 +48,11 @@ class InspectScreen(ModeScreen):
 
     def _prediction(self):
         """The trace of the chosen row through the latest model copy, or None before setup."""
-        s = self.session
-        if s.trainer is None or s.model_snapshot is None:
+        view = self.session.view
+        if view is None:
             return None
-        if self.row is None or self.row == s.prediction.row:
-            return s.prediction  # the worker already traced the run's own row
-        if self._traced[:2] != (self.row, s.model_snapshot):
-            from ...core.probe import predict_row
-
-            self._traced = (self.row, s.model_snapshot, predict_row(s.model_snapshot, s.trainer.data, self.row))
+        if self._traced[:2] != (self.row, view):
+            self._traced = (self.row, view, view.predict(view.prediction.row if self.row is None else self.row))
         return self._traced[2]
 
     def refresh_view(self) -> None:
@@ -87,14 +83,14 @@ class InspectScreen(ModeScreen):
         if not field.has_focus:
             field.value = str(p.row)
         self.query_one("#row-info", Static).update(
-            f"({p.split}) · ↑/↓ validation rows · g type a row, 0 to {len(s.trainer.data.labels) - 1}")
+            f"({p.split}) · ↑/↓ validation rows · g type a row, 0 to {s.view.n_rows - 1}")
 
     def watch_row(self) -> None:
         if self.is_mounted:
             self.refresh_view()
 
     def _validation_rows(self) -> list[int]:
-        return self.session.trainer.data.val_idx.tolist()
+        return self.session.view.validation_rows
 
     def action_step(self, step: int) -> None:
         p = self._prediction()
@@ -114,7 +110,7 @@ class InspectScreen(ModeScreen):
     @on(Input.Submitted, "#row-input")
     def _typed(self, event: Input.Submitted) -> None:
         s = self.session
-        n = len(s.trainer.data.labels) if s.trainer is not None else 0
+        n = s.view.n_rows if s.view is not None else 0
         try:
             row = int(event.value)
         except ValueError:

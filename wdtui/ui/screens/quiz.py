@@ -22,19 +22,6 @@ from .base import ModeScreen
 class QuizScreen(ModeScreen):
     """One question at a time: pick an option, read why, then enter for the next."""
 
-    DEFAULT_CSS = """
-    QuizScreen #quiz-status { height: 1; padding: 0 2; background: $boost; }
-    QuizScreen #quiz-body { padding: 1 2; }
-    QuizScreen #quiz-question { height: auto; margin-bottom: 1; }
-    QuizScreen .option { height: auto; padding: 0 1; margin-bottom: 1; }
-    QuizScreen .option:hover { background: $boost; }
-    QuizScreen .option.-right { background: $success 25%; }
-    QuizScreen .option.-wrong { background: $error 25%; }
-    QuizScreen #quiz-feedback { height: auto; padding: 0 1; border-left: thick $success; }
-    QuizScreen #quiz-feedback.-wrong { border-left: thick $error; }
-    QuizScreen #quiz-hint { height: auto; margin-top: 1; color: $text-muted; }
-    """
-
     BINDINGS = [
         Binding("a", "answer(0)", "Answer", key_display="a–d", tooltip="Choose option a, b, c or d"),
         Binding("b", "answer(1)", "Answer b", show=False),

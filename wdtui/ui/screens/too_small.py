@@ -23,10 +23,6 @@ class TooSmallScreen(ModalScreen[None]):
     """Says how large the terminal must be and how large it is."""
 
     BINDINGS = [Binding("q", "app.quit", "Quit")]
-    DEFAULT_CSS = """
-    TooSmallScreen { align: center middle; background: $background; }
-    TooSmallScreen > Static { width: 100%; padding: 0 1; text-align: center; }
-    """
 
     def compose(self) -> ComposeResult:
         yield Static(id="too-small")

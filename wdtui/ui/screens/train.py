@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 
-from ...core.config import OPTIMIZER_NAMES, RunConfig
+from ...core.config import RunConfig
+from ...present.words import changed_settings, describe
 from ..widgets.epoch_table import EpochTable
 from ..widgets.loss_chart import LossChart
 from ..widgets.run_controls import RunControls
@@ -27,24 +28,21 @@ from .base import ModeScreen
 TABLE_EVERY = 1.0
 
 
-def describe(config: RunConfig) -> str:
-    bias = "biases decayed" if config.decay_bias else "biases not decayed"
-    return (f"{OPTIMIZER_NAMES[config.optimizer]} · γ {config.lr:g} · λ {config.weight_decay:g} · "
-            f"{config.epochs} epochs · batch {config.batch_size} · hidden {','.join(map(str, config.hidden))} · "
-            f"seed {config.seed} · {bias}")
-
-
-def _pending(now: RunConfig, then: RunConfig) -> str:
-    changed = [f"{name} {getattr(then, name)}" for name in now.__dataclass_fields__
-               if getattr(now, name) != getattr(then, name)]
-    return "After r: " + ", ".join(changed).replace("_", " ")
+def waiting(s) -> str:
+    """Settings asked for but not in force yet: λ and epochs from the next epoch, the rest after r."""
+    lines = []
+    if s.requested is not None:
+        lines.append(f"From epoch {len(s.epochs) + 1}: {changed_settings(s.config, s.requested)}")
+    if s.pending is not None:
+        lines.append(f"After r: {changed_settings(s.target, s.pending)}")
+    return "\n".join(lines)
 
 
 class TrainScreen(ModeScreen):
     """Settings on the left; chart, epoch table and progress on the right."""
 
     AUTO_FOCUS = "EpochTable"
-    _configs_shown: tuple[RunConfig, RunConfig | None] | None = None
+    _configs_shown: tuple[RunConfig, RunConfig | None, RunConfig | None] | None = None
     _table_drawn = 0.0
     BINDINGS = [
         Binding("escape", "leave_form", "Leave form", tooltip="Leave the settings form (enter applies a field)"),
@@ -71,11 +69,11 @@ class TrainScreen(ModeScreen):
 
     def refresh_view(self) -> None:
         s = self.session
-        if (s.config, s.pending) != self._configs_shown:  # most refreshes are steps: leave these be
-            self._configs_shown = (s.config, s.pending)
-            self.query_one(RunControls).show(s.pending or s.config)
+        if (s.config, s.requested, s.pending) != self._configs_shown:  # most refreshes are steps: leave these be
+            self._configs_shown = (s.config, s.requested, s.pending)
+            self.query_one(RunControls).show(s.pending or s.target)
             self.query_one("#config-now", Static).update(f"[b]In force[/b]: {describe(s.config)}")
-            self.query_one("#config-pending", Static).update(_pending(s.config, s.pending) if s.pending else "")
+            self.query_one("#config-pending", Static).update(waiting(s))
         now = time.monotonic()
         if not s.running or now - self._table_drawn >= TABLE_EVERY:
             self._table_drawn = now

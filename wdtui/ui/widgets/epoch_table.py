@@ -1,4 +1,7 @@
-"""The epoch trace as a DataTable that grows one row per EpochRecord."""
+"""The epoch trace as a DataTable that grows one row per EpochRecord.
+
+Its columns are the presentation room's EPOCH_COLUMNS, the ones `wdtui trace` prints.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,18 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from ...core.records import EpochRecord
-
-COLUMNS = ("Epoch", "Loss ↓", "Accuracy ↑", "Val loss", "Val acc", "Penalty", "Observation")
+from ...present.columns import EPOCH_COLUMNS, epoch_cells
 
 
 class EpochTable(DataTable):
-    """Epoch, losses, accuracies, penalty and the observation; epochs whose λ changed are marked."""
+    """Epoch, losses, accuracies, penalty, ‖θ‖ and the observation; epochs whose λ changed are marked."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
     def on_mount(self) -> None:
-        for i, name in enumerate(COLUMNS):  # the numbers (all but Epoch and Observation) to the right
-            self.add_column(Text(name, justify="right") if 0 < i < len(COLUMNS) - 1 else name)
+        for column in EPOCH_COLUMNS:  # the numbers to the right
+            self.add_column(Text(column.name, justify="right") if column.numeric else column.name)
 
     def show(self, epochs: list[EpochRecord], lambda_changes: set[int]) -> None:
         """Add the epochs not shown yet; start over when the run was reset."""
@@ -26,10 +28,11 @@ class EpochTable(DataTable):
             self.clear()
         follow = self.cursor_row >= self.row_count - 1
         for e in epochs[self.row_count:]:
-            changed = e.epoch in lambda_changes
-            epoch = Text(f"{e.epoch} λ→{e.weight_decay:g}", style="bold yellow") if changed else str(e.epoch)
-            numbers = (f"{e.train_loss:.4f}", f"{e.train_acc:.1%}", f"{e.val_loss:.4f}", f"{e.val_acc:.1%}",
-                       f"{e.penalty:.5f}")
-            self.add_row(epoch, *(Text(n, justify="right") for n in numbers), e.observation, key=str(e.epoch))
+            epoch, *cells = epoch_cells(e)
+            if e.epoch in lambda_changes:
+                epoch = Text(f"{epoch} λ→{e.weight_decay:g}", style="bold yellow")
+            row = [Text(cell, justify="right") if column.numeric else cell
+                   for column, cell in zip(EPOCH_COLUMNS[1:], cells)]
+            self.add_row(epoch, *row, key=str(e.epoch))
         if follow and self.row_count:
             self.move_cursor(row=self.row_count - 1)

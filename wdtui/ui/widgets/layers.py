@@ -1,6 +1,6 @@
 """One layer of the prediction trace as a panel: its values, and for ReLU a bar view.
 
-The words are wdtui.formatting's, the same that `wdtui trace` prints; the panels only
+The words are wdtui.present.prediction's, the same that `wdtui trace` prints; the panels only
 add pictures of the same numbers (bars for activations and probabilities).
 """
 
@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...core.records import Layer, Prediction
-from ...formatting import layer_text
+from ...present.prediction import layer_text
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 

@@ -1,10 +1,10 @@
-"""The live loss chart: wdtui.charts.loss_chart drawn into a textual-plotext PlotextPlot."""
+"""The live loss chart: wdtui.present.charts.loss_chart drawn into a textual-plotext PlotextPlot."""
 
 from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from ...charts import loss_chart
+from ...present.charts import loss_chart
 from ...core.records import EpochRecord
 
 

@@ -10,14 +10,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ProgressBar, Static
 
-from ..session import BUILDING, DIVERGED, FAILED, FINISHED, PAUSED, READY, TRAINING, Session
+from ..session import RunState, Session
 
 SAYS = {
-    BUILDING: "building the data and the model (torch is loading)…",
-    READY: "ready — space trains, n trains one epoch",
-    TRAINING: "training — space pauses",
-    PAUSED: "paused — space goes on, n trains to the end of an epoch",
-    FINISHED: "finished — raise Epochs to go on, r for a new model",
+    RunState.BUILDING: "building the data and the model (torch is loading)…",
+    RunState.READY: "ready — space trains, n trains one epoch",
+    RunState.TRAINING: "training — space pauses",
+    RunState.PAUSED: "paused — space goes on, n trains to the end of an epoch",
+    RunState.FINISHED: "finished — raise Epochs to go on, r for a new model",
 }
 
 
@@ -29,15 +29,15 @@ class RunStatus(Vertical):
         yield Static(id="run-state")
 
     def show(self, s: Session) -> None:
-        total = s.config.epochs
+        total = s.target.epochs
         done = float(len(s.epochs))
         step = s.last_step
         if step is not None:
             done = step.epoch - 1 + step.step / step.steps_per_epoch
         self.query_one(ProgressBar).update(total=max(total, len(s.epochs)), progress=done)
-        if s.state == DIVERGED and s.diverged is not None:
+        if s.state == RunState.DIVERGED and s.diverged is not None:
             says = s.diverged.message
-        elif s.state == FAILED:
+        elif s.state == RunState.FAILED:
             says = f"cannot build the run: {s.error}"
         else:
             says = SAYS[s.state]

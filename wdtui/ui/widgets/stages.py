@@ -13,7 +13,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from ...core.config import OPTIMIZER_NAMES
 from ...core.records import Setup, Stage
-from ...formatting import vector
+from ...present.prediction import vector
 from ..session import Session
 
 STAGE_IDS = ("data", "preprocessing", "features", "model", "metrics", "prediction")
@@ -119,7 +119,7 @@ class StageDetail(ContentSwitcher, can_focus=True):
 
     def _metrics(self, s: Session) -> Group | Text:
         if not s.epochs:
-            stage = s.stages[4]
+            stage = s.stages[STAGE_IDS.index("metrics")]
             return Text.assemble(("Untrained model\n", "bold"), stage.example,
                                  "\n\nPress space to train: they update after every epoch.")
         e = s.epochs[-1]

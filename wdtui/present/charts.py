@@ -9,20 +9,31 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from .core.records import EpochRecord, SweepPoint, WeightHistogram
+from ..core.records import EpochRecord, SweepPoint, WeightHistogram
 
 
-def loss_chart(plt: Any, epochs: Sequence[EpochRecord], title: str = "Loss per epoch (data loss, penalty excluded)") -> None:
-    """Training and validation loss per epoch."""
+def epoch_lines(plt: Any, epochs: Sequence[EpochRecord], title: str,
+                lines: Sequence[tuple[str, str | None, str]]) -> None:
+    """One line per (record field, legend label or None, colour) over the epochs."""
     plt.clear_data()
     plt.title(title)
     plt.xlabel("epoch")
     if not epochs:
         return
     x = [e.epoch for e in epochs]
-    plt.plot(x, [e.train_loss for e in epochs], label="train", marker="braille", color="cyan")
-    plt.plot(x, [e.val_loss for e in epochs], label="val", marker="braille", color="orange")
+    for field, label, color in lines:
+        plt.plot(x, [getattr(e, field) for e in epochs], label=label, marker="braille", color=color)
     plt.xticks(_epoch_ticks(x))
+
+
+def loss_chart(plt: Any, epochs: Sequence[EpochRecord], title: str = "Loss per epoch (data loss, penalty excluded)") -> None:
+    """Training and validation loss per epoch."""
+    epoch_lines(plt, epochs, title, [("train_loss", "train", "cyan"), ("val_loss", "val", "orange")])
+
+
+def norm_chart(plt: Any, epochs: Sequence[EpochRecord], title: str = "‖θ‖ of the decayed weights, per epoch") -> None:
+    """‖θ‖ per epoch as a line: decay pulls it down, the data pushes it up."""
+    epoch_lines(plt, epochs, title, [("weight_norm", None, "cyan")])
 
 
 def _decade(value: float) -> str:

@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 from string import Template
 
 from .. import __version__
-from .config import OPTIMIZER_NAMES, RunConfig
+from ..core.config import OPTIMIZER_NAMES, RunConfig
+from .words import DECAY
 
 
 @lru_cache(maxsize=None)
 def core_source(module: str, function: str) -> str:
     """The source text of `function` as defined in the core module `module`, found without importing it."""
-    spec = importlib.util.find_spec(f"{__package__}.{module}")
+    spec = importlib.util.find_spec(f"wdtui.core.{module}")
     if spec is None or spec.origin is None:
         raise LookupError(f"no source file for {module}")
     text = Path(spec.origin).read_text(encoding="utf-8")
@@ -183,7 +185,7 @@ param_groups = [{"params": [p for _, p in decay], "weight_decay": WEIGHT_DECAY}]
 
 OPTIMIZERS = {
     "sgd": Template('''\
-# SGD with weight_decay=λ adds λθ to the gradient of each decayed parameter:
+$words
 #     g ← ∇L(θ) + λθ       — the gradient of L(θ) + (λ/2)‖θ‖², the L2 penalty
 #     v ← μv + g           — momentum μ
 #     θ ← θ − γv
@@ -195,10 +197,9 @@ OPTIMIZERS = {
 optimizer = torch.optim.SGD(param_groups, lr=LR, momentum=MOMENTUM)
 '''),
     "adam": Template('''\
-# Adam with weight_decay=λ couples the decay to the gradient:
-#     g ← ∇L(θ) + λθ
-# and then g goes through Adam's adaptive scaling (÷ √v̂), so a weight with large gradients
-# is decayed less than λ says. AdamW (the `adamw` optimizer) applies θ ← θ − γλθ apart.
+$words
+#     g ← ∇L(θ) + λθ, then g goes through Adam's adaptive scaling (÷ √v̂)
+# AdamW (the `adamw` optimizer) applies θ ← θ − γλθ apart instead.
 # By hand, the decay is this, between loss.backward() and optimizer.step():
 #     with torch.no_grad():
 #         for p in decayed:
@@ -206,9 +207,8 @@ optimizer = torch.optim.SGD(param_groups, lr=LR, momentum=MOMENTUM)
 optimizer = torch.optim.Adam(param_groups, lr=LR)
 '''),
     "adamw": Template('''\
-# AdamW decouples the decay: before its adaptive step it shrinks each decayed weight
+$words
 #     θ ← θ − γλθ          — that is θ ← (1 − γλ)θ, here (1 − γλ) = $shrink
-# apart from the gradient, so Adam's adaptive scaling never touches it.
 # By hand, the decay is this, just before optimizer.step() (with weight_decay=0 then):
 #     with torch.no_grad():
 #         for p in decayed:
@@ -216,6 +216,12 @@ optimizer = torch.optim.Adam(param_groups, lr=LR)
 optimizer = torch.optim.AdamW(param_groups, lr=LR)
 '''),
 }
+
+
+def _words(optimizer: str) -> str:
+    """What weight_decay=λ means for `optimizer`, as wdtui says it everywhere, as comment lines."""
+    text = f"{OPTIMIZER_NAMES[optimizer]} with weight_decay=λ {DECAY[optimizer].does}:"
+    return "\n".join(f"# {line}" for line in textwrap.wrap(text, 86))
 
 
 def _data_settings(config: RunConfig) -> tuple[str, str]:
@@ -252,7 +258,8 @@ def script_for(config: RunConfig) -> str:
         build_model=core_source("model", "build_model"),
         split_parameters=core_source("optim", "split_parameters"),
         groups=GROUPS_ALL if config.decay_bias else GROUPS_SPLIT,
-        optimizer=OPTIMIZERS[config.optimizer].substitute(shrink=f"{1 - config.lr * config.weight_decay:.6g}"),
+        optimizer=OPTIMIZERS[config.optimizer].substitute(shrink=f"{1 - config.lr * config.weight_decay:.6g}",
+                                                          words=_words(config.optimizer)),
         decayed_norm=core_source("optim", "decayed_norm"),
     )
     return f"{header}\n\n{data}{body}"

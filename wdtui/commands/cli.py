@@ -12,10 +12,10 @@ import os
 import sys
 from typing import Any, Callable, NoReturn, Sequence
 
-from .core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
-from .core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
-from .core.presets import DEFAULT, PRESETS, preset_config
-from .core.table import DataError, read_csv
+from ..core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from ..core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
+from ..core.presets import DEFAULT, PRESETS, preset_config
+from ..core.table import DataError, read_csv
 from . import serve
 
 PROG = "wdtui"
@@ -28,21 +28,16 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _number(kind: Callable[[str], Any], what: str, check: Callable[[Any], bool], need: str) -> Callable[[str], Any]:
+def _number(kind: Callable[[str], Any], what: str) -> Callable[[str], Any]:
+    """An argparse type that reads a number; whether it is a good value is RunConfig's to say."""
     def convert(text: str) -> Any:
         try:
-            value = kind(text)
+            return kind(text)
         except ValueError:
+            need = "a whole number" if kind is int else "a number"
             raise argparse.ArgumentTypeError(f"{what} must be {need}, not {text!r}") from None
-        if not check(value):
-            raise argparse.ArgumentTypeError(f"{what} must be {need}, not {text!r}")
-        return value
     convert.__name__ = what
     return convert
-
-
-def _finite(x: float) -> bool:
-    return x == x and abs(x) != float("inf")
 
 
 def _hidden(text: str) -> tuple[int, ...]:
@@ -69,28 +64,28 @@ def run_options() -> Parser:
     g.add_argument("--preset", choices=PRESETS,
                    help=f"the starting point, whose values the options typed with it override ({presets}; "
                         f"default {DEFAULT})")
-    g.add_argument("--epochs", type=_number(int, "epochs", lambda v: v >= 1, "a whole number ≥ 1"),
+    g.add_argument("--epochs", type=_number(int, "epochs"),
                    help=f"passes over the training rows (default {d.epochs})")
     g.add_argument("--weight-decay", "--wd", dest="weight_decay", metavar="λ",
-                   type=_number(float, "weight decay", lambda v: _finite(v) and v >= 0, "a number ≥ 0"),
+                   type=_number(float, "weight decay"),
                    help=f"weight decay λ: the L2 penalty (λ/2)‖θ‖² on the decayed weights (default {d.weight_decay:g})")
-    g.add_argument("--lr", metavar="γ", type=_number(float, "learning rate", lambda v: _finite(v) and v > 0, "a number > 0"),
+    g.add_argument("--lr", metavar="γ", type=_number(float, "learning rate"),
                    help=f"learning rate γ (default {d.lr:g})")
     g.add_argument("--optimizer", choices=OPTIMIZERS,
                    help="sgd (decay added to the gradient), adam (coupled decay), adamw (decoupled decay); "
                         f"default {d.optimizer}")
     g.add_argument("--momentum", metavar="μ",
-                   type=_number(float, "momentum", lambda v: 0 <= v < 1, "a number in [0, 1)"),
+                   type=_number(float, "momentum"),
                    help=f"SGD momentum μ (default {d.momentum:g}; ignored by Adam and AdamW)")
-    g.add_argument("--batch-size", type=_number(int, "batch size", lambda v: v >= 1, "a whole number ≥ 1"),
+    g.add_argument("--batch-size", type=_number(int, "batch size"),
                    help=f"rows per step (default {d.batch_size})")
     g.add_argument("--hidden", type=_hidden, metavar="SIZES",
                    help=f"hidden layer sizes, e.g. 32 or 64,32 (default {','.join(map(str, d.hidden))})")
-    g.add_argument("--seed", type=_number(int, "seed", lambda v: v >= 0, "a whole number ≥ 0"),
+    g.add_argument("--seed", type=_number(int, "seed"),
                    help=f"seed for the synthetic data, the split, the initial weights and the batch order "
                         f"(default {d.seed})")
     g.add_argument("--val-fraction", metavar="F",
-                   type=_number(float, "validation fraction", lambda v: 0 < v < 1, "a number between 0 and 1"),
+                   type=_number(float, "validation fraction"),
                    help=f"share of rows held out for validation (default {d.val_fraction:g})")
     g.add_argument("--decay-bias", action=argparse.BooleanOptionalAction,
                    help="also decay biases (plain PyTorch behaviour); default --no-decay-bias: only weight "
@@ -98,7 +93,7 @@ def run_options() -> Parser:
     g.add_argument("--data", metavar="FILE.csv", help="train on a CSV file of numeric columns instead of the "
                                                       "synthetic data (needs --target)")
     g.add_argument("--target", metavar="COLUMN", help="the CSV column holding the class labels")
-    g.add_argument("--row", type=_number(int, "row", lambda v: v >= 0, "a whole number ≥ 0"),
+    g.add_argument("--row", type=_number(int, "row"),
                    help="the data row followed through the stages and the prediction trace "
                         "(default: the first validation row)")
     return p
@@ -129,7 +124,7 @@ def build_parser() -> Parser:
     grid = sweep.add_mutually_exclusive_group()
     grid.add_argument("--weight-decays", type=_weight_decays, metavar="LIST",
                       help="the values of λ to train, e.g. 0,1e-4,1e-3")
-    grid.add_argument("--points", type=_number(int, "points", lambda v: v >= 1, "a whole number ≥ 1"),
+    grid.add_argument("--points", type=_number(int, "points"),
                       default=POINTS, help="how many λ to train besides λ = 0, log-spaced over "
                       + ", ".join(f"{lo:g}…{hi:g} for {name}" for name, (lo, hi) in RANGES.items())
                       + f" (at most γλ = 0.5 for adamw; default {POINTS})")
@@ -145,19 +140,30 @@ def config_from(args: argparse.Namespace) -> RunConfig:
     return preset_config(**{k: v for k, v in vars(args).items() if k in names})
 
 
-def fail(message: str, status: int = 2) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+def fail(message: str, status: int = 2, prog: str = PROG) -> int:
+    print(f"{prog}: error: {message}", file=sys.stderr)
     return status
 
 
+def refused(parser: argparse.ArgumentParser, command: str | None, exc: ConfigError) -> int:
+    """A setting RunConfig refused, said as argparse says a bad option, with the option that
+    set it: `wdtui sweep: error: --points: …` (the core words it, the CLI names the flag)."""
+    subparsers = {name: sub for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+                  for name, sub in a.choices.items()}
+    used = subparsers.get(command or "", parser)
+    flag = next((a.option_strings[0] for a in used._actions if a.dest == exc.field and a.option_strings), None)
+    return fail(f"{flag}: {exc}" if flag else str(exc), prog=used.prog)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         config = config_from(args)
+        if args.command in ("trace", "sweep"):
+            return headless(args, config)
     except ConfigError as exc:
-        return fail(str(exc))
-    if args.command in ("trace", "sweep"):
-        return headless(args, config)
+        return refused(parser, args.command, exc)
     try:
         check_data(config)
     except DataError as exc:
@@ -169,14 +175,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def headless(args: argparse.Namespace, config: RunConfig) -> int:
     """`wdtui trace` and `wdtui sweep`: a bad file or export path is one line, exit 2."""
-    from .export import ExportError
+    from ..store.export import ExportError
 
     try:
         if args.command == "trace":
             from .trace import run_trace
 
             return run_trace(config, as_json=args.json, export=args.export)
-        from .sweep_view import run_sweep
+        from .sweep import run_sweep
 
         grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
         return run_sweep(config, grid, as_json=args.json, export=args.export)
@@ -192,7 +198,7 @@ def run_app(config: RunConfig) -> NoReturn:
     worker thread that may still be inside `import torch`: skipping both is what makes `q`
     quit in well under a second, with no thread left behind.
     """
-    from .ui.app import create_app
+    from ..ui.app import create_app
 
     app = create_app(config)
     app.run()

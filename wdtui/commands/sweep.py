@@ -12,25 +12,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from .core.config import RunConfig
-from .core.records import SweepPoint, SweepProgress, SweepResult, to_json
-from .export import export_sweep, run_targets
+from ..core.config import RunConfig
+from ..core.records import SweepProgress, SweepResult, to_json
+from ..present.columns import BEST, DIVERGED, SWEEP_COLUMNS, point_cells
+from ..present.verdicts import sweep_verdict
+from ..store.export import export_sweep, run_targets
 
 # Exit status when every λ diverged (as `wdtui trace` for a diverged run).
 DIVERGED_STATUS = 1
-
-
-# The columns of a sweep's table, in the CLI and in the app's Sweep mode; the last marks the best.
-COLUMNS = ("λ", "Loss ↓", "Accuracy ↑", "Val loss", "Val acc", "Gap", "‖θ‖", "")
-
-
-def point_cells(p: SweepPoint, best: bool) -> tuple[str | Text, ...]:
-    """One row of the sweep's table (see COLUMNS); a diverged λ says so instead of showing numbers."""
-    if p.diverged:
-        return (f"{p.weight_decay:g}", *["—"] * 6, Text("diverged", style="red"))
-    return (f"{p.weight_decay:g}", f"{p.train_loss:.4f}", f"{p.train_acc:.1%}", f"{p.val_loss:.4f}",
-            f"{p.val_acc:.1%}", f"{p.val_loss - p.train_loss:.4f}", f"{p.weight_norm:.3f}",
-            Text("★ best", style="bold green") if best else "")
+MARKS = {BEST: "bold green", DIVERGED: "red"}  # the styles of the last column's marks
 
 
 def sweep_table(result: SweepResult) -> Table:
@@ -41,36 +31,25 @@ def sweep_table(result: SweepResult) -> Table:
                   caption=f"After {epochs} epoch{'s' * (epochs != 1)}, every λ from the same initial weights and "
                           "the same batches. Loss = mean cross-entropy (data loss, penalty excluded); "
                           "gap = val − train loss; ‖θ‖ over the decayed weights.", caption_justify="left")
-    for name in COLUMNS:
-        table.add_column(name, justify="right" if name else "left", no_wrap=True)
+    for column in SWEEP_COLUMNS:
+        table.add_column(column.name, justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
     for p in result.points:
-        best = p is result.best
-        table.add_row(*point_cells(p, best), style="bold" if best else None)
+        *cells, mark = point_cells(p, p is result.best)
+        table.add_row(*cells, Text(mark, style=MARKS.get(mark, "")), style="bold" if p is result.best else None)
     return table
 
 
 def sweep_chart_text(result: SweepResult, width: int) -> Text:
     import plotext as plt
 
-    from .charts import sweep_chart
+    from ..present.charts import sweep_chart
 
     plt.clear_figure()
     plt.plotsize(min(width, 100), 20)
     plt.theme("clear")
     sweep_chart(plt, result.points, result.best)
     return Text.from_ansi(plt.build())
-
-
-def verdict(result: SweepResult) -> str:
-    """The sweep's answer in one line: the best λ and how it compares with no decay."""
-    best, base, gain = result.best, result.baseline, result.improvement
-    assert best is not None  # run_sweep reports an all-diverged sweep before this
-    if best is base:
-        return f"Best λ = 0: none of the other values lowers the validation loss ({best.val_loss:.4f})."
-    line = f"Best λ = {best.weight_decay:g}: validation loss {best.val_loss:.4f}"
-    if gain is None:
-        return line + "."
-    return line + f", {gain:.1%} below λ = 0's {base.val_loss:.4f}."
 
 
 def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool = False,
@@ -80,7 +59,7 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
     With `export` (a path, or "" for the user data directory) the sweep is also written as
     JSON and its points as CSV; a sweep where every λ diverged too, so the file says so.
     """
-    from .core.sweep import sweep
+    from ..core.sweep import sweep
 
     paths = None if export is None else run_targets(export or None, "sweep")  # a bad path fails first
     err = Console(stderr=True)
@@ -109,5 +88,5 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
     out = Console(width=None if sys.stdout.isatty() else 120)
     out.print(sweep_table(result))
     out.print(sweep_chart_text(result, out.width))
-    out.print(verdict(result), highlight=False)
+    out.print(sweep_verdict(result), highlight=False)
     return 0

@@ -24,9 +24,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from .core.codegen import script_for
-from .core.config import RunConfig
-from .core.records import EpochRecord, Report, SweepPoint, SweepResult, to_json
+from ..core.records import EpochRecord, Report, SweepPoint, SweepResult, to_json
 
 # The epoch table as CSV: one row per epoch, the numbers of its EpochRecord.
 CSV_COLUMNS = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "penalty", "weight_norm",
@@ -163,9 +161,9 @@ def export_sweep(result: SweepResult, paths: tuple[Path, Path]) -> tuple[Path, P
     return json_path, csv_path
 
 
-def save_script(config: RunConfig, where: str | os.PathLike[str] | None = None) -> Path:
-    """Save the generated script for `config` (see `targets` for `where`); returns its path."""
+def save_script(script: str, where: str | os.PathLike[str] | None = None) -> Path:
+    """Save a generated script (see `targets` for `where`); returns its path."""
     path = targets(where, (".py",), "train")[".py"]
     with _one_line(f"write {path}"):
-        write_atomically({path: script_for(config)})
+        write_atomically({path: script})
     return path

@@ -12,13 +12,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from .core.config import RunConfig
-from .core.insight import CLAIM, key_insight
-from .core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord, to_json
-from .export import export_run, run_targets
-from .formatting import layer_text, result_text
+from ..core.config import RunConfig
+from ..core.insight import key_insight
+from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord, to_json
+from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
+from ..present.insight import CLAIM, insight_lines
+from ..present.prediction import layer_text, result_text
+from ..store.export import export_run, run_targets
 
-# The stderr line a diverged run ends with (exit status 1).
+# The exit status of a run that diverged (it ends with one line on stderr saying where).
 DIVERGED_STATUS = 1
 
 
@@ -35,22 +37,21 @@ def stage_table(stages: tuple[Stage, ...] | list[Stage]) -> Table:
 
 def epoch_table(epochs: tuple[EpochRecord, ...] | list[EpochRecord]) -> Table:
     table = Table(title="Training trace — epoch by epoch", title_justify="left", expand=True,
-                  box=box.SIMPLE_HEAD, pad_edge=False,
-                  caption="Loss = mean cross-entropy (data loss, penalty excluded); penalty = (λ/2)‖θ‖² "
-                          "over the decayed weights; ‖θ‖ their norm.", caption_justify="left")
-    for name in ("Epoch", "Loss ↓", "Accuracy ↑", "Val loss", "Val acc", "Penalty", "‖θ‖"):
-        table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("Observation", ratio=1, min_width=20)
+                  box=box.SIMPLE_HEAD, pad_edge=False, caption=EPOCH_CAPTION, caption_justify="left")
+    for column in EPOCH_COLUMNS:
+        if column.wide:
+            table.add_column(column.name, ratio=1, min_width=20)
+        else:
+            table.add_column(column.name, justify="right", no_wrap=True)
     for e in epochs:
-        table.add_row(str(e.epoch), f"{e.train_loss:.4f}", f"{e.train_acc:.1%}", f"{e.val_loss:.4f}",
-                      f"{e.val_acc:.1%}", f"{e.penalty:.5f}", f"{e.weight_norm:.3f}", e.observation)
+        table.add_row(*epoch_cells(e))
     return table
 
 
 def loss_chart_text(epochs: tuple[EpochRecord, ...] | list[EpochRecord], width: int) -> Text:
     import plotext as plt
 
-    from .charts import loss_chart
+    from ..present.charts import loss_chart
 
     plt.clear_figure()
     plt.plotsize(min(width, 100), 16)
@@ -73,7 +74,8 @@ def prediction_table(p: Prediction) -> Table:
 
 def insight_panel(config: RunConfig, report: Report) -> Panel:
     insight = key_insight(config, report.epochs, report.setup.steps_per_epoch)
-    body = Group(Text(CLAIM, style="bold"), Text(""), *(Text("• " + line) for line in insight.lines))
+    body = Group(Text(CLAIM, style="bold"), Text(""),
+                 *(Text("• " + line) for line in insight_lines(insight, report.epochs)))
     return Panel(body, title="Key insight", title_align="left")
 
 
@@ -89,16 +91,16 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
     With `export` (a path, or "" for the user data directory) the run is also written as
     JSON and CSV; a diverged run too, with its last good epochs.
     """
-    from .core.training import Trainer, train
+    from ..core.engine import Engine
 
-    trainer = Trainer(config)
-    trainer.row()  # a bad --row fails before any training
+    engine = Engine(config)
+    engine.predict()  # a bad --row fails before any training
     paths = None if export is None else run_targets(export or None)  # and so does a bad --export
     err = Console(stderr=True)
     with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("train", total=config.epochs)
-        for record in train(config, trainer=trainer):
+        for record in engine.run():
             if isinstance(record, EpochRecord):
                 bar.update(task, completed=record.epoch)
             elif isinstance(record, StepRecord):
@@ -106,9 +108,9 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
             elif isinstance(record, Diverged):
                 err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
                 if paths is not None:
-                    exported(trainer.report(), paths, err)
+                    exported(engine.report(), paths, err)
                 return DIVERGED_STATUS
-    report = trainer.report()
+    report = engine.report()
     if paths is not None:
         exported(report, paths, err)
     if as_json:

@@ -7,7 +7,7 @@ Textual, no torch: strings made only from the records' numbers.
 
 from __future__ import annotations
 
-from .core.records import Layer, Prediction
+from ..core.records import Layer, Prediction
 
 
 def vector(values: tuple[float, ...], digits: int = 3) -> str:

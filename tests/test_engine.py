@@ -1,0 +1,167 @@
+"""The run engine decides what happens next: pause, one epoch, λ from the next epoch, hold at the
+end for more epochs, pace, snapshots, a stop rule, cancel. Each is asked through a Control from
+another thread, as the app's worker is, and checked against what the records say."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from wdtui.core.config import ConfigError, RunConfig
+from wdtui.core.control import Control, Watch
+from wdtui.core.engine import FINISHED, PAUSED, Engine, train
+from wdtui.core.records import ConfigChanged, EpochRecord, Setup, Snapshot, StepRecord, Stopped
+
+SMALL = RunConfig(epochs=3, rows=200, hidden=(8,))
+
+
+def _epochs(records) -> list[int]:
+    return [r.epoch for r in records if isinstance(r, EpochRecord)]
+
+
+def _in_thread(engine: Engine) -> tuple[list, threading.Thread]:
+    """Run the engine on a thread of its own, as the app's worker does; (records so far, thread)."""
+    records: list = []
+    thread = threading.Thread(target=lambda: records.extend(engine.run()), daemon=True)
+    thread.start()
+    return records, thread
+
+
+def _until(condition, timeout: float = 20.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "the engine never got there"
+        time.sleep(0.005)
+
+
+def test_a_whole_run_is_setup_epochs_then_finished():
+    records = list(train(SMALL))
+    assert isinstance(records[0], Setup)
+    assert _epochs(records) == [1, 2, 3]
+    assert records[-1] == Stopped(FINISHED, 3)
+
+
+def test_same_config_same_numbers_whatever_the_control():
+    """Pausing and resuming from another thread changes nothing in the numbers."""
+    alone = [r for r in train(SMALL) if isinstance(r, EpochRecord)]
+    control = Control(go=False, hold=True)
+    engine = Engine(SMALL, control)
+    records, thread = _in_thread(engine)
+    for _ in range(3):
+        control.start(one_epoch=True)
+        n = len(_epochs(records))
+        _until(lambda: len(_epochs(records)) == n + 1 and not control.go.is_set())
+    control.cancel()
+    thread.join(5)
+    steered = [r for r in records if isinstance(r, EpochRecord)]
+    assert [(e.train_loss, e.val_loss) for e in steered] == [(e.train_loss, e.val_loss) for e in alone]
+
+
+def test_one_epoch_pauses_at_the_epoch_end_and_says_so():
+    control = Control(go=False, hold=True)
+    records, thread = _in_thread(Engine(SMALL, control))
+    _until(lambda: records and isinstance(records[0], Setup))
+    assert len(records) == 1  # built, waiting: nothing trains until told
+    control.start(one_epoch=True)
+    _until(lambda: Stopped(PAUSED, 1) in records)
+    assert _epochs(records) == [1]
+    control.cancel()
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_a_pause_mid_epoch_holds_between_two_steps():
+    config = RunConfig(epochs=1, rows=4000, batch_size=4, hidden=(8,))
+    control = Control(go=True, hold=True)
+    records, thread = _in_thread(Engine(config, control))
+    _until(lambda: any(isinstance(r, StepRecord) for r in records))
+    control.pause()
+    _until(lambda: any(isinstance(r, Stopped) for r in records))
+    stopped = next(r for r in records if isinstance(r, Stopped))
+    assert stopped == Stopped(PAUSED, 0) and not _epochs(records)  # mid-epoch 1
+    held = len(records)
+    time.sleep(0.2)
+    assert len(records) == held  # it waits
+    control.start()
+    _until(lambda: Stopped(FINISHED, 1) in records)
+    control.cancel()
+    thread.join(5)
+
+
+def test_lambda_takes_effect_from_the_next_epoch_and_is_recorded():
+    control = Control(go=False, hold=True)
+    engine = Engine(SMALL, control)
+    records, thread = _in_thread(engine)
+    control.start(one_epoch=True)
+    _until(lambda: Stopped(PAUSED, 1) in records)
+    control.request(SMALL.replace(weight_decay=0.5, epochs=4))
+    control.start()
+    _until(lambda: Stopped(FINISHED, 4) in records)
+    control.cancel()
+    thread.join(5)
+    changed = [r for r in records if isinstance(r, ConfigChanged)]
+    assert changed == [ConfigChanged(2, SMALL.replace(weight_decay=0.5, epochs=4))]
+    lams = [r.weight_decay for r in records if isinstance(r, EpochRecord)]
+    assert lams == [SMALL.weight_decay, 0.5, 0.5, 0.5]
+    assert engine.optimizer.param_groups[0]["weight_decay"] == 0.5 and engine.config.epochs == 4
+
+
+def test_holding_at_the_end_more_epochs_go_on_from_there():
+    control = Control(go=True, hold=True)
+    records, thread = _in_thread(Engine(SMALL, control))
+    _until(lambda: Stopped(FINISHED, 3) in records)
+    assert thread.is_alive()  # held, not ended
+    control.request(SMALL.replace(epochs=5))
+    control.start()
+    _until(lambda: Stopped(FINISHED, 5) in records)
+    control.cancel()
+    thread.join(5)
+    assert _epochs(records) == [1, 2, 3, 4, 5]
+
+
+def test_settings_a_model_cannot_take_are_refused():
+    control = Control()
+    control.request(SMALL.replace(hidden=(16,)))
+    with pytest.raises(ConfigError, match="hidden"):
+        list(Engine(SMALL, control).run())
+
+
+def test_the_pace_spreads_an_epoch_over_its_seconds():
+    control = Control(epoch_seconds=0.3)
+    start = time.perf_counter()
+    records = list(Engine(RunConfig(epochs=2, rows=200, hidden=(8,)), control).run())
+    took = time.perf_counter() - start
+    assert _epochs(records) == [1, 2]
+    assert took >= 0.55  # each of the 2 epochs takes at least its 0.3 s
+    flat = time.perf_counter()
+    list(train(RunConfig(epochs=2, rows=200, hidden=(8,))))
+    assert time.perf_counter() - flat < took / 2
+
+
+def test_a_paced_run_quits_at_once():
+    control = Control(epoch_seconds=60.0)
+    records, thread = _in_thread(Engine(SMALL, control))
+    _until(lambda: records)
+    time.sleep(0.1)
+    start = time.perf_counter()
+    control.cancel()
+    thread.join(5)
+    assert not thread.is_alive() and time.perf_counter() - start < 0.5
+
+
+def test_a_watch_takes_a_snapshot_every_k_steps():
+    config = RunConfig(epochs=2, rows=200, batch_size=16, hidden=(8,))  # 10 steps an epoch
+    watch = Watch(every=4, take=lambda engine: engine.global_step)
+    records = list(Engine(config, watch=watch).run())
+    snaps = [r for r in records if isinstance(r, Snapshot)]
+    assert [s.global_step for s in snaps] == [4, 8, 12, 16, 20]
+    assert [s.value for s in snaps] == [4, 8, 12, 16, 20]
+    assert [(s.epoch, s.step) for s in snaps][:3] == [(1, 4), (1, 8), (2, 2)]
+
+
+def test_a_stop_rule_ends_the_run_with_its_reason():
+    rule = lambda history: "two epochs are enough" if len(history) == 2 else None  # noqa: E731
+    records = list(Engine(RunConfig(epochs=10, rows=200, hidden=(8,)), stop_rule=rule).run())
+    assert _epochs(records) == [1, 2] and records[-1] == Stopped("two epochs are enough", 2)

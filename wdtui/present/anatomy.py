@@ -1,0 +1,79 @@
+"""One update of one weight taken apart, as a table: each part, its formula, the run's values.
+
+The numbers are an `UpdateAnatomy` (core.anatomy, worked out from the optimizer's own state);
+this module only lays them out, with the words of `present.words.DECAY` under them.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from ..core.config import OPTIMIZER_NAMES
+from ..core.records import UpdateAnatomy
+from .words import DECAY, label
+
+
+def _n(x: float) -> str:
+    """Fixed decimals, so the parts' sizes can be compared at a glance down the column."""
+    return f"{x + 0.0:+.9f}"  # + 0.0: −γ·0 is −0.0, which would print as "-0.000000000"
+
+
+def anatomy_table(a: UpdateAnatomy) -> Table:
+    """The update of one weight: each part with its formula, the run's values in it, and its value."""
+    row, col = a.index
+    title = (f"Step {a.step} (the last of epoch {a.epoch}), {OPTIMIZER_NAMES[a.optimizer]}: {a.layer}.weight"
+             f"[{row}, {col}] of {a.shape[0]}×{a.shape[1]} taken apart — l layer, arrows weight")
+    table = Table(title=title, title_justify="left", title_style="bold", expand=True, show_edge=False,
+                  pad_edge=False, caption=route(a), caption_justify="left")
+    table.add_column("Part", style="bold", no_wrap=True)
+    table.add_column("Formula", no_wrap=True)
+    table.add_column("With the run's numbers", ratio=1)
+    table.add_column("Value", justify="right", style="bold cyan", no_wrap=True)
+    lr, lam = a.lr, a.weight_decay
+    table.add_row("θ before the step", "", "", _n(a.theta))
+    table.add_row("g = ∇L of the batch", "data loss only", "", _n(a.grad))
+    if a.optimizer == "sgd":
+        table.add_row("Gradient part", "−γ·g", f"−{lr:g} × {a.grad:+.4g}", _n(a.gradient_part))
+        table.add_row("Decay part", "−γ·λθ", f"−{lr:g} × {lam:g} × {a.theta:+.4g}", _n(a.decay_part))
+        table.add_row("Momentum part", "−γ·μ·b", f"−{lr:g} × {a.momentum:g} × {a.first:+.4g}, b: the buffer before",
+                      _n(a.momentum_part))
+    else:
+        # D is √v̂ + ε written out: a combining hat (v̂) is drawn a cell wide by some terminals.
+        table.add_row("Adaptive denominator", "D = √(v / (1−β2^t)) + ε", "v: the second moment after this step",
+                      f"{a.denominator:.6g}")
+        table.add_row("Adaptive scaling", "s = γ(1−β1) / ((1−β1^t)·D)",
+                      f"{lr:g} × {1 - a.momentum:.2g} / ((1 − {a.momentum:g}^{a.adam_step}) × {a.denominator:.4g})",
+                      f"{a.scale:.6g}")
+        table.add_row("Gradient part", "−s·g", f"−{a.scale:.4g} × {a.grad:+.4g}", _n(a.gradient_part))
+        if a.optimizer == "adam":
+            table.add_row("Decay part", "−s·λθ", f"−{a.scale:.4g} × {lam:g} × {a.theta:+.4g}: through the scaling",
+                          _n(a.decay_part))
+        else:
+            table.add_row("Decay part", "−γ·λθ", f"−{lr:g} × {lam:g} × {a.theta:+.4g}: around the scaling",
+                          _n(a.decay_part))
+        table.add_row("Momentum part", "−γβ1·m / ((1−β1^t)·D)",
+                      f"m = {a.first:+.4g}: first moment before the step", _n(a.momentum_part))
+    table.add_row("Change", "sum of the parts", "what the optimizer applied", _n(a.change), style="bold")
+    if a.after is not None:
+        table.add_row("θ after the step", "in the model at the epoch end", f"changed by {_n(a.after - a.theta)}",
+                      _n(a.after))
+    shrink = f"1 − γλ = 1 − {lr:g} × {lam:g}"
+    if a.optimizer == "adam":
+        table.add_row("Shrink factor", "1 − s·λ (nominal 1 − γλ)",
+                      f"{shrink} = {a.shrink:.6f} nominal; through the scaling 1 − {a.scale:.4g} × {lam:g}",
+                      f"× {a.effective_shrink:.6f}")
+    else:
+        table.add_row("Shrink factor", "1 − γλ", shrink, f"× {a.shrink:.6f}")
+    return table
+
+
+def route(a: UpdateAnatomy) -> str:
+    """How λθ reached this weight under its optimizer, with this weight's own scaling for Adam(W)."""
+    words = f"{label(a.optimizer)}: {DECAY[a.optimizer].route}"
+    if a.optimizer == "sgd":
+        return words
+    ratio = f"{a.scale / a.lr:.3g}"
+    if a.optimizer == "adam":
+        return f"{words} Here s = {ratio} × γ: this weight's decay is {ratio} times the nominal γλθ."
+    return (f"{words} Here s = {ratio} × γ: had λθ gone through the scaling (Adam), this weight's "
+            f"decay would have been about {ratio} times as large.")

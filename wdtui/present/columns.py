@@ -1,0 +1,56 @@
+"""The columns of the epoch table and the sweep table: names, sides and cell formats, once.
+
+`wdtui trace` lays them out as Rich tables and the app as DataTables; both take the header and
+every cell from here, so the two tables show the same numbers the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+from ..core.records import EpochRecord, SweepPoint
+
+
+class Column(NamedTuple):
+    name: str
+    numeric: bool  # a number: right-aligned in the app's tables
+    cell: Callable
+    wide: bool = False  # text that takes the width left over (and wraps in the CLI)
+
+
+EPOCH_COLUMNS: tuple[Column, ...] = (
+    Column("Epoch", False, lambda e: str(e.epoch)),
+    Column("Loss ↓", True, lambda e: f"{e.train_loss:.4f}"),
+    Column("Accuracy ↑", True, lambda e: f"{e.train_acc:.1%}"),
+    Column("Val loss", True, lambda e: f"{e.val_loss:.4f}"),
+    Column("Val acc", True, lambda e: f"{e.val_acc:.1%}"),
+    Column("Penalty", True, lambda e: f"{e.penalty:.5f}"),
+    Column("‖θ‖", True, lambda e: f"{e.weight_norm:.3f}"),
+    Column("Observation", False, lambda e: e.observation, wide=True),
+)
+
+EPOCH_CAPTION = ("Loss = mean cross-entropy (data loss, penalty excluded); penalty = (λ/2)‖θ‖² over the "
+                 "decayed weights; ‖θ‖ their norm.")
+
+
+def epoch_cells(e: EpochRecord) -> tuple[str, ...]:
+    return tuple(c.cell(e) for c in EPOCH_COLUMNS)
+
+
+SWEEP_COLUMNS: tuple[Column, ...] = (
+    Column("λ", True, lambda p: f"{p.weight_decay:g}"),
+    Column("Loss ↓", True, lambda p: f"{p.train_loss:.4f}"),
+    Column("Accuracy ↑", True, lambda p: f"{p.train_acc:.1%}"),
+    Column("Val loss", True, lambda p: f"{p.val_loss:.4f}"),
+    Column("Val acc", True, lambda p: f"{p.val_acc:.1%}"),
+    Column("Gap", True, lambda p: f"{p.val_loss - p.train_loss:.4f}"),
+    Column("‖θ‖", True, lambda p: f"{p.weight_norm:.3f}"),
+)
+BEST, DIVERGED = "★ best", "diverged"
+
+
+def point_cells(p: SweepPoint, best: bool) -> tuple[str, ...]:
+    """One row of the sweep's table and its mark (BEST, DIVERGED or ""); a diverged λ has no numbers."""
+    if p.diverged:
+        return (SWEEP_COLUMNS[0].cell(p), *["—"] * (len(SWEEP_COLUMNS) - 1), DIVERGED)
+    return (*(c.cell(p) for c in SWEEP_COLUMNS), BEST if best else "")

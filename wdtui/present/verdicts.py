@@ -1,0 +1,30 @@
+"""The one-line answers of the experiments: the twins' verdict and the sweep's best λ."""
+
+from __future__ import annotations
+
+from ..core.compare import Verdict
+from ..core.records import SweepResult
+
+
+def twins_verdict(v: Verdict) -> str:
+    """`λ = 0.1 generalizes better at epoch 40: val loss … (−48.2%); gap … vs …`."""
+    a, b = v.zero, v.decayed
+    lam = f"λ = {b.weight_decay:g}"
+    head = {"tie": f"No real difference at epoch {b.epoch}",
+            "decayed": f"{lam} generalizes better at epoch {b.epoch}",
+            "zero": f"λ = 0 generalizes better at epoch {b.epoch}"}[v.winner]
+    return (f"{head}: val loss {b.val_loss:.4f} with {lam} vs {a.val_loss:.4f} at λ = 0 ({v.val_change:+.1%}); "
+            f"gap {b.gap:.4f} vs {a.gap:.4f}.")
+
+
+def sweep_verdict(result: SweepResult) -> str:
+    """The sweep's answer in one line: the best λ and how it compares with no decay."""
+    best, base, gain = result.best, result.baseline, result.improvement
+    if best is None:
+        return f"Every λ diverged: try a lower learning rate than {result.config['lr']:g}."
+    if best is base:
+        return f"Best λ = 0: none of the other values lowers the validation loss ({best.val_loss:.4f})."
+    line = f"Best λ = {best.weight_decay:g}: validation loss {best.val_loss:.4f}"
+    if gain is None or base is None:
+        return line + "."
+    return line + f", {gain:.1%} below λ = 0's {base.val_loss:.4f}."

@@ -1,0 +1,158 @@
+"""The app's side of the jobs: starting their workers, and applying what they post.
+
+`JobHost` is mixed into the App (Textual finds message handlers on the App's classes): each
+`on_…` handler applies one worker message to its job's state on the UI thread, if the job's
+latest worker posted it, and bumps `run_version` so the screens redraw.
+"""
+
+from __future__ import annotations
+
+from functools import partial, wraps
+from typing import TYPE_CHECKING, Any, Callable
+
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from ...core.config import RunConfig
+from ..messages import (ConfigApplied, EpochDone, JobMessage, RunDiverged, RunStopped, SetupReady, StepDone,
+                        SweepDone, SweepProgressed, TwinRecord)
+from ..session import RunState
+from .run import train_run
+from .sweep import SweepState, train_sweep
+from .twins import TwinsState, train_twins
+
+if TYPE_CHECKING:
+    from ..app import WdtuiApp
+
+# How a worker that ended without its last message says so, per job.
+ENDED = {WorkerState.CANCELLED: RunState.STOPPED, WorkerState.ERROR: RunState.FAILED}
+JOBS = {"run": train_run, "twins": train_twins, "sweep": train_sweep}
+FAILED_TITLES = {"run": "Cannot build the run", "twins": "Cannot build the twins", "sweep": "The sweep cannot run"}
+
+
+def in_worker(job: Callable[..., None], *args: Any) -> None:
+    """Run a job's function on its worker thread, with that worker's cancel event as its stop."""
+    job(*args, get_current_worker().cancelled_event)
+
+
+def job_message(number: Callable[["WdtuiApp"], int | None]) -> Callable:
+    """Apply a worker message only if the latest worker of its job posted it (`number` reads
+    that job's number off the app), then bump run_version so the screens redraw."""
+
+    def decorate(handler: Callable[["WdtuiApp", Any], None]) -> Callable[["WdtuiApp", Any], None]:
+        @wraps(handler)
+        def apply(self: "WdtuiApp", message: JobMessage) -> None:
+            if message.job == number(self):
+                handler(self, message)
+                self.run_version += 1
+
+        return apply
+
+    return decorate
+
+
+def _run(app: "WdtuiApp") -> int:
+    return app.run_id
+
+
+def _twins(app: "WdtuiApp") -> int | None:
+    return app.twins.number if app.twins is not None else None
+
+
+def _sweep(app: "WdtuiApp") -> int | None:
+    return app.sweep.number if app.sweep is not None else None
+
+
+class JobHost:
+    """Starts the jobs and keeps their states: `session` (the run), `twins`, `sweep`."""
+
+    def _start(self, job: str, *args: Any) -> None:
+        """Start a job's worker; one of the same job still running is cancelled first."""
+        self.workers_of[job] = self.run_worker(partial(in_worker, JOBS[job], self.post_message, *args),
+                                               thread=True, exclusive=True, group=job, exit_on_error=False)
+        self.run_version += 1
+
+    def start_twins(self, config: RunConfig) -> None:
+        """Train λ = 0 and `config`'s λ side by side; twins still training are dropped."""
+        number = self.twins.number + 1 if self.twins is not None else 1
+        self.twins = TwinsState(number, config, self.run_id)
+        self._start("twins", number, config)
+
+    def start_sweep(self, config: RunConfig, grid: tuple[float, ...]) -> None:
+        number = self.sweep.number + 1 if self.sweep is not None else 1
+        self.sweep = SweepState(number, config, grid)
+        self._start("sweep", number, config, grid)
+
+    def stop_sweep(self) -> None:
+        worker = self.workers_of.get("sweep")
+        if worker is not None:
+            worker.cancel()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A job's worker ended: the twins finished or stopped, a sweep was stopped, or a job
+        could not be built (say, too few rows for the split), which it says."""
+        job = next((name for name, w in self.workers_of.items() if w is event.worker), None)
+        state = RunState.FINISHED if event.state == WorkerState.SUCCESS else ENDED.get(event.state)
+        if job is None or state is None:
+            return
+        error = str(event.worker.error) if state == RunState.FAILED else None
+        if job == "run" and error is not None:
+            self.session.state, self.session.error = state, error
+        elif job == "twins" and self.twins is not None and self.twins.state == RunState.TRAINING:
+            self.twins.end(state, error)
+        elif job == "sweep" and self.sweep is not None:
+            self.sweep.end(state, error)
+        else:
+            return
+        if error is not None:
+            self.notify(error, title=FAILED_TITLES[job], severity="error", markup=False)
+        self.run_version += 1
+
+    @job_message(_run)
+    def on_setup_ready(self, message: SetupReady) -> None:
+        s = self.session
+        s.setup, s.view = message.setup, message.view
+        s.state = RunState.TRAINING if self.control.go.is_set() else RunState.READY
+
+    @job_message(_run)
+    def on_step_done(self, message: StepDone) -> None:
+        self.session.last_step = message.record
+
+    @job_message(_run)
+    def on_epoch_done(self, message: EpochDone) -> None:
+        s = self.session
+        s.epochs.append(message.record)
+        s.view, s.last_update, s.last_step = message.view, message.last_update, None
+
+    @job_message(_run)
+    def on_config_applied(self, message: ConfigApplied) -> None:
+        s, config = self.session, message.record.config
+        if config.weight_decay != s.config.weight_decay:
+            s.lambda_changes.add(message.record.epoch)
+        s.config = config
+        s.requested = None if s.requested == config else s.requested
+
+    @job_message(_run)
+    def on_run_diverged(self, message: RunDiverged) -> None:
+        self.session.diverged, self.session.state = message.record, RunState.DIVERGED
+        self.notify(message.record.message, title="Diverged", severity="error")
+
+    @job_message(_run)
+    def on_run_stopped(self, message: RunStopped) -> None:
+        """Finished, or paused; a pause the user has already lifted (space twice) is not one."""
+        s = self.session
+        if message.record.reason == "finished":
+            s.state, s.last_step = RunState.FINISHED, None
+        elif not self.control.go.is_set():
+            s.state = RunState.PAUSED
+
+    @job_message(_twins)
+    def on_twin_record(self, message: TwinRecord) -> None:
+        self.twins.add(message)
+
+    @job_message(_sweep)
+    def on_sweep_progressed(self, message: SweepProgressed) -> None:
+        self.sweep.progress(message.record)
+
+    @job_message(_sweep)
+    def on_sweep_done(self, message: SweepDone) -> None:
+        self.sweep.done(message.record)

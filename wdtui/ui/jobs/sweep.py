@@ -1,0 +1,57 @@
+"""The Sweep mode's job: many values of λ trained at once (core.sweep), and what the app keeps.
+
+`train_sweep` runs on a worker thread and only posts messages; `SweepState` is changed on the
+UI thread from them, and lives on the app, so a sweep goes on (and is kept) while the user
+looks at other modes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from ...core.config import RunConfig
+from ...core.records import SweepPoint, SweepProgress, SweepResult
+from ..messages import JobMessage, SweepDone, SweepProgressed
+from ..session import RunState
+
+
+def train_sweep(post: Callable[[JobMessage], object], job: int, config: RunConfig, grid: tuple[float, ...],
+                cancelled: threading.Event) -> None:
+    """Train every λ of `grid` at once; post each record; stop between two steps when cancelled."""
+    from ...core.control import Control
+    from ...core.sweep import sweep
+
+    for record in sweep(config, grid, Control(cancelled=cancelled)):
+        if isinstance(record, SweepProgress):
+            post(SweepProgressed(record, job=job))
+        else:
+            post(SweepDone(record, job=job))
+
+
+@dataclass
+class SweepState:
+    number: int  # of this sweep; late messages of older ones are dropped by it
+    config: RunConfig  # the settings swept (each λ of the grid instead of config's)
+    grid: tuple[float, ...]
+    points: tuple[SweepPoint, ...] = ()  # as the latest record has them
+    epoch: int = 0  # epochs done
+    result: SweepResult | None = None
+    state: RunState = RunState.TRAINING
+    error: str | None = None
+
+    @property
+    def best(self) -> SweepPoint | None:
+        return self.result.best if self.result is not None else None
+
+    def progress(self, record: SweepProgress) -> None:
+        self.points, self.epoch = record.points, record.epoch
+
+    def done(self, result: SweepResult) -> None:
+        self.result, self.points, self.state = result, result.points, RunState.FINISHED
+
+    def end(self, state: RunState, error: str | None = None) -> None:
+        """The worker stopped before its result: cancelled (STOPPED) or could not run (FAILED)."""
+        if self.state == RunState.TRAINING:
+            self.state, self.error = state, error

@@ -1,0 +1,107 @@
+"""The Compare twins' job: two runs of the engine, λ = 0 and λ, and what the app keeps of them.
+
+`train_twins` runs on a worker thread and only posts TwinRecords; `TwinsState` is changed on
+the UI thread from them. The λ = 0 twin's model views are kept too, so the Weights mode can
+set its histograms beside the run's.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from ...core.config import RunConfig
+from ...core.records import Diverged, EpochRecord, StepRecord
+from ..messages import JobMessage, TwinRecord
+from ..session import RunState
+
+if TYPE_CHECKING:
+    from ...core.view import ModelView
+
+
+def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfig,
+                cancelled: threading.Event) -> None:
+    """Train both twins, an epoch each in turn; post each record (and the λ = 0 twin's model
+    view at each epoch end); stop between two steps when cancelled."""
+    from ...core.compare import twin_engines, twins
+    from ...core.control import Control
+
+    engines = twin_engines(config, Control(cancelled=cancelled))
+    for which, record in twins(engines):
+        view = engines[0].view() if which == 0 and isinstance(record, EpochRecord) else None
+        post(TwinRecord(which, record, view, job=job))
+
+
+@dataclass
+class TwinsState:
+    number: int  # of this comparison; late messages of older ones are dropped by it
+    config: RunConfig  # the settings both twins ran with, λ being the decayed twin's
+    run: int  # the app's run number when it started: a reset since makes it stale
+    epochs: tuple[list[EpochRecord], list[EpochRecord]] = field(default_factory=lambda: ([], []))
+    diverged: list[Diverged | None] = field(default_factory=lambda: [None, None])
+    last_step: StepRecord | None = None  # of the twin training now, within its epoch
+    zero_views: list[ModelView] = field(default_factory=list)  # λ = 0 twin at each epoch end
+    state: RunState = RunState.TRAINING
+    error: str | None = None
+
+    @property
+    def zero(self) -> list[EpochRecord]:
+        return self.epochs[0]
+
+    @property
+    def decayed(self) -> list[EpochRecord]:
+        return self.epochs[1]
+
+    def name(self, which: int) -> str:
+        """"λ = 0" or "λ = 0.1": twin `which` as the screens call it."""
+        return "λ = 0" if which == 0 else f"λ = {self.config.weight_decay:g}"
+
+    @property
+    def training_now(self) -> int:
+        """Which twin trains now: they take turns, an epoch each, λ = 0 first; one that
+        diverged drops out."""
+        going = [w for w in (0, 1) if self.diverged[w] is None]
+        return min(going, key=lambda w: (len(self.epochs[w]), w), default=0)
+
+    @property
+    def progress(self) -> float:
+        """Epochs trained by both twins together, the current one's fraction included."""
+        done = float(len(self.zero) + len(self.decayed))
+        if self.last_step is not None:
+            done += self.last_step.step / self.last_step.steps_per_epoch
+        return done
+
+    def add(self, message: TwinRecord) -> None:
+        """Take one record the worker posted."""
+        record: Any = message.record
+        if isinstance(record, StepRecord):
+            self.last_step = record
+            return
+        self.last_step = None
+        if isinstance(record, EpochRecord):
+            self.epochs[message.which].append(record)
+            if message.view is not None:
+                self.zero_views.append(message.view)
+        elif isinstance(record, Diverged):
+            self.diverged[message.which] = record
+
+    def end(self, state: RunState, error: str | None = None) -> None:
+        """The worker is done: finished, stopped (quit, or a new comparison) or failed."""
+        self.state, self.error, self.last_step = state, error, None
+
+    def zero_at(self, epoch: int) -> tuple[int, ModelView] | None:
+        """(epoch, view) of the λ = 0 twin at the end of `epoch`, or of its last epoch if it
+        has not got that far; None before either has an epoch."""
+        if epoch < 1 or not self.zero_views:
+            return None
+        last = min(epoch, len(self.zero_views))
+        return last, self.zero_views[last - 1]
+
+    def stale(self, config: RunConfig, run: int) -> str | None:
+        """Why these twins no longer match the run (`config`, `run` its number), or None."""
+        changed = [name.replace("_", " ") for name in RunConfig.__dataclass_fields__
+                   if getattr(config, name) != getattr(self.config, name)]
+        if changed:
+            return f"the settings changed since they trained ({', '.join(changed)})"
+        return "the run was reset (r) since they trained" if self.run != run else None
