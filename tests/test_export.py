@@ -113,8 +113,12 @@ def test_write_atomically_replaces_whole_files(tmp_path):
     assert path.read_text(encoding="utf-8") == "new ✓" and [p.name for p in tmp_path.iterdir()] == ["x.txt"]
 
 
-def wdtui(*args: str, data_home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XDG_DATA_HOME": str(data_home)}
+def wdtui(*args: str, data_home: Path, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m wdtui ARGS` with platformdirs' data home at `data_home`, and WDTUI_DATA_DIR
+    at `data_dir` (unset when None)."""
+    env = {k: v for k, v in os.environ.items() if k != "WDTUI_DATA_DIR"} | {"XDG_DATA_HOME": str(data_home)}
+    if data_dir is not None:
+        env["WDTUI_DATA_DIR"] = str(data_dir)
     return subprocess.run([sys.executable, "-m", "wdtui", *args], capture_output=True, text=True,
                           timeout=300, env=env)
 
@@ -127,9 +131,13 @@ def test_trace_export_writes_both_files(tmp_path):
     assert json.loads(json_path.read_text(encoding="utf-8")) == json.loads(done.stdout)
     assert len(csv_path.read_text(encoding="utf-8").splitlines()) == 3
     assert str(json_path) in done.stderr
-    # --export alone: the user data directory.
+    # --export alone: the user data directory, or WDTUI_DATA_DIR when it is set.
     done = wdtui("trace", "--epochs", "1", "--export", data_home=tmp_path / "home")
     assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "home" / "wdtui").glob("run-*.csv"))) == 1
+    done = wdtui("trace", "--epochs", "1", "--export", data_home=tmp_path / "home", data_dir=tmp_path / "mine")
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "mine").glob("run-*.csv"))) == 1
     assert len(list((tmp_path / "home" / "wdtui").glob("run-*.csv"))) == 1
 
 

@@ -8,8 +8,6 @@ Train settings and the row and folder fields. Quit keys are left out: they end t
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,16 +50,7 @@ async def _drive(keys: list[str]) -> None:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(KEYS), min_size=5, max_size=40))
 def test_random_keys_never_break_the_app(keys):
-    with tempfile.TemporaryDirectory() as data_home:
-        old = os.environ.get("XDG_DATA_HOME")
-        os.environ["XDG_DATA_HOME"] = data_home  # `s` and `e` in Code mode write files
-        try:
-            asyncio.run(_drive(keys))
-        finally:
-            if old is None:
-                del os.environ["XDG_DATA_HOME"]
-            else:
-                os.environ["XDG_DATA_HOME"] = old
+    asyncio.run(_drive(keys))  # `s` and `e` in Code mode write under WDTUI_DATA_DIR (conftest)
 
 
 def test_every_binding_is_fuzzed():

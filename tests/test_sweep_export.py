@@ -21,7 +21,8 @@ WEIGHT_DECAYS = (0.0, 1e-3, 0.1)
 
 
 def wdtui(*args: str, data_home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "XDG_DATA_HOME": str(data_home)}
+    """`wdtui sweep ARGS` with the data directory (WDTUI_DATA_DIR) at `data_home`."""
+    env = {**os.environ, "WDTUI_DATA_DIR": str(data_home)}
     return subprocess.run([sys.executable, "-m", "wdtui", "sweep", *args], capture_output=True, text=True,
                           timeout=300, env=env)
 
@@ -75,11 +76,11 @@ def test_sweep_export_writes_what_json_prints(tmp_path):
     assert json.loads(json_path.read_text(encoding="utf-8")) == document
     assert [float(r["weight_decay"]) for r in read_points(csv_path)] == [0.0, 0.01, 0.1]
     assert f"wrote {json_path} and {csv_path}" in done.stderr
-    # --export alone: the user data directory; the table still goes to stdout.
+    # --export alone: the data directory; the table still goes to stdout.
     done = wdtui("--epochs", "1", "--points", "2", "--export", data_home=tmp_path / "home")
     assert done.returncode == 0, done.stderr
     assert "★ best" in done.stdout
-    assert len(list((tmp_path / "home" / "wdtui").glob("sweep-*.csv"))) == 1
+    assert len(list((tmp_path / "home").glob("sweep-*.csv"))) == 1
 
 
 def test_sweep_export_to_an_unwritable_path_is_one_line_and_status_2(tmp_path):

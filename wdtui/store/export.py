@@ -6,7 +6,7 @@ an exception, a killed process — the previous file stays whole, never half-wri
 files are removed on any failure that lets Python run (a killed process can leave a hidden
 `.NAME.xxxxxxxx.tmp` beside the target, never a partial target).
 
-Where: the user data directory (platformdirs) with a timestamped name by default, or the
+Where: the data directory (store.paths: WDTUI_DATA_DIR, else platformdirs') with a timestamped name by default, or the
 folder or file name the user gives. Torch-free: it writes records, it does not make them.
 A run and a sweep are each written as a pair: the JSON document and one CSV table of it.
 """
@@ -22,9 +22,8 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from ..core.records import EpochRecord, Report, SweepPoint, SweepResult, to_json
+from .paths import data_dir, make_folder
 
 # The epoch table as CSV: one row per epoch, the numbers of its EpochRecord.
 CSV_COLUMNS = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "penalty", "weight_norm",
@@ -39,7 +38,8 @@ class ExportError(Exception):
 
 
 def default_dir() -> Path:
-    return Path(user_data_dir("wdtui"))
+    """Where a file goes when no folder is given: the data directory (paths.data_dir)."""
+    return data_dir()
 
 
 @contextmanager
@@ -52,13 +52,10 @@ def _one_line(what: str) -> Iterator[None]:
 
 
 def _make_folder(folder: Path) -> None:
-    """`mkdir -p`, saying plainly when a part of the path is a file (the system says "File exists")."""
-    for part in (folder, *folder.parents):
-        if part.exists():
-            if not part.is_dir():
-                raise ExportError(f"{part} is a file, not a folder")
-            break
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        make_folder(folder)
+    except NotADirectoryError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def targets(where: str | os.PathLike[str] | None, suffixes: Sequence[str], prefix: str,
