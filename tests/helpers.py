@@ -29,6 +29,11 @@ def loaded_by(*modules: str, among: tuple[str, ...] = ("torch", "textual", "rich
 
 
 def each_epoch(engine):
-    """The engine's epoch records, one per `next()`: the run pauses in between, as the
-    generator does, so a test can look at (or change) the engine after each epoch."""
-    return (record for record in engine.run() if isinstance(record, EpochRecord))
+    """The engine's trained epochs' records, one per `next()`: the run pauses in between, as
+    the generator does, so a test can look at (or change) the engine after each epoch."""
+    return (record for record in engine.run() if isinstance(record, EpochRecord) and record.epoch > 0)
+
+
+def trained_epochs(records) -> list:
+    """The EpochRecords among `records` of the epochs trained (epoch 0, before any step, left out)."""
+    return [r for r in records if isinstance(r, EpochRecord) and r.epoch > 0]

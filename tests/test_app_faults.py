@@ -32,7 +32,7 @@ async def test_divergence_stops_explains_and_keeps_the_good_epochs():
         assert len(s.epochs) == 1
         status = " ".join(text_of(screen.query_one("#run-state", Static)).split())
         assert "training diverged at epoch 2, step 8" in status and "lower learning rate than 50" in status
-        assert screen.query_one(EpochTable).row_count == 1
+        assert screen.query_one(EpochTable).row_count == 2  # epoch 0 and epoch 1
         assert screen.query_one(LossChart)._shown is s.epochs[0]
         await pilot.press("space")  # refused with a reason, nothing breaks
         assert app.session.state == RunState.DIVERGED

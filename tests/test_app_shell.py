@@ -11,6 +11,7 @@ from textual.command import CommandPalette
 
 import wdtui.core.engine
 from wdtui.core.config import RunConfig
+from wdtui.core.observe import RULES
 from wdtui.ui.app import WdtuiApp, create_app
 from wdtui.ui.commands import WdtuiCommands
 from wdtui.ui.modes import MODE_LIST
@@ -62,6 +63,7 @@ async def test_help_lists_every_key_and_a_mode_key_closes_it():
             for binding in vars(mode.screen).get("BINDINGS", []):
                 if not binding.action.startswith("app."):
                     assert " ".join(binding.tooltip.split()) in shown, binding
+        assert " ".join(RULES.split()) in shown  # the Observation's rules, as the code applies them
         await pilot.press("2")
         assert app.current_mode == "train" and not isinstance(app.screen, HelpScreen)
         await pilot.press("1")

@@ -35,10 +35,10 @@ async def test_a_run_fills_the_table_chart_progress_and_status_from_the_records(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         await trained(pilot)
-        screen, epochs = app.screen, app.session.epochs
-        assert isinstance(screen, TrainScreen) and len(epochs) == 5
+        screen, epochs = app.screen, app.session.all_epochs
+        assert isinstance(screen, TrainScreen) and len(app.session.epochs) == 5 and epochs[0].epoch == 0
         table = screen.query_one(EpochTable)
-        assert table.row_count == 5
+        assert table.row_count == 6  # epoch 0, the model before any step, then 5 epochs
         for i, e in enumerate(epochs):
             assert [str(c) for c in table.get_row_at(i)] == [
                 str(e.epoch), f"{e.train_loss:.4f}", f"{e.train_acc:.1%}", f"{e.val_loss:.4f}",
@@ -64,6 +64,8 @@ async def test_a_run_fills_the_table_chart_progress_and_status_from_the_records(
     ("batch_size", "-3", "batch size must be a whole number ≥ 1"),
     ("hidden", "64,x", "hidden sizes must be whole numbers"),
     ("hidden", "0", "hidden sizes must be positive whole numbers"),
+    ("hidden", "100000,100000", "wdtui builds networks of at most 5,000,000"),
+    ("seed", "99999999999999999999", "seed must be at most 9,223,372,036,854,775,807"),
     ("seed", "one", "seed must be a whole number, not 'one'"),
 ])
 async def test_bad_settings_are_refused_inline_and_nothing_changes(field, text, says):
@@ -122,7 +124,7 @@ async def test_lambda_changed_between_epochs_applies_to_the_next_and_is_marked()
         assert app.session.requested is None and shown(app.screen, "#config-pending") == ""
         assert second.penalty == pytest.approx(0.5 * 0.05 * second.weight_norm ** 2)
         table = app.screen.query_one(EpochTable)
-        assert str(table.get_row_at(1)[0]) == "2 λ→0.05" and str(table.get_row_at(0)[0]) == "1"
+        assert str(table.get_row_at(2)[0]) == "2 λ→0.05" and str(table.get_row_at(1)[0]) == "1"
 
 
 async def test_after_training_other_settings_wait_for_r():
@@ -140,7 +142,7 @@ async def test_after_training_other_settings_wait_for_r():
         await wait_for(pilot, RunState.READY)
         assert app.session.config.lr == 0.05 and app.session.config.epochs == 3
         assert app.session.epochs == [] and app.session.pending is None
-        assert app.screen.query_one(EpochTable).row_count == 0
+        assert app.screen.query_one(EpochTable).row_count == 1  # the new model's epoch 0
 
 
 async def test_a_refusal_stands_while_tabbing_and_gives_way_to_the_next_valid_change():

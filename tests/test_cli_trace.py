@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,8 @@ def test_json_schema(capsys):
     assert [s["name"] for s in doc["stages"]] == ["Data in", "Preprocessing", "Feature Engineering",
                                                   "Model Trains", "Metrics", "Prediction"]
     assert all({"name", "input_shape", "output_shape", "description", "example"} <= set(s) for s in doc["stages"])
-    assert [e["epoch"] for e in doc["epochs"]] == [1, 2, 3]
+    assert [e["epoch"] for e in doc["epochs"]] == [0, 1, 2, 3]  # epoch 0: the model before any step
+    assert doc["epochs"][0]["global_step"] == 0 and doc["epochs"][0]["observation"].startswith("at chance")
     assert all(EPOCH_KEYS <= set(e) for e in doc["epochs"])
     last = doc["epochs"][-1]
     assert last["penalty"] == pytest.approx(0.01 / 2 * last["weight_norm"] ** 2)
@@ -53,8 +55,20 @@ def test_trace_prints_the_five_parts(capsys):
     status, out, _ = run(capsys, "trace", "--epochs", "2")
     assert status == 0
     for part in ("Data flow — 6 stages", "Training trace", "Loss per epoch", "Prediction trace — 4 layers",
-                 "Key insight", "Feature Engineering", "Softmax", "1 − γλ"):
+                 "Key insight", "Feature Engineering", "Softmax", "1 − γλ/(1 − μ)"):
         assert part in out, part
+
+
+def test_json_insight_states_the_key_numbers(capsys):
+    """The half-life for the optimizer in force (the default is SGD with μ = 0.9) and the
+    smoothness number, named for what they are."""
+    status, out, err = run(capsys, "trace", "--json")
+    assert status == 0, err
+    insight = json.loads(out)["insight"]
+    assert insight["half_life_steps"] == pytest.approx(math.log(2) / -math.log(1 - 0.02 * 0.001 / 0.1))
+    assert insight["plain_half_life_steps"] == pytest.approx(math.log(2) / -math.log(1 - 0.02 * 0.001))
+    assert insight["steps_trained"] == 65 and 0 < insight["gradient_norm"] < 10
+    assert insight["penalty_share"] == pytest.approx(insight["penalty"] / (insight["penalty"] + insight["data_loss"]))
 
 
 def test_csv_data_with_string_labels_and_row(capsys, tmp_path):

@@ -97,7 +97,7 @@ async def test_e_exports_the_run_with_the_records_numbers(tmp_path):
         (json_path,), (csv_path,) = tmp_path.glob("run-*.json"), tmp_path.glob("run-*.csv")
         severity, title, message = notes(app)[-1]
         assert (severity, title) == ("information", "Run exported")
-        assert "2 epochs" in message and str(json_path) in message and str(csv_path) in message
+        assert "epoch 0 and 2 epochs" in message and str(json_path) in message and str(csv_path) in message
         document = json.loads(json_path.read_text(encoding="utf-8"))
         # The same run, trained again apart from the app, reports the same numbers (timings aside).
         engine = Engine(CONFIG)
@@ -107,11 +107,11 @@ async def test_e_exports_the_run_with_the_records_numbers(tmp_path):
             for epoch in doc["epochs"]:
                 epoch.pop("seconds")
         assert document == expected
-        assert set(document) == {"config", "setup", "stages", "epochs", "prediction", "diverged"}
+        assert set(document) == {"config", "setup", "stages", "epochs", "prediction", "diverged", "insight"}
         with csv_path.open(newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
-        assert len(rows) == len(app.session.epochs) == CONFIG.epochs
-        for row, record in zip(rows, app.session.epochs):
+        assert len(rows) == len(app.session.all_epochs) == CONFIG.epochs + 1
+        for row, record in zip(rows, app.session.all_epochs):
             for column in CSV_COLUMNS[1:-1]:
                 assert float(row[column]) == getattr(record, column), column
 
@@ -130,9 +130,9 @@ async def test_e_while_training_stops_at_the_latest_epoch_end(tmp_path):
         (json_path,) = tmp_path.glob("run-*.json")
         document = json.loads(json_path.read_text(encoding="utf-8"))
         assert "training goes on" in notes(app)[-1][2]
-        done = len(document["epochs"])
+        done = len(document["epochs"]) - 1  # epoch 0 first
         assert 1 <= done <= len(app.session.epochs)
-        assert document["epochs"] == json.loads(to_json(app.session.epochs[:done]))
+        assert document["epochs"] == json.loads(to_json(app.session.all_epochs[:done + 1]))
         assert document["stages"][-1] is not None and document["prediction"]["row"] == app.session.prediction.row
 
 

@@ -61,9 +61,9 @@ def configs(tmp: Path) -> dict[str, RunConfig]:
 @pytest.mark.parametrize("name", ["default", "overfit-preset", "csv-adamw-decay-bias", "adam-deep-uneven-batches"])
 def test_the_script_reproduces_the_run(name, tmp_path):
     config = configs(tmp_path)[name]
-    expected = [r for r in train(config) if isinstance(r, EpochRecord)]
+    expected = [r for r in train(config) if isinstance(r, EpochRecord)]  # epoch 0 first, as the script prints
     printed = run_script(config, tmp_path)
-    assert len(printed) == len(expected) == config.epochs
+    assert len(printed) == len(expected) == config.epochs + 1
     assert printed[-1]["train_loss"] == pytest.approx(expected[-1].train_loss, abs=1e-5, rel=0)
     for got, record in zip(printed, expected):
         for key, tolerance in PRINTED.items():

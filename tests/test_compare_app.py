@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from wdtui.core.compare import verdict
 from wdtui.core.config import RunConfig
 from wdtui.core.records import Diverged, StepRecord
-from wdtui.present.verdicts import twins_verdict
+from wdtui.present.verdicts import smoothness_line, twins_verdict
 from wdtui.ui.app import create_app
 from wdtui.ui.jobs.twins import TwinsState
 from wdtui.ui.messages import TwinRecord
@@ -64,7 +64,9 @@ async def test_entering_starts_the_twins_and_the_table_is_their_records():
         a, b = c.zero[-1], c.decayed[-1]
         assert b.weight_norm < a.weight_norm
         said = shown(app, "#compare-verdict")
-        assert said == twins_verdict(verdict(c.zero, c.decayed))
+        smooth = smoothness_line(c.views[0][-1].gradient_norm, c.views[1][-1].gradient_norm, 0.05)
+        assert said == f"{twins_verdict(verdict(c.zero, c.decayed))} {smooth}"
+        assert "0.05 twin learned the smoother function" in smooth  # decay made it smoother here
         change = (b.val_loss - a.val_loss) / a.val_loss
         assert f"val loss {b.val_loss:.4f} with λ = 0.05 vs {a.val_loss:.4f} at λ = 0 ({change:+.1%})" in said
         assert f"gap {b.gap:.4f} vs {a.gap:.4f}" in said and said.startswith(
@@ -118,7 +120,7 @@ async def test_c_restarts_and_the_old_twins_messages_are_dropped():
         c = app.twins
         assert c.number == 3 and c.state == RunState.FINISHED
         assert [e.epoch for e in c.zero] == [1, 2, 3, 4] == [e.epoch for e in c.decayed]
-        assert len(c.zero_views) == 4
+        assert len(c.views[0]) == len(c.views[1]) == 4
 
 
 async def test_the_twins_train_on_while_another_mode_is_shown():
@@ -129,7 +131,7 @@ async def test_the_twins_train_on_while_another_mode_is_shown():
         assert app.twins.state == RunState.FINISHED and len(app.twins.decayed) == 3
         await pilot.press("6")
         assert app.screen.query_one(DataTable).row_count == 3
-        assert shown(app, "#compare-verdict") == twins_verdict(verdict(app.twins.zero, app.twins.decayed))
+        assert shown(app, "#compare-verdict").startswith(twins_verdict(verdict(app.twins.zero, app.twins.decayed)))
 
 
 async def test_twins_that_cannot_be_built_say_why(tmp_path):

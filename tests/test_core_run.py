@@ -14,9 +14,11 @@ from wdtui.core.control import Control
 from wdtui.core.engine import Engine, train
 from wdtui.core.records import ConfigChanged, Diverged, EpochRecord, Setup, StepRecord, Stopped
 
+from helpers import trained_epochs
+
 
 def _epochs(config: RunConfig) -> list[EpochRecord]:
-    return [r for r in train(config) if isinstance(r, EpochRecord)]
+    return trained_epochs(train(config))
 
 
 def test_zscore_statistics_come_from_the_training_split_only():
@@ -62,7 +64,7 @@ def test_default_run_tells_the_seed_story():
 def test_epoch_record_penalty_and_norm_are_over_the_decayed_weights():
     config = RunConfig(weight_decay=0.01, epochs=1)
     engine = Engine(config)
-    record = [r for r in engine.run() if isinstance(r, EpochRecord)][0]
+    record = trained_epochs(engine.run())[0]
     weights = [p for p in engine.model.parameters() if p.dim() >= 2]
     norm_sq = sum(float((p.detach().double() ** 2).sum()) for p in weights)
     assert record.weight_norm == pytest.approx(math.sqrt(norm_sq), rel=1e-6)
@@ -77,7 +79,7 @@ def test_epoch_record_penalty_and_norm_are_over_the_decayed_weights():
 def test_records_arrive_in_order_and_steps_are_throttled():
     records = list(train(RunConfig(epochs=2)))
     assert isinstance(records[0], Setup)
-    assert [r.epoch for r in records if isinstance(r, EpochRecord)] == [1, 2]
+    assert [r.epoch for r in records if isinstance(r, EpochRecord)] == [0, 1, 2]
     steps = [r for r in records if isinstance(r, StepRecord)]
     assert len(steps) <= 2 * records[0].steps_per_epoch
 
@@ -107,9 +109,9 @@ def test_lambda_changed_between_epochs_is_recorded_on_the_next_epoch():
     records = []
     for record in engine.run():
         records.append(record)
-        if isinstance(record, EpochRecord):
+        if isinstance(record, EpochRecord) and record.epoch == 1:
             engine.control.request(config.replace(weight_decay=0.05))
-    first, second = [r for r in records if isinstance(r, EpochRecord)]
+    first, second = trained_epochs(records)
     changed = next(r for r in records if isinstance(r, ConfigChanged))
     assert changed.epoch == 2 and changed.config.weight_decay == 0.05 and engine.config is changed.config
     assert (first.weight_decay, first.penalty) == (0.0, 0.0)
@@ -144,3 +146,16 @@ def test_models_built_on_many_threads_at_once_get_their_seeds_weights():
         models = list(pool.map(lambda _: build_model(10, (64, 64), 2, 11), range(32)))
     for model in models:
         assert torch.equal(model[0].weight, reference.weight) and torch.equal(model[0].bias, reference.bias)
+
+
+def test_a_constant_column_has_std_0_and_z_scores_of_0():
+    """Its std is 0, said as 0 (not the 1 it is divided by to keep the z-scores finite)."""
+    table = synthetic_table(RunConfig(rows=100, features=3))
+    rows = [[7.5, *row[1:]] for row in table.rows]  # column x0 is constant
+    data = prepare(RunConfig(rows=100, features=3), dataclasses.replace(table, rows=rows))
+    engine = Engine(RunConfig(rows=100, features=3, epochs=1), dataset=data)
+    setup = engine.setup()
+    assert setup.std[0] == 0 and setup.std[1] > 0
+    assert torch.all(data.x_train[:, 0] == 0) and torch.all(data.x_val[:, 0] == 0)
+    example = engine.stages()[1].example
+    assert example.startswith("x0 is constant on the training rows (std 0): its z-score is 0")

@@ -18,7 +18,8 @@ SMALL = RunConfig(epochs=3, rows=200, hidden=(8,))
 
 
 def _epochs(records) -> list[int]:
-    return [r.epoch for r in records if isinstance(r, EpochRecord)]
+    """The epochs trained (epoch 0, the model before any step, left out)."""
+    return [r.epoch for r in records if isinstance(r, EpochRecord) and r.epoch > 0]
 
 
 def _in_thread(engine: Engine) -> tuple[list, threading.Thread]:
@@ -36,16 +37,18 @@ def _until(condition, timeout: float = 20.0) -> None:
         time.sleep(0.005)
 
 
-def test_a_whole_run_is_setup_epochs_then_finished():
+def test_a_whole_run_is_setup_epoch_0_epochs_then_finished():
     records = list(train(SMALL))
     assert isinstance(records[0], Setup)
+    initial = records[1]
+    assert isinstance(initial, EpochRecord) and (initial.epoch, initial.global_step, initial.seconds) == (0, 0, 0.0)
     assert _epochs(records) == [1, 2, 3]
     assert records[-1] == Stopped(FINISHED, 3)
 
 
 def test_same_config_same_numbers_whatever_the_control():
     """Pausing and resuming from another thread changes nothing in the numbers."""
-    alone = [r for r in train(SMALL) if isinstance(r, EpochRecord)]
+    alone = [r for r in train(SMALL) if isinstance(r, EpochRecord) and r.epoch > 0]
     control = Control(go=False, hold=True)
     engine = Engine(SMALL, control)
     records, thread = _in_thread(engine)
@@ -55,15 +58,16 @@ def test_same_config_same_numbers_whatever_the_control():
         _until(lambda: len(_epochs(records)) == n + 1 and not control.go.is_set())
     control.cancel()
     thread.join(5)
-    steered = [r for r in records if isinstance(r, EpochRecord)]
+    steered = [r for r in records if isinstance(r, EpochRecord) and r.epoch > 0]
     assert [(e.train_loss, e.val_loss) for e in steered] == [(e.train_loss, e.val_loss) for e in alone]
 
 
 def test_one_epoch_pauses_at_the_epoch_end_and_says_so():
     control = Control(go=False, hold=True)
     records, thread = _in_thread(Engine(SMALL, control))
-    _until(lambda: records and isinstance(records[0], Setup))
-    assert len(records) == 1  # built, waiting: nothing trains until told
+    _until(lambda: len(records) >= 2)
+    time.sleep(0.1)
+    assert len(records) == 2  # built and measured (epoch 0), then waiting: nothing trains until told
     control.start(one_epoch=True)
     _until(lambda: Stopped(PAUSED, 1) in records)
     assert _epochs(records) == [1]
@@ -103,7 +107,7 @@ def test_lambda_takes_effect_from_the_next_epoch_and_is_recorded():
     thread.join(5)
     changed = [r for r in records if isinstance(r, ConfigChanged)]
     assert changed == [ConfigChanged(2, SMALL.replace(weight_decay=0.5, epochs=4))]
-    lams = [r.weight_decay for r in records if isinstance(r, EpochRecord)]
+    lams = [r.weight_decay for r in records if isinstance(r, EpochRecord) and r.epoch > 0]
     assert lams == [SMALL.weight_decay, 0.5, 0.5, 0.5]
     assert engine.optimizer.param_groups[0]["weight_decay"] == 0.5 and engine.config.epochs == 4
 
@@ -128,16 +132,31 @@ def test_settings_a_model_cannot_take_are_refused():
         list(Engine(SMALL, control).run())
 
 
+class CountedWaits(threading.Event):
+    """A cancel event that notes every wait the engine makes on it (the pace's sleeps)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float] = []
+
+    def wait(self, timeout=None):
+        self.waits.append(timeout)
+        return super().wait(timeout)
+
+
 def test_the_pace_spreads_an_epoch_over_its_seconds():
-    control = Control(epoch_seconds=0.3)
+    """Each epoch takes at least epoch_seconds: the engine sleeps the rest, step by step; at
+    pace 0 it never sleeps."""
+    config = RunConfig(epochs=2, rows=400, batch_size=32, hidden=(8,))  # 10 steps an epoch
+    paced = CountedWaits()
     start = time.perf_counter()
-    records = list(Engine(RunConfig(epochs=2, rows=200, hidden=(8,)), control).run())
-    took = time.perf_counter() - start
+    records = list(Engine(config, Control(epoch_seconds=0.5, cancelled=paced)).run())
     assert _epochs(records) == [1, 2]
-    assert took >= 0.55  # each of the 2 epochs takes at least its 0.3 s
-    flat = time.perf_counter()
-    list(train(RunConfig(epochs=2, rows=200, hidden=(8,))))
-    assert time.perf_counter() - flat < took / 2
+    assert time.perf_counter() - start >= 1.0
+    assert len(paced.waits) >= 10 and all(0 < w <= 0.05 + 1e-9 for w in paced.waits)  # 0.5 s / 10 steps
+    flat = CountedWaits()
+    list(Engine(config, Control(cancelled=flat)).run())
+    assert flat.waits == []
 
 
 def test_a_paced_run_quits_at_once():

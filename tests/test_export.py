@@ -36,7 +36,7 @@ def test_round_trip_gives_the_numbers_of_the_records(report, tmp_path):
     assert json.loads(json_path.read_text(encoding="utf-8")) == json.loads(to_json(report))
     with csv_path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == len(report.epochs) == 3
+    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == len(report.epochs) == 4  # epoch 0, then 3
     for row, record in zip(rows, report.epochs):
         assert int(row["epoch"]) == record.epoch and row["observation"] == record.observation
         for column in CSV_COLUMNS[1:-1]:
@@ -129,7 +129,7 @@ def test_trace_export_writes_both_files(tmp_path):
     assert done.returncode == 0, done.stderr
     (json_path,), (csv_path,) = (tmp_path / "out").glob("run-*.json"), (tmp_path / "out").glob("run-*.csv")
     assert json.loads(json_path.read_text(encoding="utf-8")) == json.loads(done.stdout)
-    assert len(csv_path.read_text(encoding="utf-8").splitlines()) == 3
+    assert len(csv_path.read_text(encoding="utf-8").splitlines()) == 4  # the header, epoch 0, 2 epochs
     assert str(json_path) in done.stderr
     # --export alone: the user data directory, or WDTUI_DATA_DIR when it is set.
     done = wdtui("trace", "--epochs", "1", "--export", data_home=tmp_path / "home")
@@ -156,5 +156,5 @@ def test_a_diverged_trace_still_exports_its_good_epochs(tmp_path):
                  data_home=tmp_path)
     assert done.returncode == 1 and "diverged" in done.stderr
     document = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
-    assert document["diverged"]["epoch"] == 2 and len(document["epochs"]) == 1
-    assert len((tmp_path / "run.csv").read_text(encoding="utf-8").splitlines()) == 2
+    assert document["diverged"]["epoch"] == 2 and [e["epoch"] for e in document["epochs"]] == [0, 1]
+    assert len((tmp_path / "run.csv").read_text(encoding="utf-8").splitlines()) == 3

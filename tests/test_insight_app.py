@@ -31,8 +31,10 @@ async def test_before_a_run_it_says_so_and_names_the_key():
         assert "No run yet" in status and "press space to start it" in status
         assert not app.screen.query_one("#insight-norms").display
         await wait_for(pilot, RunState.READY)  # the settings alone already give the shrink factor
-        assert "× 0.999980" in shown(app, "#insight-numbers")  # 1 − 0.02 × 0.001
-        assert "Penalty share" not in shown(app, "#insight-numbers")
+        numbers = shown(app, "#insight-numbers")
+        assert "× 0.999800" in numbers  # 1 − γλ/(1 − μ) = 1 − 0.02 × 0.001 / 0.1: the seed's momentum counts
+        assert "3,465 steps" in numbers and "34,657 steps" in numbers  # with momentum; without it
+        assert "Penalty share" not in numbers
 
 
 async def test_after_a_run_the_numbers_are_the_records_own():
@@ -41,19 +43,23 @@ async def test_after_a_run_the_numbers_are_the_records_own():
     async with app.run_test(size=SIZE) as pilot:
         await trained(pilot)
         await pilot.press("5")
-        epochs, setup = app.session.epochs, app.session.setup
+        epochs, setup = app.session.all_epochs, app.session.setup
         last = epochs[-1]
-        rate = last.lr * last.weight_decay  # 0.0005
-        half_life = math.log(2) / -math.log(1 - rate)  # ≈ 1386 steps
-        momentum_half_life = math.log(2) / -math.log(1 - rate / (1 - config.momentum))
+        rate = last.lr * last.weight_decay / (1 - config.momentum)  # 0.005: momentum 0.9, in the long run
+        half_life = math.log(2) / -math.log(1 - rate)  # ≈ 138 steps
+        plain_half_life = math.log(2) / -math.log(1 - last.lr * last.weight_decay)  # ≈ 1,386 without momentum
         share = last.penalty / (last.train_loss + last.penalty)
         numbers = shown(app, "#insight-numbers")
         assert f"× {1 - rate:.6f}" in numbers
         assert f"{half_life:,.0f} steps ≈ {half_life / setup.steps_per_epoch:,.1f} epochs" in numbers
-        assert f"{momentum_half_life:,.0f} steps" in numbers
+        assert f"{plain_half_life:,.0f} steps" in numbers
+        steps = 3 * setup.steps_per_epoch
+        assert f"{steps} steps, {steps / half_life:.1%} of a half-life" in numbers
+        assert f"{100 * (1 - rate) ** steps:.3g}%" in numbers  # what decay alone leaves over the run
         assert f"{last.penalty:.4f}" in numbers and f"{last.train_loss + last.penalty:.4f}" in numbers
         assert f"{share:.2%}" in numbers
-        assert " → ".join(f"{e.weight_norm:.3f}" for e in epochs) in numbers
+        assert " → ".join(f"{e.weight_norm:.3f}" for e in epochs) in numbers  # from epoch 0
+        assert f"{app.session.view.gradient_norm:.4f}" in numbers  # the smoothness of the latest model
         assert f"after epoch {last.epoch}: SGD, γ = 0.05, λ = 0.01" in shown(app, "#insight-status")
         assert app.screen.query_one("#insight-norms").display
         assert "SGD ◀ your run" in shown(app, "#insight-optimizers")
@@ -65,10 +71,22 @@ async def test_adam_at_lambda_zero():
         await trained(pilot)
         await pilot.press("5")
         numbers = shown(app, "#insight-numbers")
-        assert "× 1.000000" in numbers and "(nominal with Adam)" in numbers
-        assert "never (λ = 0)" in numbers and "momentum" not in numbers
+        assert "λ = 0: nothing is decayed" in numbers and "never (λ = 0)" in numbers and "momentum" not in numbers
         assert "0.0000" in numbers and "0.00%" in numbers  # no penalty at λ = 0
-        assert "Adam ◀ your run" in shown(app, "#insight-optimizers")
+        assert "Adam (coupled) ◀ your run" in shown(app, "#insight-optimizers")
+
+
+async def test_adam_shows_its_per_weight_decay_measured_from_the_run():
+    app = create_app(RunConfig(seed=0, epochs=2, optimizer="adam", lr=0.01, weight_decay=0.01))
+    async with app.run_test(size=SIZE) as pilot:
+        await trained(pilot)
+        await pilot.press("5")
+        numbers = shown(app, "#insight-numbers")
+        adam = app.session.view.adam
+        assert adam is not None and adam.step == 2 * app.session.setup.steps_per_epoch
+        assert f"γλ × {adam.p5_factor:,.3g}–{adam.p95_factor:,.3g}" in numbers
+        assert f"{adam.median_half_life:,.0f} steps" in numbers and "per weight" in numbers
+        assert adam.p5_factor < adam.median_factor < adam.p95_factor
 
 
 async def test_lambda_changed_mid_run_uses_the_latest():
@@ -83,7 +101,8 @@ async def test_lambda_changed_mid_run_uses_the_latest():
         await wait_for(pilot, RunState.FINISHED)
         assert [e.weight_decay for e in app.session.epochs] == [0.001, 0.01]
         assert "λ = 0.01 (λ changed during the run" in shown(app, "#insight-status")
-        assert "1 − 0.02 × 0.01" in shown(app, "#insight-numbers") and "× 0.999800" in shown(app, "#insight-numbers")
+        numbers = shown(app, "#insight-numbers")
+        assert "1 − 0.02 × 0.01 / 0.1" in numbers and "× 0.998000" in numbers  # the λ in force, with momentum
 
 
 async def test_a_diverged_run_says_so_and_a_reset_starts_over():

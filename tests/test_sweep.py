@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from helpers import loaded_by, run_cli as run
+from helpers import loaded_by, run_cli as run, trained_epochs
 from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from wdtui.core.records import Diverged, EpochRecord, SweepProgress, SweepResult, to_json
@@ -111,7 +111,7 @@ def test_progress_after_every_epoch_carries_each_lambdas_epoch_record():
     assert all(len(p.points) == 2 and p.points[0].val_loss is not None for p in progress)
     assert isinstance(records[-1], SweepResult) and len(records) == 4
     # Each λ's records are the ones a separate run with that λ writes (timing and wording aside).
-    alone = [r for r in train(config.replace(weight_decay=0.01)) if isinstance(r, EpochRecord)]
+    alone = trained_epochs(train(config.replace(weight_decay=0.01)))
     swept = [p.records[1] for p in progress]
     for a, b in zip(swept, alone):
         assert (a.epoch, a.weight_decay, a.global_step, set(a.layer_norms)) == (b.epoch, b.weight_decay,

@@ -98,13 +98,13 @@ async def test_norms_and_the_twins_histograms_beside_the_runs():
         await pilot.press("n")  # one epoch: the twin's first epoch joins it
         await wait_for(pilot, RunState.PAUSED)
         assert "the λ = 0 twin from 6 Compare at epoch 1" in shown(app, "#weights-about")
-        assert app.screen._histograms == (app.session.view.model, app.twins.zero_views[0].model)
+        assert app.screen._histograms == (app.session.view.model, app.twins.views[0][0].model)
         await pilot.press("space")
         await wait_for(pilot, RunState.FINISHED)
         assert "the λ = 0 twin from 6 Compare at epoch 3" in shown(app, "#weights-about")
         hists = app.screen.query(".weights-histogram")
         assert len(hists) == 2
-        assert app.screen._histograms == (app.session.view.model, app.twins.zero_views[2].model)
+        assert app.screen._histograms == (app.session.view.model, app.twins.views[0][2].model)
         norms = app.screen.query_one("#weights-norms", PlotextPlot)
         # two layers, the run's and the twin's line each: the norms the records hold (plotext
         # keeps each line's y values in its figure's monitor)

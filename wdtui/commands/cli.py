@@ -8,7 +8,6 @@ exit status 2; torch is imported only once the input is known to be good.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any, Callable, NoReturn, Sequence
 
@@ -16,6 +15,7 @@ from ..core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
 from ..core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from ..core.presets import DEFAULT, PRESETS, preset_config
 from ..core.table import DataError, read_csv
+from .exits import BAD_INPUT, INTERRUPTED, leave
 from . import serve
 
 PROG = "wdtui"
@@ -68,7 +68,9 @@ def run_options() -> Parser:
                    help=f"passes over the training rows (default {d.epochs})")
     g.add_argument("--weight-decay", "--wd", dest="weight_decay", metavar="λ",
                    type=_number(float, "weight decay"),
-                   help=f"weight decay λ: the L2 penalty (λ/2)‖θ‖² on the decayed weights (default {d.weight_decay:g})")
+                   help=f"weight decay λ (default {d.weight_decay:g}): for SGD and Adam the gradient of an L2 penalty "
+                        "(λ/2)‖θ‖² on the decayed weights; AdamW instead shrinks them by γλ a step, apart from "
+                        "the gradient, and minimises no such penalty")
     g.add_argument("--lr", metavar="γ", type=_number(float, "learning rate"),
                    help=f"learning rate γ (default {d.lr:g})")
     g.add_argument("--optimizer", choices=OPTIMIZERS,
@@ -140,7 +142,7 @@ def config_from(args: argparse.Namespace) -> RunConfig:
     return preset_config(**{k: v for k, v in vars(args).items() if k in names})
 
 
-def fail(message: str, status: int = 2, prog: str = PROG) -> int:
+def fail(message: str, status: int = BAD_INPUT, prog: str = PROG) -> int:
     print(f"{prog}: error: {message}", file=sys.stderr)
     return status
 
@@ -161,9 +163,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = config_from(args)
         if args.command in ("trace", "sweep"):
-            return headless(args, config)
+            status = headless(args, config)
+            if status == INTERRUPTED:
+                leave(status)
+            return status
     except ConfigError as exc:
         return refused(parser, args.command, exc)
+    except KeyboardInterrupt:  # before training began (say, while torch loaded)
+        print(f"{PROG}: stopped at epoch 0", file=sys.stderr)
+        leave(INTERRUPTED)
     try:
         check_data(config)
     except DataError as exc:
@@ -188,6 +196,10 @@ def headless(args: argparse.Namespace, config: RunConfig) -> int:
         return run_sweep(config, grid, as_json=args.json, export=args.export)
     except (DataError, ExportError) as exc:
         return fail(str(exc))
+    except (MemoryError, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and "allocate" not in str(exc):
+            raise
+        return fail("not enough memory for this network and data: try smaller hidden sizes or fewer rows")
 
 
 def run_app(config: RunConfig) -> NoReturn:
@@ -202,9 +214,7 @@ def run_app(config: RunConfig) -> NoReturn:
 
     app = create_app(config)
     app.run()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(app.return_code or 0)
+    leave(app.return_code or 0)
 
 
 def check_data(config: RunConfig) -> None:

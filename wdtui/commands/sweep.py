@@ -17,9 +17,9 @@ from ..core.records import SweepProgress, SweepResult, to_json
 from ..present.columns import BEST, DIVERGED, SWEEP_COLUMNS, point_cells
 from ..present.verdicts import sweep_verdict
 from ..store.export import export_sweep, run_targets
+from . import exits
+from .trace import stopped
 
-# Exit status when every λ diverged (as `wdtui trace` for a diverged run).
-DIVERGED_STATUS = 1
 MARKS = {BEST: "bold green", DIVERGED: "red"}  # the styles of the last column's marks
 
 
@@ -64,15 +64,20 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
     paths = None if export is None else run_targets(export or None, "sweep")  # a bad path fails first
     err = Console(stderr=True)
     result: SweepResult | None = None
-    with Progress(TextColumn(f"training {len(weight_decays)} values of λ at once"), BarColumn(),
-                  MofNCompleteColumn(), TextColumn("epochs"), TimeElapsedColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("sweep", total=config.epochs)
-        for record in sweep(config, weight_decays):
-            if isinstance(record, SweepProgress):
-                bar.update(task, completed=record.epoch)
-            else:
-                result = record
+    done = 0
+    try:
+        with Progress(TextColumn(f"training {len(weight_decays)} values of λ at once"), BarColumn(),
+                      MofNCompleteColumn(), TextColumn("epochs"), TimeElapsedColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("sweep", total=config.epochs)
+            for record in sweep(config, weight_decays):
+                if isinstance(record, SweepProgress):
+                    done = record.epoch
+                    bar.update(task, completed=done)
+                else:
+                    result = record
+    except KeyboardInterrupt:
+        return stopped(err, done)
     assert result is not None  # no stop event: the sweep always ends with its result
     if paths is not None:
         json_path, csv_path = export_sweep(result, paths)
@@ -80,7 +85,7 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
     if result.best is None:
         err.print(f"wdtui: error: training diverged for every value of λ; try a lower learning rate "
                   f"than {config.lr:g}", highlight=False, markup=False, soft_wrap=True)
-        return DIVERGED_STATUS
+        return exits.DIVERGED
     if as_json:
         sys.stdout.write(to_json(result) + "\n")
         return 0

@@ -13,15 +13,18 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.config import RunConfig
-from ..core.insight import key_insight
 from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord, to_json
 from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
 from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text
 from ..store.export import export_run, run_targets
+from .exits import DIVERGED, INTERRUPTED
 
-# The exit status of a run that diverged (it ends with one line on stderr saying where).
-DIVERGED_STATUS = 1
+
+def stopped(err: Console, epoch: int) -> int:
+    """Ctrl+C: one line, status 130, and nothing on stdout (never half a JSON document)."""
+    err.print(f"wdtui: stopped at epoch {epoch}", highlight=False, markup=False, soft_wrap=True)
+    return INTERRUPTED
 
 
 def stage_table(stages: tuple[Stage, ...] | list[Stage]) -> Table:
@@ -72,10 +75,9 @@ def prediction_table(p: Prediction) -> Table:
     return table
 
 
-def insight_panel(config: RunConfig, report: Report) -> Panel:
-    insight = key_insight(config, report.epochs, report.setup.steps_per_epoch)
+def insight_panel(report: Report) -> Panel:
     body = Group(Text(CLAIM, style="bold"), Text(""),
-                 *(Text("• " + line) for line in insight_lines(insight, report.epochs)))
+                 *(Text("• " + line) for line in insight_lines(report.insight, report.epochs)))
     return Panel(body, title="Key insight", title_align="left")
 
 
@@ -97,19 +99,22 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
     engine.predict()  # a bad --row fails before any training
     paths = None if export is None else run_targets(export or None)  # and so does a bad --export
     err = Console(stderr=True)
-    with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
-                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("train", total=config.epochs)
-        for record in engine.run():
-            if isinstance(record, EpochRecord):
-                bar.update(task, completed=record.epoch)
-            elif isinstance(record, StepRecord):
-                bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
-            elif isinstance(record, Diverged):
-                err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
-                if paths is not None:
-                    exported(engine.report(), paths, err)
-                return DIVERGED_STATUS
+    try:
+        with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
+                      TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("train", total=config.epochs)
+            for record in engine.run():
+                if isinstance(record, EpochRecord):
+                    bar.update(task, completed=record.epoch)
+                elif isinstance(record, StepRecord):
+                    bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
+                elif isinstance(record, Diverged):
+                    err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
+                    if paths is not None:
+                        exported(engine.report(), paths, err)
+                    return DIVERGED
+    except KeyboardInterrupt:
+        return stopped(err, engine.epoch)
     report = engine.report()
     if paths is not None:
         exported(report, paths, err)
@@ -122,5 +127,5 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
     out.print(epoch_table(report.epochs))
     out.print(loss_chart_text(report.epochs, out.width))
     out.print(prediction_table(report.prediction))
-    out.print(insight_panel(config, report))
+    out.print(insight_panel(report))
     return 0

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from .model import linear_layers
-from .records import UpdateAnatomy
+from .measures import UpdateAnatomy
 from .engine import Engine
 
 

@@ -26,6 +26,9 @@ class ConfigError(ValueError):
 
 # Settings a run can take on between two epochs; any other change needs a new model.
 LIVE_FIELDS = ("weight_decay", "epochs")
+# The largest network wdtui builds: small networks are what it teaches with, and a typo like
+# 100000,100000 must not ask for tens of gigabytes (weights, gradients and optimizer state).
+MAX_PARAMETERS = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,15 @@ def parse_hidden(value: Any) -> tuple[int, ...]:
     return sizes
 
 
+def check_network(n_features: int, hidden: tuple[int, ...], n_classes: int) -> None:
+    """Refuse, before anything is built, a network with more than MAX_PARAMETERS parameters."""
+    sizes = (n_features, *hidden, n_classes)
+    count = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))  # weights and biases
+    if count > MAX_PARAMETERS:
+        raise ConfigError(f"hidden sizes {','.join(map(str, hidden))} make a network of {count:,} parameters; "
+                          f"wdtui builds networks of at most {MAX_PARAMETERS:,}: choose smaller ones", "hidden")
+
+
 def _finite(field: str, name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConfigError(f"{name} must be a finite number, not {value!r}", field)
@@ -116,6 +128,8 @@ def validate(config: RunConfig) -> None:
         isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in config.hidden
     ):
         raise ConfigError(f"hidden sizes must be positive whole numbers, not {config.hidden!r}", "hidden")
+    # The synthetic data's width is known now; a CSV's is checked once it is read (data.prepare).
+    check_network(config.features if config.data is None else 1, config.hidden, 2)
     if not 0 < _finite("val_fraction", "validation fraction", config.val_fraction) < 1:
         raise ConfigError(f"validation fraction must be between 0 and 1, not {config.val_fraction!r}",
                           "val_fraction")

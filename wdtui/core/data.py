@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .config import RunConfig
+from .config import RunConfig, check_network
 from .table import DataError, Table, read_csv
 
 
@@ -60,7 +60,8 @@ class Dataset:
     train_idx: torch.Tensor  # row numbers in the table
     val_idx: torch.Tensor
     mean: torch.Tensor  # (D,) fitted on the training rows only
-    std: torch.Tensor  # (D,) population std of the training rows; 1 where a column is constant
+    std: torch.Tensor  # (D,) population std of the training rows (0 for a constant column)
+    scale: torch.Tensor  # (D,) what z-scores divide by: std, but 1 where a column is constant (its z-scores are 0)
     x_train: torch.Tensor
     y_train: torch.Tensor
     x_val: torch.Tensor
@@ -76,7 +77,7 @@ class Dataset:
 
     def normalize(self, raw: torch.Tensor) -> torch.Tensor:
         """The z-score of raw rows with the training statistics."""
-        return (raw - self.mean) / self.std
+        return (raw - self.mean) / self.scale
 
     def split_of(self, row: int) -> str:
         return "validation" if bool((self.val_idx == row).any()) else "training"
@@ -92,6 +93,7 @@ def load_table(config: RunConfig) -> Table:
 def prepare(config: RunConfig, table: Table | None = None) -> Dataset:
     """Split the rows with the seed and fit the z-score on the training split."""
     table = table if table is not None else load_table(config)
+    check_network(len(table.feature_names), config.hidden, table.n_classes)
     raw = torch.tensor(table.rows, dtype=torch.float32)
     labels = torch.tensor(table.labels, dtype=torch.long)
     n = raw.shape[0]
@@ -104,10 +106,10 @@ def prepare(config: RunConfig, table: Table | None = None) -> Dataset:
     train_raw = raw[train_idx]
     mean = train_raw.mean(dim=0)
     std = train_raw.std(dim=0, unbiased=False)
-    std = torch.where(std > 0, std, torch.ones_like(std))
+    scale = torch.where(std > 0, std, torch.ones_like(std))
     return Dataset(
         table=table, raw=raw, labels=labels, train_idx=train_idx, val_idx=val_idx,
-        mean=mean, std=std,
-        x_train=(train_raw - mean) / std, y_train=labels[train_idx],
-        x_val=(raw[val_idx] - mean) / std, y_val=labels[val_idx],
+        mean=mean, std=std, scale=scale,
+        x_train=(train_raw - mean) / scale, y_train=labels[train_idx],
+        x_val=(raw[val_idx] - mean) / scale, y_val=labels[val_idx],
     )

@@ -19,7 +19,10 @@ import torch.nn.functional as F
 
 from .config import LIVE_FIELDS, ConfigError, RunConfig
 from .control import Control, Watch
+from .boundary import gradient_norm
 from .data import Dataset, prepare
+from .decay import AdamDecay, adam_decay
+from .insight import Insight, key_insight
 from .model import architecture, build_model, layer_norms, parameter_count
 from .observe import observe
 from .optim import decayed_norm, make_optimizer, set_weight_decay, split_parameters
@@ -53,7 +56,8 @@ class Engine:
         self.groups = tuple(ParamGroupInfo(g.names, g.weight_decay, g.size) for g in groups)
         self.decayed = [p for _, p in split_parameters(self.model, config.decay_bias)[0]]
         self.shuffle = torch.Generator().manual_seed(config.seed)
-        self.history: list[EpochRecord] = []
+        self.history: list[EpochRecord] = []  # epochs 1, 2, …
+        self.initial: EpochRecord | None = None  # epoch 0: the model before any step
         self.global_step = 0
         self.diverged: Diverged | None = None
 
@@ -100,28 +104,44 @@ class Engine:
         return tuple(build_stages(self.setup(), prediction, metrics, self.config.optimizer,
                                   self.config.weight_decay))
 
+    def adam_decay(self) -> AdamDecay | None:
+        """Coupled Adam's decay per weight of the decayed group, from its state now (else None)."""
+        coupled = self.config.optimizer == "adam" and self.config.weight_decay > 0
+        return adam_decay(self.optimizer) if coupled else None
+
     def view(self) -> ModelView:
         """A frozen copy of the model as it is now, for readers on other threads."""
         prediction = self.predict()
-        return ModelView.of(self.model, self.data, self.epoch, prediction, self.stages(prediction))
+        return ModelView.of(self.model, self.data, self.epoch, prediction, self.stages(prediction),
+                            self.adam_decay())
+
+    def insight(self) -> Insight:
+        """The key insight's numbers for the run so far, measured on the model as it is now."""
+        epochs = (self.initial, *self.history) if self.initial is not None else tuple(self.history)
+        return key_insight(self.config, epochs, self.steps_per_epoch, adam=self.adam_decay(),
+                           gradient_norm=gradient_norm(self.model, self.data.x_val))
 
     def report(self, row: int | None = None) -> Report:
         """Everything about the run so far, as the JSON output and the exports write it."""
         prediction = self.predict(row)
-        return Report(self.config.to_dict(), self.setup(), self.stages(prediction), tuple(self.history),
-                      prediction, self.diverged)
+        epochs = (self.initial, *self.history) if self.initial is not None else tuple(self.history)
+        return Report(self.config.to_dict(), self.setup(), self.stages(prediction), epochs, prediction,
+                      self.diverged, self.insight())
 
     # What happens next -----------------------------------------------------------------------
 
     def run(self) -> Iterator[Record]:
         """The run: Setup, then epochs as the control asks, until done, diverged or cancelled.
 
-        Yields Stopped("finished") after the last epoch (then ends, or with `hold` waits for
+        Epoch 0, the model before any step, comes right after the Setup. Yields
+        Stopped("finished") after the last epoch (then ends, or with `hold` waits for
         more), Stopped("paused") where a pause halts it, ConfigChanged where new settings take
         effect. Returns with no further record when cancelled.
         """
         c = self.control
         yield self.setup()
+        self.initial = self._epoch_record(0, 0.0)
+        yield self.initial
         said = True  # a stop already announced (or nothing trained yet): waiting needs no record
         while True:
             if not c.go.is_set():
@@ -238,12 +258,13 @@ class Engine:
         train_loss, train_acc = self.evaluate(d.x_train, d.y_train)
         val_loss, val_acc = self.evaluate(d.x_val, d.y_val)
         norm = decayed_norm(self.decayed)
-        history = [(h.train_loss, h.val_loss, h.train_acc, h.val_acc) for h in self.history]
+        before = [self.initial, *self.history] if epoch else []
+        history = [(h.train_loss, h.val_loss, h.train_acc, h.val_acc) for h in before]
         return EpochRecord(
             epoch=epoch, train_loss=train_loss, val_loss=val_loss, train_acc=train_acc, val_acc=val_acc,
             penalty=0.5 * lam * norm ** 2, weight_norm=norm,
             layer_norms=layer_norms(self.model), seconds=seconds,
-            observation=observe(train_loss, val_loss, train_acc, val_acc, history, d.n_classes),
+            observation=observe(train_loss, val_loss, train_acc, val_acc, history, d.n_classes, epoch),
             weight_decay=lam, lr=self.config.lr, global_step=self.global_step,
         )
 

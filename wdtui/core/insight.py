@@ -1,8 +1,10 @@
-"""The key insight's numbers, from the run: shrink factor, half-life, penalty share.
+"""The key insight's numbers, from the run: what decay alone does per step for the optimizer in
+force, its half-life, what that adds up to over the run, the penalty, and the smoothness.
 
-Torch-free: it reads only the config and the epoch records, so the CLI, the app's Insight
-mode and the quiz all quote the same figures (the sentences around them live in
-wdtui.present.insight).
+Torch-free: it reads the config, the epoch records and two things measured in the engine's
+thread (Adam's per-weight decay, the smoothness number), so the CLI, the app's Insight mode,
+the quiz and `wdtui trace --json` all quote the same figures. The sentences around them live
+in wdtui.present.insight.
 """
 
 from __future__ import annotations
@@ -12,54 +14,74 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .config import RunConfig
+from .decay import AdamDecay, decay_rate, half_life
 from .records import EpochRecord
 
 
 @dataclass(frozen=True)
 class Insight:
+    """Every number the key insight states, named for what it is (`insight` in trace --json).
+
+    Half-lives are in optimizer steps of decay alone (a zero data gradient), for the optimizer
+    in force: SGD's long-run figure with its momentum, AdamW's exact one, and for Adam the
+    median weight's (its spread is in `adam`). None where λ = 0: decay never halves anything.
+    """
+
     optimizer: str
     lr: float
     weight_decay: float
     momentum: float
     steps_per_epoch: int
-    shrink: float  # 1 − γλ: what decay alone does to a weight in one plain step
-    half_life_steps: float  # steps for decay alone to halve a weight (inf when λ = 0)
-    half_life_epochs: float
-    momentum_half_life_steps: float  # with SGD momentum μ, decay compounds to γλ/(1−μ) per step
-    penalty: float | None  # of the last epoch
+    steps_trained: int  # optimizer steps the run has taken so far
+    decay_rate: float | None  # the fraction decay alone removes per step (Adam: the median weight's)
+    shrink: float | None  # 1 − decay_rate: what decay alone multiplies a weight by per step
+    half_life_steps: float | None
+    half_life_epochs: float | None
+    plain_half_life_steps: float | None  # ln 2 / −ln(1 − γλ): plain SGD's and AdamW's, the nominal one
+    left_after_run: float | None  # what decay alone leaves of a weight over the steps trained (not for Adam)
+    adam: AdamDecay | None  # coupled Adam's decay measured per weight from the run's optimizer
+    penalty: float | None  # (λ/2)‖θ‖² at the last epoch
     data_loss: float | None
-    penalty_share: float | None  # penalty / (data loss + penalty)
+    penalty_share: float | None  # penalty / (data loss + penalty); None for AdamW, which does not minimise that sum
     norms: tuple[float, ...]  # ‖θ‖ per epoch
+    train_loss_falls: int  # epochs whose training loss fell from the epoch before
+    gradient_norm: float | None  # the smoothness number: mean ‖∂p/∂x‖ over the validation rows
 
 
-def half_life(rate: float) -> float:
-    """Steps for a factor (1 − rate) per step to halve a weight: ln 2 / −ln(1 − rate) ≈ 0.693 / rate."""
-    if rate <= 0:
-        return math.inf
-    if rate >= 1:
-        return 1.0
-    return math.log(2) / -math.log1p(-rate)
+def steps(value: float | None) -> str:
+    """A step count as the app, the CLI and the quiz write it; no half-life is λ = 0's."""
+    return "never (λ = 0)" if value is None or math.isinf(value) else f"{value:,.0f} steps"
 
 
-def steps(value: float) -> str:
-    """A step count as the app, the CLI and the quiz write it; an infinite half-life is λ = 0."""
-    return "never (λ = 0)" if math.isinf(value) else f"{value:,.0f} steps"
+def _finite(value: float) -> float | None:
+    return None if math.isinf(value) else value
 
 
-def key_insight(config: RunConfig, epochs: Sequence[EpochRecord], steps_per_epoch: int,
-                weight_decay: float | None = None) -> Insight:
-    """The insight for a run with this config; `weight_decay` overrides λ when it was changed."""
-    lam = config.weight_decay if weight_decay is None else weight_decay
-    rate = config.lr * lam
-    hl = half_life(rate)
-    mom_rate = rate / (1 - config.momentum) if config.optimizer == "sgd" else rate
-    mom_hl = half_life(mom_rate)
-    last = epochs[-1] if epochs else None
-    share = last.penalty / last.total_loss if last and last.total_loss > 0 else None
+def key_insight(config: RunConfig, epochs: Sequence[EpochRecord], steps_per_epoch: int, *,
+                adam: AdamDecay | None = None, gradient_norm: float | None = None) -> Insight:
+    """The insight for a run with `config` (the settings in force) and these epochs (epoch 0
+    included or not); `adam` and `gradient_norm` as measured by the engine."""
+    lam, lr = config.weight_decay, config.lr
+    rate = decay_rate(config.optimizer, lr, lam, config.momentum)
+    if rate is None and adam is not None:
+        rate = lr * lam * adam.median_factor
+    trained = [e for e in epochs if e.epoch > 0]
+    run_steps = trained[-1].global_step if trained else 0
+    hl = None if rate is None else _finite(half_life(rate))
+    last = trained[-1] if trained else None
+    objective = config.optimizer != "adamw"
+    share = (last.penalty / last.total_loss if objective and last is not None and last.total_loss > 0
+             else None)
+    falls = sum(b.train_loss < a.train_loss for a, b in zip(epochs, epochs[1:]))
     return Insight(
-        optimizer=config.optimizer, lr=config.lr, weight_decay=lam, momentum=config.momentum,
-        steps_per_epoch=steps_per_epoch, shrink=1 - rate, half_life_steps=hl,
-        half_life_epochs=hl / steps_per_epoch, momentum_half_life_steps=mom_hl,
-        penalty=last.penalty if last else None, data_loss=last.train_loss if last else None,
-        penalty_share=share, norms=tuple(e.weight_norm for e in epochs),
+        optimizer=config.optimizer, lr=lr, weight_decay=lam, momentum=config.momentum,
+        steps_per_epoch=steps_per_epoch, steps_trained=run_steps,
+        decay_rate=rate, shrink=None if rate is None else 1 - rate,
+        half_life_steps=hl, half_life_epochs=None if hl is None else hl / steps_per_epoch,
+        plain_half_life_steps=_finite(half_life(lr * lam)),
+        # Adam's rates drift with v̂ over the run: what they added up to was not measured.
+        left_after_run=None if rate is None or adam is not None else (1 - min(rate, 1.0)) ** run_steps,
+        adam=adam, penalty=last.penalty if last else None, data_loss=last.train_loss if last else None,
+        penalty_share=share, norms=tuple(e.weight_norm for e in epochs), train_loss_falls=falls,
+        gradient_norm=gradient_norm,
     )

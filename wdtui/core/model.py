@@ -12,7 +12,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from .records import WeightHistogram
+from .measures import WeightHistogram
 
 
 def build_model(n_features: int, hidden: tuple[int, ...], n_classes: int, seed: int) -> nn.Sequential:

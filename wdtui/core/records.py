@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import RunConfig
+
+if TYPE_CHECKING:
+    from .insight import Insight
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class Report:
     epochs: tuple[EpochRecord, ...]
     prediction: Prediction
     diverged: Diverged | None = None
+    insight: Insight | None = None  # every number the key insight states (core.insight)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -245,49 +249,3 @@ class SweepResult:
         if base is None or best is None or base.diverged:
             return None
         return 1 - best.val_loss / base.val_loss
-
-
-@dataclass(frozen=True)
-class UpdateAnatomy:
-    """One weight's change in one optimizer step, split into the parts that made it.
-
-    `gradient_part + decay_part + momentum_part` is the change the optimizer made (to float
-    rounding); `after` is the weight as the model holds it after that step, so the two can be
-    checked against each other on screen.
-    """
-
-    optimizer: str  # "sgd", "adam" or "adamw"
-    layer: str
-    index: tuple[int, int]  # (output unit, input) in the layer's weight matrix
-    shape: tuple[int, int]
-    epoch: int
-    step: int  # the global step number of this update
-    lr: float  # γ
-    weight_decay: float  # λ
-    momentum: float  # μ for SGD, β1 for Adam and AdamW
-    adam_step: int  # t, Adam's step count for the bias corrections (0 for SGD)
-    theta: float  # θ before the step
-    grad: float  # g = ∇L of the batch: the data loss's gradient, decay not included
-    first: float  # the momentum buffer (SGD) or first moment m (Adam) before the step
-    gradient_part: float
-    decay_part: float
-    momentum_part: float  # what earlier steps still push through the momentum / first moment
-    scale: float  # the gradient part is −scale·g: γ for SGD, γ(1−β1)/((1−β1^t)(√v̂+ε)) for Adam(W)
-    denominator: float | None  # √v̂ + ε, the adaptive scaling (None for SGD)
-    shrink: float  # 1 − γλ, the nominal shrink factor
-    effective_shrink: float  # what the decay part multiplied θ by in this step
-    after: float | None = None  # θ in the model after the step, when the model was given
-
-    @property
-    def change(self) -> float:
-        """The sum of the parts: the update the optimizer applied."""
-        return self.gradient_part + self.decay_part + self.momentum_part
-
-
-@dataclass(frozen=True)
-class WeightHistogram:
-    """How one layer's weights are spread, for one or more models over the same bins."""
-
-    layer: str
-    edges: tuple[float, ...]  # bins + 1 edges
-    counts: tuple[tuple[int, ...], ...]  # per model, `bins` counts

@@ -43,8 +43,10 @@ def build_stages(setup: Setup, prediction: Prediction, metrics: EpochRecord | tu
               f"row {row} ({prediction.split}): {_vec(raw)} → label {true}"),
         Stage("Preprocessing", f"{n} × {d}", f"{n} × {d}",
               f"z-score each column with its mean and std fitted on the {setup.n_train} training rows only",
-              f"{setup.feature_names[j]}: ({raw[j]:.2f} − {setup.mean[j]:.2f}) / {setup.std[j]:.2f} "
-              f"= {norm[j]:.2f}; row {row} → {_vec(norm)}"),
+              (f"{setup.feature_names[j]}: ({raw[j]:.2f} − {setup.mean[j]:.2f}) / {setup.std[j]:.2f} = {norm[j]:.2f}"
+               if setup.std[j] > 0 else
+               f"{setup.feature_names[j]} is constant on the training rows (std 0): its z-score is 0")
+              + f"; row {row} → {_vec(norm)}"),
         Stage("Feature Engineering", f"{n} × {d}", f"{n} × {d}",
               f"no features added: the {d} normalized columns pass on unchanged",
               f"row {row} → {_vec(norm)} (same values)"),

@@ -47,6 +47,8 @@ def read_csv(path: str | Path, target: str, *, min_rows: int = 10) -> Table:
         raise DataError(f"{path}: no such file")
     if path.is_dir():
         raise DataError(f"{path}: is a directory, not a CSV file")
+    if not path.is_file():  # a device like /dev/zero, a pipe, a socket: never read (it may not end)
+        raise DataError(f"{path}: is not a regular file; give a CSV file")
     try:
         text = path.read_bytes()
     except OSError as exc:

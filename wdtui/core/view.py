@@ -3,7 +3,8 @@
 The engine trains its model in place; a screen that wants to follow a row through the model
 (Inspect), count its weights (Weights) or draw its boundary must not read that model while the
 worker changes it. A `ModelView` holds a private copy that nobody trains, the data it was
-trained on (a Dataset is never changed after `prepare`), and what the engine already traced.
+trained on (a Dataset is never changed after `prepare`), what the engine already traced, and
+what it measured then (the smoothness number; Adam's per-weight decay, read from its state).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from .boundary import gradient_norm
 from .data import Dataset
+from .decay import AdamDecay
 from .probe import checked_row, predict_row
 from .records import Prediction, Stage
 
@@ -25,11 +28,13 @@ class ModelView:
     data: Dataset
     prediction: Prediction  # the run's own row, traced by the engine
     stages: tuple[Stage, ...]
+    gradient_norm: float  # the smoothness number of this model: mean ‖∂p/∂x‖ over the validation rows
+    adam: AdamDecay | None  # coupled Adam's per-weight decay, measured from the optimizer then
 
     @classmethod
     def of(cls, model: nn.Sequential, data: Dataset, epoch: int, prediction: Prediction,
-           stages: tuple[Stage, ...]) -> "ModelView":
-        return cls(epoch, copy.deepcopy(model), data, prediction, stages)
+           stages: tuple[Stage, ...], adam: AdamDecay | None) -> "ModelView":
+        return cls(epoch, copy.deepcopy(model), data, prediction, stages, gradient_norm(model, data.x_val), adam)
 
     @property
     def n_rows(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from ..core.config import OPTIMIZER_NAMES
-from ..core.records import UpdateAnatomy
+from ..core.measures import UpdateAnatomy
 from .words import DECAY, label
 
 

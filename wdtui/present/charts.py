@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from ..core.records import EpochRecord, SweepPoint, WeightHistogram
+from ..core.measures import WeightHistogram
+from ..core.records import EpochRecord, SweepPoint
 
 
 def epoch_lines(plt: Any, epochs: Sequence[EpochRecord], title: str,

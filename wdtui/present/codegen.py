@@ -147,6 +147,18 @@ def evaluate(x, y):
     return float(F.cross_entropy(logits, y)), float((logits.argmax(1) == y).float().mean())
 
 
+def report(epoch):
+    """One row of the epoch table: the data losses, the accuracies, the penalty and ‖θ‖."""
+    model.eval()
+    train_loss, train_acc = evaluate(x_train, y_train)
+    val_loss, val_acc = evaluate(x_val, y_val)
+    norm = decayed_norm(decayed)
+    penalty = 0.5 * WEIGHT_DECAY * norm ** 2  # (λ/2)·‖θ‖², shown beside the loss, not added to it
+    print(f"epoch {epoch:3d}  train_loss {train_loss:.6f}  val_loss {val_loss:.6f}  "
+          f"train_acc {train_acc:.4f}  val_acc {val_acc:.4f}  penalty {penalty:.6f}  weight_norm {norm:.6f}")
+
+
+report(0)  # epoch 0: the model before any step
 shuffle = torch.Generator().manual_seed(SEED)  # the batch order is seeded too
 for epoch in range(1, EPOCHS + 1):
     model.train()
@@ -158,13 +170,7 @@ for epoch in range(1, EPOCHS + 1):
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-    model.eval()
-    train_loss, train_acc = evaluate(x_train, y_train)
-    val_loss, val_acc = evaluate(x_val, y_val)
-    norm = decayed_norm(decayed)
-    penalty = 0.5 * WEIGHT_DECAY * norm ** 2  # (λ/2)·‖θ‖², shown beside the loss, not added to it
-    print(f"epoch {epoch:3d}  train_loss {train_loss:.6f}  val_loss {val_loss:.6f}  "
-          f"train_acc {train_acc:.4f}  val_acc {val_acc:.4f}  penalty {penalty:.6f}  weight_norm {norm:.6f}")
+    report(epoch)
 ''')
 
 GROUPS_SPLIT = '''\

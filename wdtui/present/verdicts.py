@@ -17,6 +17,19 @@ def twins_verdict(v: Verdict) -> str:
             f"gap {b.gap:.4f} vs {a.gap:.4f}.")
 
 
+def smoothness_line(zero: float, decayed: float, weight_decay: float) -> str:
+    """The two twins' smoothness numbers side by side, and which learned the smoother function."""
+    lam = f"λ = {weight_decay:g}"
+    if decayed < zero:
+        said = f"the {lam} twin learned the smoother function ({decayed / zero - 1:+.0%})"
+    elif decayed > zero:
+        said = f"here the λ = 0 twin's function is the smoother ({decayed / zero - 1:+.0%} with {lam})"
+    else:
+        said = "equally smooth"
+    return (f"Smoothness, mean ‖∂p/∂x‖ over the validation rows (smaller is smoother): {zero:.4f} at λ = 0, "
+            f"{decayed:.4f} with {lam}: {said}.")
+
+
 def sweep_verdict(result: SweepResult) -> str:
     """The sweep's answer in one line: the best λ and how it compares with no decay."""
     best, base, gain = result.best, result.baseline, result.improvement

@@ -30,13 +30,13 @@ DECAY = {
         "Earlier steps' λθ ride on in the momentum part."),
     "adam": DecayWords(
         "coupled",
-        "adds λθ to the gradient, which is then divided by √v̂ like the rest (coupled L2)",
+        "adds λθ to the gradient, which is then divided by √v̂ like the rest",
         "differs per weight, as λθ is divided by each weight's √v̂ + ε: 1 − γλ is only nominal",
         "λθ joins g and passes through the adaptive scaling — it is divided by D like the gradient — "
         "so the shrink differs per weight and is not 1 − γλ."),
     "adamw": DecayWords(
         "decoupled",
-        "shrinks the weights directly, θ ← θ − γλθ, apart from the adaptive step (decoupled)",
+        "shrinks the weights directly, θ ← θ − γλθ, apart from the adaptive step",
         "exactly 1 − γλ per step for every decayed weight",
         "−γλθ is applied around the adaptive scaling, so every decayed weight shrinks by exactly 1 − γλ "
         "whatever its gradient; the adaptive step sees g alone."),

@@ -4,7 +4,7 @@ Each template reads the config, the Setup and the epoch records, plus the `Insig
 `core.insight.key_insight` computes from them (the same figures the Insight mode shows),
 and returns a Question, or None when the run cannot support it yet (too few epochs, λ = 0,
 distractors that would print the same as the answer). Distractors are the classic slips:
-forgetting γ or ln 2, mixing up steps and epochs, λ versus λ/2.
+forgetting γ, ln 2 or the momentum, mixing up steps and epochs, λ versus λ/2.
 """
 
 from __future__ import annotations
@@ -42,18 +42,15 @@ def _percent(share: float) -> str:
     return f"{100 * share:.3g}%"
 
 
-def _decay_kind(config: RunConfig) -> str:
-    """The update the shrink factor describes exactly: AdamW's, else plain SGD's."""
-    return "AdamW (decoupled decay)" if config.optimizer == "adamw" else "plain SGD (no momentum)"
+def _momentum(config: RunConfig) -> bool:
+    return config.optimizer == "sgd" and config.momentum > 0
 
 
-def _optimizer_note(config: RunConfig) -> str:
-    if config.optimizer == "adam":
-        return (" Your run uses Adam, whose coupled decay is rescaled by the adaptive step, "
-                "so there 1 − γλ is not the real shrink.")
-    if config.optimizer == "sgd" and config.momentum > 0:
-        return f" Your momentum μ = {config.momentum:g} carries the decay along and strengthens it."
-    return ""
+def _optimizer(config: RunConfig) -> str:
+    """The run's optimizer as a question names it."""
+    if _momentum(config):
+        return f"SGD with momentum μ = {config.momentum:g}"
+    return {"sgd": "plain SGD (no momentum)", "adamw": "AdamW (decoupled decay)"}[config.optimizer]
 
 
 def best_val_epoch(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
@@ -85,43 +82,84 @@ def best_val_epoch(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord
 
 def shrink_factor(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
                   rng: random.Random) -> Question | None:
-    """By what factor the decay shrinks a weight in one step: 1 − γλ."""
+    """What decay alone multiplies a weight by per step under the run's optimizer: 1 − γλ for
+    plain SGD and AdamW, about 1 − γλ/(1 − μ) in the long run with momentum. None for Adam,
+    whose decay differs per weight."""
     lr, lam = insight.lr, insight.weight_decay
-    if lam <= 0:
+    if lam <= 0 or insight.decay_rate is None or config.optimizer == "adam" or insight.decay_rate >= 1:
         return None
-    rate = lr * lam
-    digits = max(6, math.ceil(-math.log10(rate)) + 1)  # enough to see γλ itself
+    rate, mu = insight.decay_rate, config.momentum
+    digits = max(6, math.ceil(-math.log10(lr * lam)) + 1)  # enough to see γλ itself
 
     def fmt(x: float) -> str:
         return f"× {x:.{digits}f}"
 
+    if _momentum(config):
+        # Forgetting the momentum first: the slip the half-life headline used to make.
+        wrong = [lr * lam, lr * lam * (1 - mu), lam / (1 - mu), lr, rate / 2]
+        how = (f"λθ rides in the momentum buffer, which grows to λθ/(1 − μ), so in the long run θ shrinks by "
+               f"1 − γλ/(1 − μ) = 1 − {lr:g} × {lam:g} / {1 - mu:g} = {insight.shrink:.{digits}f} per step")
+        when = "in the long run, about"
+    else:
+        wrong = [lam, lr, rate / 2, -rate, 2 * rate]
+        how = f"θ ← θ − γλθ = (1 − γλ)θ = (1 − {lr:g} × {lam:g})θ = {insight.shrink:.{digits}f}·θ"
+        when = "in one step"
     return _question(
         "shrink-factor", "L2 penalty",
-        f"Your run uses γ = {lr:g} and λ = {lam:g}. With {_decay_kind(config)}, what does the decay alone "
-        "multiply each decayed weight by in one step?",
-        fmt(insight.shrink), [fmt(1 - lam), fmt(1 - lr), fmt(1 - rate / 2), fmt(1 + rate), fmt(1 - 2 * rate)],
-        f"θ ← θ − γλθ = (1 − γλ)θ = (1 − {lr:g} × {lam:g})θ = {insight.shrink:.{digits}f}·θ. Tiny per step, "
-        f"but it compounds: half the weight is gone after {steps(insight.half_life_steps)}."
-        + _optimizer_note(config), rng)
+        f"Your run uses {_optimizer(config)}, γ = {lr:g} and λ = {lam:g}. What does the decay alone multiply each "
+        f"decayed weight by, {when}?",
+        fmt(insight.shrink), [fmt(1 - w) for w in wrong],
+        f"{how}. Tiny per step, but it compounds: half the weight is gone after {steps(insight.half_life_steps)}.",
+        rng)
 
 
 def half_life_steps(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
                     rng: random.Random) -> Question | None:
-    """How many steps decay alone takes to halve a weight: ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ)."""
+    """How many steps decay alone takes to halve a weight under the run's optimizer."""
     lr, lam, hl = insight.lr, insight.weight_decay, insight.half_life_steps
-    if lam <= 0 or math.isinf(hl):
+    if lam <= 0 or hl is None or config.optimizer == "adam":
         return None
-    rate = lr * lam
+    rate, plain = insight.decay_rate, insight.plain_half_life_steps
+    wrong = [1 / rate, hl / 2, 2 * hl, math.log(2) / lam, hl / insight.steps_per_epoch]
+    formula = "ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ)"
+    if _momentum(config):
+        wrong.insert(0, plain)  # forgetting the momentum
+        formula = "ln 2 / −ln(1 − γλ/(1 − μ)) ≈ 0.693 (1 − μ) / (γλ), the long run's"
     return _question(
         "half-life", "L2 penalty",
-        f"Your run uses γ = {lr:g} and λ = {lam:g}. With {_decay_kind(config)}, after how many steps "
-        "does the decay alone halve a weight?",
-        steps(hl),
-        [steps(1 / rate), steps(hl / 2), steps(2 * hl), steps(math.log(2) / lam),
-         steps(hl / insight.steps_per_epoch)],
-        f"Each step multiplies the weight by 1 − γλ = {insight.shrink:.6f}, so it halves after "
-        f"ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ) = {steps(hl)}: {insight.half_life_epochs:,.1f} epochs of "
-        f"{insight.steps_per_epoch} steps." + _optimizer_note(config), rng)
+        f"Your run uses {_optimizer(config)}, γ = {lr:g} and λ = {lam:g}. After how many steps does the decay "
+        "alone halve a weight?",
+        steps(hl), [steps(w) for w in wrong],
+        f"Each step multiplies the weight by about {insight.shrink:.6f}, so it halves after {formula} = {steps(hl)}: "
+        f"{insight.half_life_epochs:,.1f} epochs of {insight.steps_per_epoch} steps."
+        + (f" Without momentum it would take {steps(plain)}: μ = {config.momentum:g} makes the decay "
+           f"{1 / (1 - config.momentum):g}× as strong." if _momentum(config) else ""), rng)
+
+
+def printed_operands(data_loss: float, penalty: float) -> tuple[str, str]:
+    """The data loss and the penalty with enough digits that the share computed from the
+    numbers as printed rounds (by `_percent`) to the true share: a learner can check it."""
+    share = _percent(penalty / (data_loss + penalty))
+    for digits in range(4, 12):
+        loss_text, penalty_text = f"{data_loss:.{digits}f}", f"{penalty:#.{digits}g}"
+        shown = float(penalty_text) / (float(loss_text) + float(penalty_text))
+        if _percent(shown) == share:
+            return loss_text, penalty_text
+    return repr(data_loss), repr(penalty)
+
+
+def _told_apart(value: float, share: float, loss_text: str, penalty_text: str) -> bool:
+    """True when `value` (a share) lies outside everything the printed operands could give:
+    each operand is only known to half a unit of its last printed digit."""
+    def half_unit(text: str) -> float:
+        mantissa, _, exponent = text.lower().partition("e")
+        decimals = len(mantissa.partition(".")[2])
+        return 0.5 * 10 ** (-decimals + (int(exponent) if exponent else 0))
+
+    t, p, dt, dp = float(loss_text), float(penalty_text), half_unit(loss_text), half_unit(penalty_text)
+    lo, hi = (p - dp) / (t + dt + p - dp), (p + dp) / (t - dt + p + dp)
+    printed = 0.5 * 10 ** (math.floor(math.log10(100 * share)) - 2) / 100  # _percent's own rounding
+    return value < lo - printed or value > hi + printed
 
 
 def penalty_share(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
@@ -131,17 +169,19 @@ def penalty_share(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord]
     if not epochs or share is None or share <= 0:
         return None
     last = epochs[-1]
+    loss_text, penalty_text = printed_operands(last.train_loss, last.penalty)
+    # Penalty over the data loss (not the total) first, then λ vs λ/2 slips, then the data's share;
+    # only those a learner can tell from the answer with the numbers shown.
+    slips = [last.penalty / last.train_loss, 2 * share, share / 2, 1 - share, 10 * share]
+    wrong = [_percent(x) for x in slips if 0 < x < 1 and _told_apart(x, share, loss_text, penalty_text)]
     return _question(
         "penalty-share", "L2 penalty",
-        f"At epoch {last.epoch} your data loss was {last.train_loss:.4f} and the penalty (λ/2)‖θ‖² "
-        f"was {last.penalty:.4f}. What share of the total loss is the penalty?",
-        _percent(share),
-        # Penalty over the data loss (not the total) first, then λ vs λ/2 slips, then the data's share.
-        [_percent(x) for x in (last.penalty / last.train_loss, 2 * share, share / 2, 1 - share, 10 * share)
-         if 0 < x < 1],
-        f"Total = data loss + penalty = {last.train_loss:.4f} + {last.penalty:.4f} = {last.total_loss:.4f}; "
-        f"the penalty is {last.penalty:.4f} / {last.total_loss:.4f} = {_percent(share)} of it. "
-        "The data loss in the table leaves the penalty out.", rng)
+        f"At epoch {last.epoch} your data loss was {loss_text} and the penalty (λ/2)‖θ‖² was {penalty_text}. "
+        "What share of the total loss is the penalty?",
+        _percent(share), wrong,
+        f"Total = data loss + penalty = {loss_text} + {penalty_text}; the penalty is {penalty_text} / "
+        f"({loss_text} + {penalty_text}) = {_percent(share)} of it. The data loss in the table leaves the penalty out.",
+        rng)
 
 
 def decayed_parameters(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
@@ -192,9 +232,10 @@ TEMPLATES: tuple[Template, ...] = (best_val_epoch, shrink_factor, half_life_step
 
 def run_questions(config: RunConfig, setup: Setup | None, epochs: Sequence[EpochRecord],
                   rng: random.Random) -> list[Question]:
-    """Every question this run supports now; none before it has finished an epoch."""
+    """Every question this run supports now, for `config`, the settings in force; none before
+    the run has finished an epoch (`epochs` are the trained ones, epoch 0 left out)."""
     if setup is None or not epochs:
         return []
-    insight = key_insight(config, epochs, setup.steps_per_epoch, epochs[-1].weight_decay)
+    insight = key_insight(config, epochs, setup.steps_per_epoch)
     made = (template(config, setup, epochs, insight, rng) for template in TEMPLATES)
     return [q for q in made if q is not None]

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from ..core.config import RunConfig
+from ..core.insight import Insight, key_insight
 from ..core.records import Diverged, EpochRecord, Prediction, Report, Setup, Stage, StepRecord
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ class RunState(Enum):
 class Session:
     config: RunConfig  # the settings in force, as the engine last said (ConfigChanged)
     setup: Setup | None = None
-    epochs: list[EpochRecord] = field(default_factory=list)
+    initial: EpochRecord | None = None  # epoch 0: the model before any step
+    epochs: list[EpochRecord] = field(default_factory=list)  # epochs 1, 2, … as they end
     last_step: StepRecord | None = None
     view: ModelView | None = None  # the model at the latest epoch end, with the run's row traced
     last_update: LastUpdate | None = None  # what that epoch's last optimizer step read
@@ -58,6 +60,11 @@ class Session:
         return self.requested or self.config
 
     @property
+    def all_epochs(self) -> list[EpochRecord]:
+        """Epoch 0 (once the run is built), then the epochs trained: the table's rows, the chart's points."""
+        return ([self.initial] if self.initial is not None else []) + self.epochs
+
+    @property
     def stages(self) -> tuple[Stage, ...]:
         return self.view.stages if self.view is not None else ()
 
@@ -75,5 +82,12 @@ class Session:
         """
         if self.setup is None or self.view is None:
             return None
-        return Report(self.config.to_dict(), self.setup, self.stages, tuple(self.epochs), self.view.prediction,
-                      self.diverged)
+        return Report(self.config.to_dict(), self.setup, self.stages, tuple(self.all_epochs), self.view.prediction,
+                      self.diverged, self.insight())
+
+    def insight(self) -> Insight | None:
+        """The key insight's numbers for the settings in force and the latest model."""
+        if self.setup is None or self.view is None:
+            return None
+        return key_insight(self.config, self.all_epochs, self.setup.steps_per_epoch, adam=self.view.adam,
+                           gradient_norm=self.view.gradient_norm)

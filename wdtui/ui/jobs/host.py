@@ -120,7 +120,10 @@ class JobHost:
     @job_message(_run)
     def on_epoch_done(self, message: EpochDone) -> None:
         s = self.session
-        s.epochs.append(message.record)
+        if message.record.epoch == 0:
+            s.initial = message.record
+        else:
+            s.epochs.append(message.record)
         s.view, s.last_update, s.last_step = message.view, message.last_update, None
 
     @job_message(_run)

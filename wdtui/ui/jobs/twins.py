@@ -1,8 +1,8 @@
 """The Compare twins' job: two runs of the engine, λ = 0 and λ, and what the app keeps of them.
 
 `train_twins` runs on a worker thread and only posts TwinRecords; `TwinsState` is changed on
-the UI thread from them. The λ = 0 twin's model views are kept too, so the Weights mode can
-set its histograms beside the run's.
+the UI thread from them. Both twins' model views are kept too: their smoothness numbers for
+Compare, and the λ = 0 twin's weights for the Weights mode's histograms beside the run's.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ if TYPE_CHECKING:
 
 def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfig,
                 cancelled: threading.Event) -> None:
-    """Train both twins, an epoch each in turn; post each record (and the λ = 0 twin's model
-    view at each epoch end); stop between two steps when cancelled."""
+    """Train both twins, an epoch each in turn; post each record (and at each epoch end the
+    twin's model view); stop between two steps when cancelled."""
     from ...core.compare import twin_engines, twins
     from ...core.control import Control
 
     engines = twin_engines(config, Control(cancelled=cancelled))
     for which, record in twins(engines):
-        view = engines[0].view() if which == 0 and isinstance(record, EpochRecord) else None
+        view = engines[which].view() if isinstance(record, EpochRecord) and record.epoch > 0 else None
         post(TwinRecord(which, record, view, job=job))
 
 
@@ -38,10 +38,11 @@ class TwinsState:
     number: int  # of this comparison; late messages of older ones are dropped by it
     config: RunConfig  # the settings both twins ran with, λ being the decayed twin's
     run: int  # the app's run number when it started: a reset since makes it stale
-    epochs: tuple[list[EpochRecord], list[EpochRecord]] = field(default_factory=lambda: ([], []))
+    epochs: tuple[list[EpochRecord], list[EpochRecord]] = field(default_factory=lambda: ([], []))  # 1, 2, …
+    initial: list[EpochRecord | None] = field(default_factory=lambda: [None, None])  # each twin's epoch 0
     diverged: list[Diverged | None] = field(default_factory=lambda: [None, None])
     last_step: StepRecord | None = None  # of the twin training now, within its epoch
-    zero_views: list[ModelView] = field(default_factory=list)  # λ = 0 twin at each epoch end
+    views: tuple[list[ModelView], list[ModelView]] = field(default_factory=lambda: ([], []))  # at each epoch end
     state: RunState = RunState.TRAINING
     error: str | None = None
 
@@ -79,10 +80,12 @@ class TwinsState:
             self.last_step = record
             return
         self.last_step = None
-        if isinstance(record, EpochRecord):
+        if isinstance(record, EpochRecord) and record.epoch == 0:
+            self.initial[message.which] = record
+        elif isinstance(record, EpochRecord):
             self.epochs[message.which].append(record)
             if message.view is not None:
-                self.zero_views.append(message.view)
+                self.views[message.which].append(message.view)
         elif isinstance(record, Diverged):
             self.diverged[message.which] = record
 
@@ -90,13 +93,24 @@ class TwinsState:
         """The worker is done: finished, stopped (quit, or a new comparison) or failed."""
         self.state, self.error, self.last_step = state, error, None
 
+    def curve(self, which: int) -> list[EpochRecord]:
+        """Twin `which`'s epochs from epoch 0: the chart's points."""
+        first = self.initial[which]
+        return ([first] if first is not None else []) + self.epochs[which]
+
+    def smoothness(self, which: int) -> float | None:
+        """Twin `which`'s smoothness number at its latest epoch (mean ‖∂p/∂x‖ over the validation rows)."""
+        views = self.views[which]
+        return views[-1].gradient_norm if views else None
+
     def zero_at(self, epoch: int) -> tuple[int, ModelView] | None:
         """(epoch, view) of the λ = 0 twin at the end of `epoch`, or of its last epoch if it
         has not got that far; None before either has an epoch."""
-        if epoch < 1 or not self.zero_views:
+        zero = self.views[0]
+        if epoch < 1 or not zero:
             return None
-        last = min(epoch, len(self.zero_views))
-        return last, self.zero_views[last - 1]
+        last = min(epoch, len(zero))
+        return last, zero[last - 1]
 
     def stale(self, config: RunConfig, run: int) -> str | None:
         """Why these twins no longer match the run (`config`, `run` its number), or None."""

@@ -93,8 +93,8 @@ class CodeScreen(ModeScreen):
         except export.ExportError as exc:
             self.notify(f"{exc}. Choose another folder with f.", title="Run not exported", severity="error")
             return
-        n = len(report.epochs)
-        what = (f"{n} epoch{'s' * (n != 1)}" if n else "no epochs yet, the untrained model") + (
+        n = len(s.epochs)
+        what = (f"epoch 0 and {n} epoch{'s' * (n != 1)}" if n else "no epochs yet, only epoch 0 (the untrained model)") + (
             " (training goes on; the files stop at its latest epoch end)" if s.running else "")
         self.notify(f"Wrote the run so far, {what}:\n{json_path}\n{csv_path}", title="Run exported")
 

@@ -20,7 +20,7 @@ from textual_plotext import PlotextPlot
 from ...core.compare import verdict
 from ...core.records import EpochRecord
 from ...present.charts import compare_chart
-from ...present.verdicts import twins_verdict
+from ...present.verdicts import smoothness_line, twins_verdict
 from ...present.words import describe
 from ..jobs.twins import TwinsState
 from ..session import RunState
@@ -75,7 +75,7 @@ class CompareScreen(ModeScreen):
         if drawn != self._drawn:
             self._drawn = drawn
             chart = self.query_one(PlotextPlot)
-            compare_chart(chart.plt, c.zero, c.decayed, c.config.weight_decay)
+            compare_chart(chart.plt, c.curve(0), c.curve(1), c.config.weight_decay)
             chart.refresh()
             self.fill_table(c)
 
@@ -113,6 +113,9 @@ class CompareScreen(ModeScreen):
     def verdict_text(self, c: TwinsState) -> str:
         v = verdict(c.zero, c.decayed)
         text = "" if v is None else (twins_verdict(v) if c.state == RunState.FINISHED else f"So far: {twins_verdict(v)}")
+        smooth = (c.smoothness(0), c.smoothness(1))
+        if None not in smooth:
+            text += "\n" + smoothness_line(*smooth, c.config.weight_decay)
         for which, d in enumerate(c.diverged):
             if d is not None:
                 text += f"\nThe {c.name(which)} twin diverged: {d.message}."

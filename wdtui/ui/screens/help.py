@@ -1,14 +1,17 @@
-"""`?`: every key of every mode, read from the BINDINGS themselves so it cannot go stale."""
+"""`?`: every key of every mode, read from the BINDINGS themselves so it cannot go stale, and
+the Observation column's rules, word for word as the code applies them (core.observe.RULES)."""
 
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...core.observe import RULES
 from ..modes import MODE_LIST
 
 
@@ -42,3 +45,5 @@ class HelpScreen(ModalScreen[None]):
                        if isinstance(b, Binding) and not b.action.startswith("app.")]
                 if own:
                     yield Static(self._table(f"{mode.key} {mode.title}", own))
+            yield Static(Text.assemble(("The Observation column (2 Train, wdtui trace)\n", "bold"), RULES),
+                         id="help-rules")

@@ -77,8 +77,8 @@ class TrainScreen(ModeScreen):
         now = time.monotonic()
         if not s.running or now - self._table_drawn >= TABLE_EVERY:
             self._table_drawn = now
-            self.query_one(LossChart).show(s.epochs)
-            self.query_one(EpochTable).show(s.epochs, s.lambda_changes)
+            self.query_one(LossChart).show(s.all_epochs)
+            self.query_one(EpochTable).show(s.all_epochs, s.lambda_changes)
         self.query_one(RunStatus).show(s)
 
     @on(RunControls.Edited)

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from ...core.records import UpdateAnatomy
+from ...core.measures import UpdateAnatomy
 from ...present.anatomy import anatomy_table
 from ...present.charts import histogram_chart, layer_norm_chart
 from ..jobs.twins import TwinsState

@@ -13,9 +13,10 @@ from ..modes import MODE_LIST
 WHAT = (
     "[b]Weight decay[/b] (L2 regularization) pulls every weight a little towards zero at every "
     "training step. With SGD it is the same as adding the penalty [b](λ/2)·‖θ‖²[/b] to the loss: "
-    "the gradient gains λθ, and one step multiplies each weight by [b](1 − γλ)[/b] before the data "
-    "pushes back. Weights the data does not keep needing fade away, so the model stays simple, "
-    "overfits less and trains more smoothly.\n\n"
+    "the gradient gains λθ, so decay alone multiplies each weight by [b](1 − γλ)[/b] a step "
+    "(by about 1 − γλ/(1 − μ) with momentum μ) before the data pushes back. Weights the data does "
+    "not keep needing fade away, so the learned function stays smoother and simpler, and "
+    "overfits less. How much, and how fast, depends on the run: wdtui measures it.\n\n"
     "Here a real small network (PyTorch) trains on real numbers while you watch: every value "
     "on screen comes from the run."
 )

@@ -96,12 +96,13 @@ class StageDetail(ContentSwitcher, can_focus=True):
 
     def _preprocessing(self, s: Session) -> Group:
         setup, first = s.setup, s.prediction.layers[0]
-        rows = [(name, f"{m:.3f}", f"{sd:.3f}", f"{raw:.3f}", f"{z:+.3f}")
+        rows = [(name, f"{m:.3f}", f"{sd:.3f}" if sd > 0 else "0 (constant)", f"{raw:.3f}", f"{z:+.3f}")
                 for name, m, sd, raw, z in zip(setup.feature_names, setup.mean, setup.std,
                                                 first.extra["raw"], first.values)]
+        constant = " A constant column (std 0) is not divided: its z-scores are all 0." if 0 in setup.std else ""
         return _numbers(f"z = (raw − mean) / std, with mean and std from the {setup.n_train} training rows "
                         "only; the example row before and after",
-                        ("column", "mean", "std", f"raw row {s.prediction.row}", "normalized"), rows)
+                        ("column", "mean", "std", f"raw row {s.prediction.row}", "normalized"), rows, constant)
 
     def _features(self, s: Session) -> Text:
         first = s.prediction.layers[0]
