@@ -34,9 +34,9 @@ async def test_welcome_explains_and_enter_lands_on_mode_1():
         assert "(λ/2)·‖θ‖²" in text and "(1 − γλ)" in text
         for mode in MODE_LIST:
             assert mode.title in text
-        await pilot.press("enter")
+        await pilot.press("enter")  # the lesson, whose first step is the Pipeline
         assert isinstance(app.screen, PipelineScreen)
-        assert app.current_mode == "pipeline"
+        assert app.current_mode == "pipeline" and app.lesson_open and app.step.id == "pipeline"
 
 
 async def test_every_mode_key_opens_its_screen_and_a_key_without_a_mode_does_nothing():

@@ -34,8 +34,8 @@ def test_every_room_is_found():
     assert len(modules("core")) > 15 and len(modules("ui")) > 20
 
 
-@pytest.mark.parametrize("room", ["core", "quiz"])
-def test_core_and_quiz_import_no_ui_library(room):
+@pytest.mark.parametrize("room", ["core", "quiz", "lesson"])
+def test_core_quiz_and_lesson_import_no_ui_library(room):
     assert loaded_by(*modules(room), among=UI_LIBRARIES) == []
 
 

@@ -18,14 +18,15 @@ def twins_verdict(v: Verdict) -> str:
 
 
 def smoothness_line(zero: float, decayed: float, weight_decay: float) -> str:
-    """The two twins' smoothness numbers side by side, and which learned the smoother function."""
-    lam = f"λ = {weight_decay:g}"
-    if decayed < zero:
-        said = f"the {lam} twin learned the smoother function ({decayed / zero - 1:+.0%})"
-    elif decayed > zero:
-        said = f"here the λ = 0 twin's function is the smoother ({decayed / zero - 1:+.0%} with {lam})"
+    """The two twins' smoothness numbers side by side, and which learned the smoother function
+    (within 1 % of each other is called a tie: no reason to call either smoother)."""
+    lam, change = f"λ = {weight_decay:g}", decayed / zero - 1
+    if abs(change) < 0.01:
+        said = f"about as smooth ({change:+.1%})"
+    elif change < 0:
+        said = f"the {lam} twin learned the smoother function ({change:+.0%})"
     else:
-        said = "equally smooth"
+        said = f"here the λ = 0 twin's function is the smoother ({change:+.0%} with {lam})"
     return (f"Smoothness, mean ‖∂p/∂x‖ over the validation rows (smaller is smoother): {zero:.4f} at λ = 0, "
             f"{decayed:.4f} with {lam}: {said}.")
 

@@ -22,6 +22,7 @@ from .commands import WdtuiCommands
 from .jobs.host import JobHost
 from .jobs.sweep import SweepState
 from .jobs.twins import TwinsState
+from .lesson import LessonHost
 from .modes import MODE_LIST
 from .screens.help import HelpScreen
 from .screens.too_small import TooSmallScreen, too_small
@@ -31,7 +32,7 @@ from .session import RunState, Session
 MODES_GROUP = Binding.Group("modes")
 
 
-class WdtuiApp(JobHost, App[None]):
+class WdtuiApp(JobHost, LessonHost, App[None]):
     """Weight decay, learned by running it: one run, seen through several modes."""
 
     CSS_PATH = "app.tcss"
@@ -43,8 +44,12 @@ class WdtuiApp(JobHost, App[None]):
     BINDINGS = [
         # Nine names do not fit one footer line beside a screen's own keys: the footer groups
         # the mode keys, the header names the mode on display, and ? and ctrl+p list them all.
+        Binding("0", "lesson", "Lesson", group=MODES_GROUP,
+                tooltip="Lesson: a guided path, predict first, then run; 0 again folds it away"),
         *(Binding(m.key, f"switch_mode('{m.name}')", m.title, tooltip=f"{m.title}: {m.summary}",
                   group=MODES_GROUP) for m in MODE_LIST),
+        Binding("right_square_bracket", "lesson_step(1)", "Next step", tooltip="The lesson's next step"),
+        Binding("left_square_bracket", "lesson_step(-1)", "Prev step", tooltip="The lesson's previous step"),
         Binding("space", "toggle_run", "Run/pause", tooltip="Start training, or pause it where it is"),
         # n and r work everywhere; the Train screen shows them in its footer.
         Binding("n", "one_epoch", "One epoch", show=False, tooltip="Train one epoch, then pause"),
@@ -72,6 +77,13 @@ class WdtuiApp(JobHost, App[None]):
     def on_mount(self) -> None:
         # Build the model only once the first frame is out: importing torch takes a second.
         self.call_after_refresh(self.start_run, self.session.config)
+        self.watch(self, "run_version", self.check_lesson)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """[ and ] only while the lesson is open (and so only then in the footer)."""
+        if action == "lesson_step":
+            return self.lesson_open
+        return True
 
     # The run ---------------------------------------------------------------------------
 
@@ -120,14 +132,14 @@ class WdtuiApp(JobHost, App[None]):
         if s.running:
             self.control.pause()
             s.state = RunState.PAUSED
-        elif not self._refuse_training():
+        elif not self.predict_first() and not self._refuse_training():
             self.control.start()
             s.state = RunState.TRAINING if s.setup else s.state
         self.run_version += 1
 
     def action_one_epoch(self) -> None:
         """Train to the end of the next epoch, then pause."""
-        if not self._refuse_training():
+        if not self.predict_first() and not self._refuse_training():
             self.control.start(one_epoch=True)
             self.session.state = RunState.TRAINING if self.session.setup else self.session.state
             self.run_version += 1

@@ -73,11 +73,15 @@ class JobHost:
 
     def start_twins(self, config: RunConfig) -> None:
         """Train λ = 0 and `config`'s λ side by side; twins still training are dropped."""
+        if self.predict_first():
+            return
         number = self.twins.number + 1 if self.twins is not None else 1
         self.twins = TwinsState(number, config, self.run_id)
         self._start("twins", number, config)
 
     def start_sweep(self, config: RunConfig, grid: tuple[float, ...]) -> None:
+        if self.predict_first():
+            return
         number = self.sweep.number + 1 if self.sweep is not None else 1
         self.sweep = SweepState(number, config, grid)
         self._start("sweep", number, config, grid)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from ..session import RunState
+from ..widgets.lesson_panel import LessonPanel
 
 if TYPE_CHECKING:
     from ..app import WdtuiApp
@@ -42,6 +43,7 @@ class ModeScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = self.wdtui.mode_title(type(self))  # the header names the mode on display
+        self.mount(LessonPanel(id="lesson-panel"), before=0)  # docked beside the mode, between header and footer
         self.watch(self.app, "run_version", self._run_changed)
 
     def _run_changed(self) -> None:
@@ -67,6 +69,10 @@ class ModeScreen(Screen):
             self._redraw_due = None
         self._last_redraw = time.monotonic()
         self.refresh_view()
+        panel = self.query_one(LessonPanel)
+        panel.show()
+        if panel.display and panel.check_action("predict", (0,)) and not panel.has_focus:
+            panel.focus()  # a prediction first: a–d go to the panel until it is made
 
     def on_screen_resume(self) -> None:
         if self._stale:

@@ -60,8 +60,8 @@ class CompareScreen(ModeScreen):
 
     def refresh_view(self) -> None:
         c, s = self.compare, self.session
-        if c is None and s.config.weight_decay > 0 and s.state != RunState.FAILED:
-            self.action_compare()  # entering the mode with no comparison yet starts one
+        if c is None and s.config.weight_decay > 0 and s.state != RunState.FAILED and not self.wdtui.awaiting_prediction:
+            self.action_compare()  # entering the mode with no comparison yet starts one (the lesson predicts first)
             return
         self.query_one("#compare-about", Static).update(self.about())
         for part in ("#compare-progress-row", "#compare-chart", "#compare-verdict", "#compare-table"):

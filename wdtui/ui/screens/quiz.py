@@ -50,11 +50,25 @@ class QuizScreen(ModeScreen):
         self.deal()
 
     def deal(self) -> None:
-        """A new round, with a question made from the run if it has epochs by now."""
-        s = self.session
-        self.quiz.new_round(run_questions(s.config, s.setup, s.epochs, self.quiz.rng))
+        """A new round, with a question made from the run if it has epochs by now; or the
+        lesson's own round, when its quiz step is open and has not dealt it yet."""
+        s, app = self.session, self.wdtui
+        if self.lesson_wants_a_round():
+            app.lesson_round = self.quiz.new_round(fixed=app.step.quiz)
+        else:
+            self.quiz.new_round(run_questions(s.config, s.setup, s.epochs, self.quiz.rng))
         self.shown = 0
         self.refresh_view()
+
+    def lesson_wants_a_round(self) -> bool:
+        app = self.wdtui
+        return app.lesson_open and app.step is not None and bool(app.step.quiz) and app.lesson_round is None
+
+    def on_screen_resume(self) -> None:
+        """Opened by the lesson's quiz step: its round replaces the one on screen (Textual
+        calls ModeScreen's handler of this event too)."""
+        if self.lesson_wants_a_round():
+            self.deal()
 
     @property
     def answered(self) -> bool:
@@ -68,6 +82,7 @@ class QuizScreen(ModeScreen):
             return
         self.quiz.current.answer(choice)
         self.refresh_view()
+        self.wdtui.check_lesson()  # the lesson's quiz step may be done now
 
     def action_next(self) -> None:
         """After the feedback: the next question, or a new round after the third."""

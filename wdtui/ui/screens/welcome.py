@@ -1,4 +1,4 @@
-"""The first screen: what weight decay is, in five lines, and which key opens which mode."""
+"""The first screen: what weight decay is, in five lines, and which key opens which mode (0 the lesson)."""
 
 from __future__ import annotations
 
@@ -23,18 +23,22 @@ WHAT = (
 
 
 class WelcomeScreen(Screen):
-    """Opens the app; enter lands on mode 1, and every mode key works from here too."""
+    """Opens the app; enter starts (or resumes) the lesson, and every mode key works from here too."""
 
-    BINDINGS = [Binding("enter", "app.switch_mode('pipeline')", "Begin", tooltip="Open mode 1, Pipeline")]
+    BINDINGS = [Binding("enter", "app.lesson", "Begin the lesson",
+                        tooltip="Start the lesson, or resume it where you left it (1–9 explore freely)")]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="welcome"):
             with Center():
                 yield Static(WHAT, id="welcome-what")
-            keys = "\n".join(f"  [b reverse] {m.key} [/]  [b]{m.title:<9}[/b] {m.summary}" for m in MODE_LIST)
+            keys = "\n".join([f"  [b reverse] 0 [/]  [b]{'Lesson':<9}[/b] a guided path: predict, then run, about 12 minutes",
+                              *(f"  [b reverse] {m.key} [/]  [b]{m.title:<9}[/b] {m.summary}" for m in MODE_LIST)])
             with Center():
                 yield Static(f"[b]Modes[/b]\n{keys}\n\n  [b reverse] ? [/]  every key    "
                              "[b reverse] ctrl+p [/]  commands    [b reverse] q [/]  quit\n\n"
-                             "[b]Press enter to begin with mode 1.[/b]", id="welcome-keys")
+                             "[b]Press enter for the lesson[/b] (about 12 minutes, every step a real run; "
+                             "it resumes where you left it), or a number to explore on your own.",
+                             id="welcome-keys")
         yield Footer(compact=True)

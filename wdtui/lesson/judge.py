@@ -1,0 +1,42 @@
+"""When a step is done, and what came of it: the outcome in the run's numbers, and whether the
+learner's prediction held. Nothing here is canned: each text is the first outcome whose
+condition the run's facts meet, filled in with those facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .expr import holds
+from .steps import LETTERS, Step
+
+
+@dataclass(frozen=True)
+class Concluded:
+    text: str  # what happened, in the run's numbers
+    held: bool | None  # whether the prediction held; None when the step asked none (or it was skipped)
+    verdict: str  # the sentence that says so
+
+
+def is_done(step: Step, facts: Mapping[str, Any]) -> bool:
+    return step.done is not None and holds(step.done, facts)
+
+
+def conclude(step: Step, facts: Mapping[str, Any], choice: int | None) -> Concluded:
+    """The outcome of `step` now, and the grade of prediction `choice` (an option's index)."""
+    outcome = next(o for o in step.outcomes if o.when is None or holds(o.when, facts))
+    text = outcome.text.format_map(facts)
+    if step.prediction is None or choice is None:
+        said = "" if step.prediction is None else "You did not predict this one."
+        return Concluded(text, None, said)
+    option = step.prediction.options[choice]
+    held = holds(option.right, facts)
+    right = [f"{LETTERS[i]}) {o.text}" for i, o in enumerate(step.prediction.options) if holds(o.right, facts)]
+    if held:
+        verdict = f"Your prediction held: {LETTERS[choice]}) {option.text}."
+    elif right:
+        verdict = f"Your prediction, {LETTERS[choice]}) {option.text}, did not hold; the run says {right[0]}."
+    else:
+        verdict = f"Your prediction, {LETTERS[choice]}) {option.text}, did not hold; nor did any other option."
+    return Concluded(text, held, verdict)

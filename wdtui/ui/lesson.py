@@ -1,0 +1,164 @@
+"""The app's side of the lesson (mode 0): which step is open, the run it sets up, the learner's
+prediction, and the outcome once the run's records say the step is done.
+
+`LessonHost` is mixed into the App. The lesson itself (steps, facts, grading) is UI-free, in
+wdtui.lesson; this module hands it the app's states as records (`observed`) and keeps the
+learner's progress saved under the data directory. Results only count once the learner has
+predicted: a step's run, twins or sweep from before the prediction are not its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..lesson.facts import Facts, Observed
+from ..lesson.judge import conclude, is_done
+from ..lesson.progress import Progress, load_progress, save_progress
+from ..lesson.steps import Lesson, LessonError, Step, load_lesson
+from .session import RunState
+
+if TYPE_CHECKING:
+    from ..quiz import Round
+
+
+@dataclass
+class Since:
+    """The jobs as they were when the learner predicted: only later results are evidence."""
+
+    run: int
+    twins: int
+    sweep: int
+
+
+class LessonHost:
+    """Opens steps, takes predictions, and concludes a step when its run says it is done."""
+
+    lesson: Lesson | None = None
+    progress: Progress | None = None
+    lesson_open = False  # the panel is shown beside the mode
+    lesson_round: Round | None = None  # the quiz round the quiz step dealt
+    _since: Since | None = None
+
+    @property
+    def step(self) -> Step | None:
+        if self.lesson is None or self.progress is None:
+            return None
+        return self.lesson.steps[self.progress.step]
+
+    @property
+    def awaiting_prediction(self) -> bool:
+        """The open step wants a prediction before anything runs."""
+        step = self.step
+        return (self.lesson_open and step is not None and step.prediction is not None
+                and step.id not in self.progress.predictions)
+
+    def predict_first(self) -> bool:
+        """True (and say so) when the open step wants its prediction before anything runs."""
+        if self.awaiting_prediction:
+            self.notify("Predict first: a–d in the lesson panel; then run it.", title="Lesson")
+            return True
+        return False
+
+    def action_lesson(self) -> None:
+        """0: open the lesson where it was left (loading it the first time), or fold it away."""
+        if self.lesson is None:
+            try:
+                self.lesson = load_lesson()
+            except LessonError as exc:
+                self.notify(str(exc), title="The lesson cannot open", severity="error", markup=False)
+                return
+            self.progress = load_progress(len(self.lesson.steps))
+        if self.lesson_open and self.current_mode == self.step.mode:
+            self.lesson_open = False
+            self.run_version += 1
+            return
+        self.lesson_open = True
+        self.open_step(self.progress.step)
+
+    def action_lesson_step(self, delta: int) -> None:
+        """] and [: the next or the previous step, done or not (a learner may skip)."""
+        if self.step is not None and self.lesson_open:
+            self.open_step(max(0, min(len(self.lesson.steps) - 1, self.progress.step + delta)))
+
+    def lesson_start_over(self) -> None:
+        self.progress.reset()
+        self.lesson_round = None
+        self.open_step(0)
+
+    def open_step(self, index: int) -> None:
+        """Show step `index`: its mode, and unless it is concluded, its run set up afresh."""
+        self.progress.step = index
+        step = self.step
+        self._since = None
+        concluded = step.id in self.progress.outcomes
+        if not concluded and step.setup is not None and self.session.target != step.setup:
+            self.start_run(step.setup)
+        if step.quiz and not concluded:
+            self.lesson_round = None  # the quiz screen deals the lesson's round when it shows
+        if not concluded and (step.prediction is None or step.id in self.progress.predictions):
+            self._since = self._now()  # nothing (more) to predict: what happens from here is its evidence
+        self._save()
+        self.switch_mode(step.mode)
+        self.run_version += 1
+
+    def lesson_predict(self, choice: int) -> None:
+        """The learner's prediction for the open step; from now on the run is its evidence."""
+        step = self.step
+        if step is None or step.prediction is None or step.id in self.progress.predictions:
+            return
+        self.progress.predictions[step.id] = choice
+        s = self.session
+        if step.setup is not None and (s.epochs or s.last_step is not None):
+            self.start_run(step.setup)  # trained before the prediction: the experiment starts now
+        self._since = self._now()
+        self._save()
+        self.run_version += 1
+
+    def _now(self) -> Since:
+        return Since(self.run_id, self.twins.number if self.twins else 0, self.sweep.number if self.sweep else 0)
+
+    def check_lesson(self) -> None:
+        """Conclude the open step once its condition holds on results made since the prediction.
+        Not while a job trains: every condition waits for a run, the twins or a sweep to stop."""
+        step = self.step
+        if (step is None or self._since is None or step.done is None or step.id in self.progress.outcomes
+                or RunState.TRAINING in (self.session.state, self.twins and self.twins.state,
+                                         self.sweep and self.sweep.state)):
+            return
+        facts = Facts(self.observed())
+        if is_done(step, facts):
+            result = conclude(step, facts, self.progress.predictions.get(step.id))
+            self.progress.outcomes[step.id] = {"text": result.text, "held": result.held, "verdict": result.verdict}
+            self._save()
+            n = self.progress.step + 1
+            last = n == len(self.lesson.steps) - 1
+            self.notify("] shows the summary." if last else f"] goes on to step {n + 1}.", title=f"Step {n} done")
+            self.run_version += 1
+
+    def observed(self) -> Observed:
+        """The app's states as records, limited to what came after the prediction."""
+        s, since = self.session, self._since
+        twins = self.twins if self.twins is not None and since and self.twins.number > since.twins else None
+        sweep = self.sweep if self.sweep is not None and since and self.sweep.number > since.sweep else None
+        update = None
+        if s.last_update is not None and s.view is not None:
+            from ..core.anatomy import anatomy  # torch is loaded: the worker made this update
+
+            update = anatomy(s.last_update, next(iter(s.last_update.weights)), (0, 0), after=s.view.model)
+        round_ = self.lesson_round
+        return Observed(
+            config=s.config, target=s.target, finished=s.state == RunState.FINISHED, epochs=s.all_epochs,
+            insight=s.insight(), twins_config=twins and twins.config,
+            twins_finished=twins is not None and twins.state == RunState.FINISHED,
+            twins=(twins.zero, twins.decayed) if twins else ((), ()),
+            twins_smoothness=(twins.smoothness(0), twins.smoothness(1)) if twins else (None, None),
+            sweep_config=sweep and sweep.config, sweep=sweep and sweep.result, update=update,
+            quiz=(round_.score, len(round_.answers)) if round_ else (0, 0),
+        )
+
+    def _save(self) -> None:
+        try:
+            save_progress(self.progress)
+        except OSError as exc:
+            self.notify(f"Lesson progress not saved: {exc.strerror or exc}", title="Lesson", severity="warning")
