@@ -13,7 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.config import RunConfig
-from ..core.records import SweepProgress, SweepResult, to_json
+from ..core.jsonable import to_json
+from ..core.records import SweepProgress, SweepResult
 from ..present.columns import BEST, DIVERGED, SWEEP_COLUMNS, point_cells
 from ..present.verdicts import sweep_verdict
 from ..store.export import export_sweep, run_targets

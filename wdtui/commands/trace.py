@@ -14,7 +14,8 @@ from rich.text import Text
 
 from ..core.config import RunConfig
 from ..core.insight import key_insight
-from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord, to_json
+from ..core.jsonable import to_json
+from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord
 from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
 from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text

@@ -6,8 +6,7 @@ so the app can hold and show them without importing torch on its UI thread.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from .config import RunConfig
@@ -180,21 +179,6 @@ class Report:
     diverged: Diverged | None = None
 
 
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses → dicts, tuples → lists, recursively; what `json.dumps` can write."""
-    if hasattr(value, "__dataclass_fields__"):
-        value = asdict(value)
-    if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    return value
-
-
-def to_json(value: Any, indent: int | None = 2) -> str:
-    return json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
-
-
 @dataclass(frozen=True)
 class SweepPoint:
     """Where one λ of a sweep ended: the last epoch's numbers, as a separate run would report them.
@@ -222,6 +206,9 @@ class SweepProgress:
     points: tuple[SweepPoint, ...]
     seconds: float
     records: tuple[EpochRecord | None, ...] = ()
+    # Per λ, each layer's weight histogram (core.histograms), when the sweep was asked for them
+    # (to record them): None once that λ diverged.
+    histograms: tuple[dict[str, Any] | None, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
-from ..core.records import EpochRecord, Report, SweepPoint, SweepResult, to_json
+from ..core.jsonable import to_json
+from ..core.records import EpochRecord, Report, SweepPoint, SweepResult
 from .paths import data_dir, make_folder
 
 # The epoch table as CSV: one row per epoch, the numbers of its EpochRecord.
