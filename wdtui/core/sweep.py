@@ -186,6 +186,6 @@ def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
         weights: tuple[dict | None, ...] = ()
         if histograms:
             weights = tuple(None if gone[k] else h for k, h in enumerate(
-                raw_histograms([(name, w) for name, (w, _) in zip(names, stack.layers)])))
+                raw_histograms([(name, w.detach().numpy()) for name, (w, _) in zip(names, stack.layers)])))
         yield SweepProgress(epoch, config.epochs, points, now - start, tuple(records), weights)
     yield SweepResult(config.to_dict(), points, best_point(points))

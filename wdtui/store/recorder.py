@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from functools import partial
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core.jsonable import json_default
-from .writer import Gone
+from .writer import Gone, always
 
 if TYPE_CHECKING:
     from .runs import Store
@@ -121,22 +121,34 @@ class Recorder:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
         self._store = store
-        self.id = 0  # 0: not recorded (recording was off, or the first write failed)
-        self._records: list[Any] = []  # as given, on the caller's thread
+        self._id = 0  # 0: not recorded (recording was off, or the first write failed)
+        self._begun = threading.Event()  # set once the run's row is written (or cannot be)
+        self._records: list[Any] = []  # as given
         self._texts: list[str] = []  # their JSON, on the writing thread
         self._open = False  # between begin (or reopen) and finish
         self._gone = False  # deleted while recording
         if store.writer.failed is not None:
-            return
-        row = (now(), kind, group, label, __version__, os.getpid(), writer_token(), dumps(dict(config)))
-        try:
-            with store.lock:  # at once, on the caller's thread: the caller may want the id now
-                self.id = store.connection.execute(_RUN_INSERT, row).lastrowid
-        except sqlite3.Error as exc:
-            store.writer.fail(exc)
+            self._begun.set()
             return
         self._open = True
         store.recording.add(self)
+        row = (now(), kind, group, label, __version__, os.getpid(), writer_token())
+        store.writer.put(always(partial(self._write_begin, row, config)))
+
+    def _write_begin(self, row: tuple, config: Mapping[str, Any]) -> None:
+        try:
+            if self._store.writer.failed is None:
+                with self._store.lock:
+                    self._id = self._store.connection.execute(_RUN_INSERT, (*row, dumps(dict(config)))).lastrowid
+        finally:
+            self._begun.set()
+
+    @property
+    def id(self) -> int:
+        """The run's id in the store, once its row is written (this waits for that: a few
+        hundred microseconds after `begin`); 0 when it is not being recorded."""
+        self._begun.wait()
+        return self._id
 
     @property
     def failed(self) -> str | None:
@@ -147,7 +159,7 @@ class Recorder:
         self._store.writer.put(partial(self._guarded, job, *args))
 
     def _guarded(self, job: Callable[..., None], *args: Any) -> None:
-        if not self._gone:
+        if self._id and not self._gone:
             job(*args)
 
     def _execute(self, statements: list[tuple[str, tuple]]) -> None:
@@ -162,7 +174,7 @@ class Recorder:
                 for i, (sql, args) in enumerate(statements):
                     if conn.execute(sql, args).rowcount == 0 and i == 0:
                         self._gone = True
-                        raise Gone(self.id)
+                        raise Gone(self._id)
                 if many:
                     conn.execute("COMMIT")
             except BaseException:
@@ -183,7 +195,7 @@ class Recorder:
         text = dumps(record)
         if callable(weights):
             weights = weights()
-        self._execute([(_EPOCH_INSERT, (self.id, seq, field_of(record, "epoch"), text,
+        self._execute([(_EPOCH_INSERT, (self._id, seq, field_of(record, "epoch"), text,
                                         None if weights is None else dumps(weights)))])
         self._texts.append(text)
 
@@ -198,43 +210,47 @@ class Recorder:
             return
         self._open = False
         self._store.recording.discard(self)
-        self._queue(self._write_finish, status, report, dict(final or {}), now())
+        self._queue(self._write_finish, status, report, dict(final or {}), now(), list(self._records))
 
-    def _write_finish(self, status: str, report: Any, final: dict[str, float | None], ended: str) -> None:
+    def _write_finish(self, status: str, report: Any, final: dict[str, float | None], ended: str,
+                      records: list[Any]) -> None:
         statements: list[tuple[str, tuple]] = []
-        records = self._records
+        texts = self._texts[:len(records)]  # the epochs recorded when it was asked to finish
         if report is not None:
             doc = dict(report) if isinstance(report, Mapping) else json_default(report)
             epochs = doc.get("epochs")
-            if isinstance(epochs, (list, tuple)) and epochs and not self._texts:
-                records, self._texts = list(epochs), [dumps(e) for e in epochs]
-                statements += [(_EPOCH_INSERT, (self.id, seq, field_of(r, "epoch"), text, None))
-                               for seq, (r, text) in enumerate(zip(records, self._texts), start=1)]
+            if isinstance(epochs, (list, tuple)) and epochs and not texts:
+                records, texts = list(epochs), [dumps(e) for e in epochs]
+                statements += [(_EPOCH_INSERT, (self._id, seq, field_of(r, "epoch"), text, None))
+                               for seq, (r, text) in enumerate(zip(records, texts), start=1)]
             # The very epochs recorded? Then the report keeps none of its own: Store.get puts
             # the epochs table's rows back in. The same objects need no comparing at all.
-            shared = (isinstance(epochs, (list, tuple)) and len(epochs) == len(self._texts)
+            shared = (isinstance(epochs, (list, tuple)) and len(epochs) == len(texts)
                       and (all(a is b for a, b in zip(epochs, records))
-                           or dumps(list(epochs)) == f"[{','.join(self._texts)}]"))
+                           or dumps(list(epochs)) == f"[{','.join(texts)}]"))
             if shared:
                 doc["epochs"] = None
             statements.append(("INSERT OR REPLACE INTO reports (run_id, report, epochs_in_table) VALUES (?, ?, ?)",
-                               (self.id, dumps(doc), int(shared))))
+                               (self._id, dumps(doc), int(shared))))
         last = records[-1] if records else {}
         numbers = {m: final[m] if m in final else field_of(last, m) for m in METRICS}
-        sets = {"status": status, "ended": ended, "epochs_done": len(self._texts), **numbers}
+        sets = {"status": status, "ended": ended, "epochs_done": len(texts), **numbers}
         statements.insert(0, ("UPDATE runs SET " + ", ".join(f"{k} = ?" for k in sets) + " WHERE id = ?",
-                              (*sets.values(), self.id)))
+                              (*sets.values(), self._id)))
         self._execute(statements)
 
     def reopen(self) -> None:
         """The run goes on after `finish` (more epochs): "running" again until the next finish,
         its report dropped (it stopped at the old end)."""
-        if self._open or not self.id or self._store.writer.failed is not None:
+        if self._open or self._store.writer.failed is not None:
             return
         self._open = True
         self._store.recording.add(self)
-        self._queue(self._execute, [("UPDATE runs SET status = 'running', ended = NULL WHERE id = ?", (self.id,)),
-                                    ("DELETE FROM reports WHERE run_id = ?", (self.id,))])
+        self._queue(self._write_reopen)
+
+    def _write_reopen(self) -> None:
+        self._execute([("UPDATE runs SET status = 'running', ended = NULL WHERE id = ?", (self._id,)),
+                       ("DELETE FROM reports WHERE run_id = ?", (self._id,))])
 
     def __enter__(self) -> Recorder:
         return self

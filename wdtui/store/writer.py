@@ -75,7 +75,7 @@ class Writer:
         if self._thread is None or not self._thread.is_alive():
             return
         done = threading.Event()
-        self._queue.put(_always(done.set))
+        self._queue.put(always(done.set))
         done.wait()
 
     def stop(self) -> None:
@@ -85,8 +85,9 @@ class Writer:
             self._thread.join()
 
 
-def _always(fn: Job) -> Job:
-    """A job that runs even once recording is off (a flush marker)."""
+def always(fn: Job) -> Job:
+    """A job that runs even once recording is off (a flush marker; a run's begin, which must
+    then say it was not recorded)."""
     def job() -> None:
         fn()
     job.always = True  # type: ignore[attr-defined]
