@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Sequence
 
 from rich import box
 from rich.console import Console, Group
@@ -20,6 +21,7 @@ from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
 from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text
 from ..store.export import export_run, run_targets
+from ..store.recording import Recording
 
 # The exit status of a run that diverged (it ends with one line on stderr saying where).
 DIVERGED_STATUS = 1
@@ -73,10 +75,10 @@ def prediction_table(p: Prediction) -> Table:
     return table
 
 
-def insight_panel(config: RunConfig, report: Report) -> Panel:
-    insight = key_insight(config, report.epochs, report.setup.steps_per_epoch)
+def insight_panel(config: RunConfig, epochs: Sequence[EpochRecord], steps_per_epoch: int) -> Panel:
+    insight = key_insight(config, epochs, steps_per_epoch)
     body = Group(Text(CLAIM, style="bold"), Text(""),
-                 *(Text("• " + line) for line in insight_lines(insight, report.epochs)))
+                 *(Text("• " + line) for line in insight_lines(insight, epochs)))
     return Panel(body, title="Key insight", title_align="left")
 
 
@@ -86,42 +88,63 @@ def exported(report: Report, paths: tuple[Path, Path], err: Console) -> None:
     err.print(f"wdtui: wrote {json_path} and {csv_path}", highlight=False, markup=False, soft_wrap=True)
 
 
-def run_trace(config: RunConfig, as_json: bool = False, export: str | None = None) -> int:
+def run_trace(config: RunConfig, as_json: bool = False, export: str | None = None,
+              recording: Recording | None = None) -> int:
     """Train, then print the report; exit status 0, or 1 when training diverged.
 
     With `export` (a path, or "" for the user data directory) the run is also written as
-    JSON and CSV; a diverged run too, with its last good epochs.
+    JSON and CSV; a diverged run too, with its last good epochs. `recording` keeps the run
+    (in the run store, and TensorBoard if asked); a run stopped by Ctrl+C is kept "stopped".
     """
     from ..core.engine import Engine
+    from ..core.histograms import histograms_later
 
     engine = Engine(config)
     engine.predict()  # a bad --row fails before any training
     paths = None if export is None else run_targets(export or None)  # and so does a bad --export
     err = Console(stderr=True)
-    with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
-                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = bar.add_task("train", total=config.epochs)
-        for record in engine.run():
-            if isinstance(record, EpochRecord):
-                bar.update(task, completed=record.epoch)
-            elif isinstance(record, StepRecord):
-                bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
-            elif isinstance(record, Diverged):
-                err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
-                if paths is not None:
-                    exported(engine.report(), paths, err)
-                return DIVERGED_STATUS
-    report = engine.report()
+    run = (recording or Recording(lambda line: None, record=False)).run(config.to_dict())
+    try:
+        with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
+                      TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("train", total=config.epochs)
+            for record in engine.run():
+                if isinstance(record, EpochRecord):
+                    run.epoch(record, histograms_later(engine.model))
+                    bar.update(task, completed=record.epoch)
+                elif isinstance(record, StepRecord):
+                    bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
+                elif isinstance(record, Diverged):
+                    report = engine.report()
+                    run.finish("diverged", report)
+                    err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
+                    if paths is not None:
+                        exported(report, paths, err)
+                    return DIVERGED_STATUS
+        report = engine.report()
+        run.finish("finished", report)
+    finally:
+        run.close("stopped")  # Ctrl+C mid-run: kept, with the epochs it had
     if paths is not None:
         exported(report, paths, err)
     if as_json:
         sys.stdout.write(to_json(report) + "\n")
         return 0
-    # A pipe or a CI log has no width of its own; 120 columns keeps each row on one line.
-    out = Console(width=None if sys.stdout.isatty() else 120)
+    print_report(report)
+    return 0
+
+
+def stdout() -> Console:
+    """The console the report goes to. A pipe or a CI log has no width of its own; 120 columns
+    keeps each row on one line."""
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
+def print_report(report: Report, out: Console | None = None) -> None:
+    """The whole story, as tables and a chart: after a run, and for a stored one (runs show)."""
+    out = out or stdout()
     out.print(stage_table(report.stages))
     out.print(epoch_table(report.epochs))
     out.print(loss_chart_text(report.epochs, out.width))
     out.print(prediction_table(report.prediction))
-    out.print(insight_panel(config, report))
-    return 0
+    out.print(insight_panel(RunConfig.from_dict(report.config), report.epochs, report.setup.steps_per_epoch))

@@ -10,9 +10,10 @@ A document written by another version of wdtui may hold a field this one does no
 from __future__ import annotations
 
 from dataclasses import MISSING, fields
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from .records import Diverged, EpochRecord, Layer, ParamGroupInfo, Prediction, Report, Setup, Stage, SweepPoint
+from .records import (Diverged, EpochRecord, Layer, ParamGroupInfo, Prediction, Report, Setup, Stage, SweepPoint,
+                      SweepResult, best_point)
 
 
 class RecordError(ValueError):
@@ -77,9 +78,16 @@ def report(data: Mapping[str, Any]) -> Report:
                   diverged=_make(Diverged, diverged) if diverged is not None else None)
 
 
-def sweep_point(weight_decay: float, epochs: list[Mapping[str, Any]], diverged: bool) -> SweepPoint:
-    """Where one stored sweep point ended, as the sweep reported it: its last epoch's numbers,
-    or none at all when it diverged."""
+def sweep_result(points: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]], bool]]) -> SweepResult:
+    """A stored sweep as `wdtui sweep --json` reported it, from each point's (config, epochs,
+    diverged): a point's numbers are its last epoch's, a diverged point has none. The result's
+    config is the first point's (a sweep's points differ in λ alone)."""
+    made = sorted((_point(float(config.get("weight_decay", 0.0)), epochs, diverged)
+                   for config, epochs, diverged in points), key=lambda p: p.weight_decay)
+    return SweepResult(dict(points[0][0]) if points else {}, tuple(made), best_point(made))
+
+
+def _point(weight_decay: float, epochs: Sequence[Mapping[str, Any]], diverged: bool) -> SweepPoint:
     if diverged or not epochs:
         return SweepPoint(weight_decay, None, None, None, None, None, True)
     last = epochs[-1]

@@ -7,7 +7,7 @@ so the app can hold and show them without importing torch on its UI thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from .config import RunConfig
 
@@ -194,6 +194,12 @@ class SweepPoint:
     val_acc: float | None
     weight_norm: float | None  # ‖θ‖ over the decayed parameters
     diverged: bool = False
+
+
+def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:
+    """The point with the lowest validation loss (the smaller λ on a tie); None if all diverged."""
+    finite = [p for p in points if not p.diverged]
+    return min(finite, key=lambda p: p.val_loss) if finite else None
 
 
 @dataclass(frozen=True)

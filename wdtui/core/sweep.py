@@ -37,7 +37,7 @@ from .histograms import raw_histograms
 from .model import build_model, linear_layers
 from .observe import observe
 from .optim import split_parameters
-from .records import EpochRecord, SweepPoint, SweepProgress, SweepResult
+from .records import EpochRecord, SweepPoint, SweepProgress, SweepResult, best_point
 
 
 class _Stack:
@@ -111,12 +111,6 @@ def _points(weight_decays: Sequence[float], metrics: list[list[float]],
         SweepPoint(wd, None, None, None, None, None, True) if gone else SweepPoint(wd, *values)
         for wd, values, gone in zip(weight_decays, zip(*metrics), diverged)
     )
-
-
-def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:
-    """The point with the lowest validation loss (the smaller λ on a tie); None if all diverged."""
-    finite = [p for p in points if not p.diverged]
-    return min(finite, key=lambda p: p.val_loss) if finite else None
 
 
 def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,

@@ -73,19 +73,33 @@ def sweep_chart(plt: Any, points: Sequence[SweepPoint], best: SweepPoint | None 
 def compare_chart(plt: Any, zero: Sequence[EpochRecord], decayed: Sequence[EpochRecord], weight_decay: float,
                   title: str = "Twin runs: loss per epoch (data loss, penalty excluded)") -> None:
     """Training (dotted) and validation (solid) loss of the λ = 0 twin and the λ twin, overlaid."""
+    overlaid_losses(plt, [("λ = 0", "red", zero), (f"λ = {weight_decay:g}", "green", decayed)], title,
+                    name_train=True)
+
+
+def overlaid_losses(plt: Any, runs: Sequence[tuple[str, str, Sequence[EpochRecord]]],
+                    title: str = "Loss per epoch: validation solid, training dotted",
+                    name_train: bool = False) -> None:
+    """Each run's (name, colour, epochs) validation loss solid and training loss dotted, in its
+    colour; the legend names each validation line ("val NAME" with `name_train`, which names
+    the training lines too), so several runs fit it."""
     plt.clear_data()
     plt.title(title)
     plt.xlabel("epoch")
-    values = []
-    for records, name, color in ((zero, "λ = 0", "red"), (decayed, f"λ = {weight_decay:g}", "green")):
+    values: list[float] = []
+    longest: Sequence[EpochRecord] = ()
+    for name, color, records in runs:
         if records:
             x = [e.epoch for e in records]
-            plt.plot(x, [e.val_loss for e in records], label=f"val {name}", marker="braille", color=color)
-            plt.plot(x, [e.train_loss for e in records], label=f"train {name}", marker="dot", color=color)
+            plt.plot(x, [e.val_loss for e in records], label=f"val {name}" if name_train else name,
+                     marker="braille", color=color)
+            plt.plot(x, [e.train_loss for e in records], label=f"train {name}" if name_train else None,
+                     marker="dot", color=color)
             values += [v for e in records for v in (e.train_loss, e.val_loss)]
+            longest = max(longest, records, key=len)
     if values:
         _headroom(plt, min(values), max(values), share=0.35)
-        plt.xticks(_epoch_ticks([e.epoch for e in max(zero, decayed, key=len)]))
+        plt.xticks(_epoch_ticks([e.epoch for e in longest]))
 
 
 def _epoch_ticks(epochs: Sequence[int], most: int = 10) -> list[int]:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ..core.config import RunConfig
+from ..core.records import SweepProgress, SweepResult
 from .recorder import Recorder
 from .runs import Store, StoreError, open_store
 
@@ -44,6 +46,11 @@ class Recording:
         self._said: set[str] = set()
         self.runs: set[RunRecord] = set()  # not closed yet
         self.why: str | None = None  # why runs are not being recorded, once that is known
+
+    @property
+    def wants_weights(self) -> bool:
+        """Whether runs should be given their weight histograms (someone will keep them)."""
+        return self.record or self._logs is not None
 
     def say_once(self, what: str, why: str) -> None:
         """`what: why`, said the first time `what` happens, never again."""
@@ -154,3 +161,28 @@ class RunRecord:
         self._logged("close")
         self.log = None
         self._recording.runs.discard(self)
+
+
+class SweepRecord:
+    """A sweep's points, each a run of one group ("sweep-point"), fed from its progress."""
+
+    def __init__(self, recording: Recording, config: RunConfig, grid: Sequence[float], label: str) -> None:
+        group = new_group()
+        self.runs = [recording.run(config.replace(weight_decay=float(wd)).to_dict(), "sweep-point", group, label)
+                     for wd in grid]
+
+    def progress(self, progress: SweepProgress) -> None:
+        """One more epoch of every point; a point that diverged in it is finished as diverged."""
+        histograms = progress.histograms or (None,) * len(self.runs)
+        for run, record, weights in zip(self.runs, progress.records, histograms):
+            if record is None:
+                run.finish("diverged")
+            else:
+                run.epoch(record, weights)
+
+    def close(self, result: SweepResult | None) -> None:
+        """The sweep ended: with its result (every point not diverged finished) or cut short."""
+        for run in self.runs:
+            if result is not None:
+                run.finish("finished")
+            run.close("stopped")

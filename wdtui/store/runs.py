@@ -74,6 +74,15 @@ class StoredRun(RunSummary):
     report: dict[str, Any] | None
     weights: tuple[dict[str, Any] | None, ...] = ()
 
+    @property
+    def document(self) -> dict[str, Any]:
+        """The run as `wdtui trace --json` printed it: its report; for a run that kept none (a
+        sweep's point, a run stopped or killed mid-way) the same keys, with what was recorded."""
+        if self.report is not None:
+            return self.report
+        return {"config": self.config, "setup": None, "stages": [], "epochs": list(self.epochs),
+                "prediction": None, "diverged": None}
+
 
 def _progress(conn: sqlite3.Connection, run_id: int) -> tuple[int, dict[str, float | None]]:
     """How far a run got: its number of epochs and the last one's four numbers. A run's row
