@@ -18,7 +18,7 @@ from rich.text import Text
 
 from ..core import decode
 from ..core.records import EpochRecord
-from ..present.runs import RUN_COLORS, RUN_COLUMNS, RUNS_CAPTION, RunRow, cells, run_label, table_rows, when
+from ..present.runs import RUN_COLORS, RUN_COLUMNS, RUNS_CAPTION, RunRow, RunsTable, run_label, when
 from ..store.runs import Store, StoredRun
 
 class Refused(Exception):
@@ -41,7 +41,7 @@ def stored(store: Store, run_id: int, weights: bool = False) -> StoredRun:
     return run
 
 
-def runs_table(rows: list[RunRow], title: str, swatches: list[str] | None = None) -> Table:
+def runs_table(table_: RunsTable, rows: list[RunRow], title: str, swatches: list[str] | None = None) -> Table:
     """The runs as a Rich table, every cell from present.runs; `swatches` colours a ■ per row."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
                   caption=RUNS_CAPTION, caption_justify="left")
@@ -52,7 +52,7 @@ def runs_table(rows: list[RunRow], title: str, swatches: list[str] | None = None
         table.add_column(column.name, justify="right" if column.numeric else "left", no_wrap=not last,
                          ratio=1 if last else None, min_width=10 if last else None)
     for i, row in enumerate(rows):
-        row_cells: list[Text | str] = list(cells(row))
+        row_cells: list[Text | str] = list(table_.row_cells(row))
         row_cells[-1] = Text(row_cells[-1], style=STATUS_STYLES.get(row.run.status, "") if not row.group else "")
         table.add_row(*([Text("■", style=swatches[i])] if swatches else []), *row_cells,
                       style="dim" if row.member else None)
@@ -70,7 +70,8 @@ def listing(store: Store, args: argparse.Namespace) -> int:
             "epochs_done": r.epochs_done, "final": r.final} for r in runs]}, ensure_ascii=False) + "\n")
         return 0
     everything = store.list()
-    rows = table_rows(everything, expanded=[r.group_id for r in everything if r.group_id] if args.expand else ())
+    made = RunsTable(everything)
+    rows = made.rows(expanded=[r.group_id for r in everything if r.group_id] if args.expand else ())
     top = [r for r in rows if not r.member]
     limit = args.limit  # runs.py gives the table its default
     if limit and len(top) > limit:
@@ -80,7 +81,7 @@ def listing(store: Store, args: argparse.Namespace) -> int:
     if not everything:
         out.print(f"No runs yet: wdtui, wdtui trace and wdtui sweep keep every run they train in {store.path}.")
         return 0
-    out.print(runs_table(rows, f"Stored runs, newest first — {len(everything)} in {store.path}"))
+    out.print(runs_table(made, rows, f"Stored runs, newest first — {len(everything)} in {store.path}"))
     shown = sum(not r.member for r in rows)
     if shown < len(top):
         out.print(f"… and {len(top) - shown} more: --limit 0 lists them all.", style="dim")
@@ -134,8 +135,9 @@ def compare(store: Store, args: argparse.Namespace) -> int:
     runs = [stored(store, i) for i in ids]
     curves = [(run_label(r), color, epochs(r)) for r, (color, _) in zip(runs, RUN_COLORS)]
     out = stdout()
+    made = RunsTable(runs)
     rows = [RunRow(str(r.id), (r,)) for r in runs]
-    out.print(runs_table(rows, f"{len(runs)} runs compared", [rich for _, rich in RUN_COLORS[:len(runs)]]))
+    out.print(runs_table(made, rows, f"{len(runs)} runs compared", [rich for _, rich in RUN_COLORS[:len(runs)]]))
     plt.clear_figure()
     plt.plotsize(min(out.width, 100), 20)
     plt.theme("clear")

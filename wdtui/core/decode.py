@@ -80,8 +80,9 @@ def report(data: Mapping[str, Any]) -> Report:
 
 def sweep_result(points: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]], bool]]) -> SweepResult:
     """A stored sweep as `wdtui sweep --json` reported it, from each point's (config, epochs,
-    diverged): a point's numbers are its last epoch's, a diverged point has none. The result's
-    config is the first point's (a sweep's points differ in λ alone)."""
+    diverged): a point's numbers are its last epoch's (or, given its final numbers alone, those
+    without ‖θ‖), a diverged point has none. The result's config is the first point's (a
+    sweep's points differ in λ alone)."""
     made = sorted((_point(float(config.get("weight_decay", 0.0)), epochs, diverged)
                    for config, epochs, diverged in points), key=lambda p: p.weight_decay)
     return SweepResult(dict(points[0][0]) if points else {}, tuple(made), best_point(made))
@@ -90,6 +91,6 @@ def sweep_result(points: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str,
 def _point(weight_decay: float, epochs: Sequence[Mapping[str, Any]], diverged: bool) -> SweepPoint:
     if diverged or not epochs:
         return SweepPoint(weight_decay, None, None, None, None, None, True)
-    last = epochs[-1]
+    last = epochs[-1]  # an epoch record, or a run's final numbers (no ‖θ‖ among them)
     return SweepPoint(weight_decay, last["train_loss"], last["val_loss"], last["train_acc"], last["val_acc"],
-                      last["weight_norm"])
+                      last.get("weight_norm"))

@@ -3,8 +3,7 @@ sorting. `wdtui runs` lays them out with Rich and the Runs view as a DataTable; 
 cell from here.
 
 Twins (Compare) and a sweep's points are groups: one row stands for the group, showing its best
-run (the lowest final validation loss) and the range of λ it covers; expanded, its runs follow
-it, indented. Filtering keeps a group whose row or any of whose runs match; sorting orders the
+run (the lowest final validation loss), its λ starred; expanded, its runs follow it, indented. Filtering keeps a group whose row or any of whose runs match; sorting orders the
 top rows, and a group's runs among themselves, by the same column.
 """
 
@@ -90,8 +89,9 @@ class RunRow:
 
 
 def _lambda(row: RunRow) -> str:
-    values = sorted({float(r.config.get("weight_decay", 0.0)) for r in row.runs})
-    return f"{values[0]:g}" if len(values) == 1 else f"{values[0]:g} … {values[-1]:g}"
+    """The run's λ; a group's best run's, starred (the row's numbers are that run's)."""
+    lam = f"{row.run.config.get('weight_decay', 0):g}"
+    return f"★ {lam}" if row.group is not None else lam
 
 
 def _id(row: RunRow) -> str:
@@ -104,8 +104,7 @@ def _id(row: RunRow) -> str:
 def _status(row: RunRow) -> str:
     if row.group is None:
         return row.run.status
-    kind = GROUP_KINDS.get(row.runs[0].kind, row.runs[0].kind)
-    text = f"{kind} of {len(row.runs)}, best λ {row.run.config.get('weight_decay', 0):g}"
+    text = f"{GROUP_KINDS.get(row.runs[0].kind, row.runs[0].kind)} of {len(row.runs)}"
     unfinished = [r.status for r in row.runs if r.status != "finished"]
     if unfinished:
         counts = {s: unfinished.count(s) for s in dict.fromkeys(unfinished)}
@@ -132,7 +131,7 @@ RUN_COLUMNS: tuple[Column, ...] = (
     Column("Status", False, _status),
 )
 RUNS_CAPTION = ("Loss = mean cross-entropy at the last epoch (data loss, penalty excluded). A group (twins, "
-                "a sweep) shows its best run: the lowest validation loss.")
+                "a sweep) shows its best run, ★: the lowest validation loss.")
 
 
 def cells(row: RunRow) -> tuple[str, ...]:
@@ -159,15 +158,6 @@ def members(row: RunRow) -> list[RunRow]:
     return [RunRow(str(r.id), (r,), member=True, last=i == len(row.runs) - 1) for i, r in enumerate(row.runs)]
 
 
-def matches(row: RunRow, terms: Sequence[str]) -> bool:
-    """Every term (lower case) appears somewhere in the row's cells (or, for a group, in one
-    of its runs' rows: searching "0.01" finds the sweep that trained it)."""
-    text = " ".join(cells(row)).lower()
-    if all(t in text for t in terms):
-        return True
-    return row.group is not None and any(matches(m, terms) for m in members(row))
-
-
 def sort_key(column: Column) -> Any:
     """What sorting by `column` compares: its key, or its cell's text; None for no value."""
     return column.key if column.key is not None else (lambda row: column.cell(row).lower())
@@ -180,21 +170,52 @@ def sorted_rows(rows: list[RunRow], column: int, descending: bool) -> list[RunRo
     return sorted(have, key=key, reverse=descending) + [r for r in rows if key(r) is None]
 
 
-def table_rows(runs: Sequence[RunSummary], query: str = "", expanded: Iterable[str] = (),
-               sort: tuple[int, bool] | None = None) -> list[RunRow]:
-    """The rows to show: grouped, filtered by `query`, sorted by (column index, descending)
-    (default: newest first), with the runs of the `expanded` groups under their rows."""
-    terms = query.lower().split()
-    rows = [r for r in group_rows(runs) if matches(r, terms)]
-    if sort is not None:
-        rows = sorted_rows(rows, *sort)
-    opened = set(expanded)
-    out: list[RunRow] = []
-    for row in rows:
-        out.append(row)
-        if row.group in opened:
-            inside = [m for m in members(row) if matches(m, terms)] or members(row)
-            if sort is not None:
-                inside = sorted_rows(inside, *sort)
-            out += [RunRow(m.key, m.runs, True, i == len(inside) - 1) for i, m in enumerate(inside)]
-    return out
+class RunsTable:
+    """A listing's rows, every cell made once (the app makes them on a worker thread), so that
+    filtering and sorting as the user types cost next to nothing, even over thousands of runs."""
+
+    def __init__(self, runs: Sequence[RunSummary]) -> None:
+        self.runs = list(runs)
+        self.top = group_rows(self.runs)
+        self.cells: dict[str, tuple[str, ...]] = {}
+        self._text: dict[str, str] = {}  # a row's cells, lower case, for filtering
+        for row in self.top:
+            for each in (row, *(members(row) if row.group else ())):
+                self.cells[each.key] = cells(each)
+                self._text[each.key] = " ".join(self.cells[each.key]).lower()
+        from rich.cells import cell_len  # the width a terminal gives the text (λ, …, ├)
+
+        # Each column as wide as its widest cell, over every row: a filter never moves them.
+        self.widths = [max([cell_len(c.name), *(cell_len(made[i]) for made in self.cells.values())])
+                       for i, c in enumerate(RUN_COLUMNS)]
+
+    def matches(self, row: RunRow, terms: Sequence[str]) -> bool:
+        """Every term appears in the row's cells, or (a group) in one of its runs' rows:
+        searching "0.01" finds the sweep that trained it."""
+        if all(t in self._text[row.key] for t in terms):
+            return True
+        return row.group is not None and any(all(t in self._text[str(r.id)] for t in terms) for r in row.runs)
+
+    def rows(self, query: str = "", expanded: Iterable[str] = (), sort: tuple[int, bool] | None = None
+             ) -> list[RunRow]:
+        """The rows to show: filtered by `query`, sorted by (column index, descending) (default
+        newest first), with the runs of the `expanded` groups under their rows."""
+        terms = query.lower().split()
+        rows = [r for r in self.top if self.matches(r, terms)] if terms else list(self.top)
+        if sort is not None:
+            rows = sorted_rows(rows, *sort)
+        opened = set(expanded)
+        out: list[RunRow] = []
+        for row in rows:
+            out.append(row)
+            if row.group in opened:
+                inside = [m for m in members(row) if self.matches(m, terms)] or members(row)
+                if sort is not None:
+                    inside = sorted_rows(inside, *sort)
+                out += [RunRow(m.key, m.runs, True, i == len(inside) - 1) for i, m in enumerate(inside)]
+        return out
+
+    def row_cells(self, row: RunRow) -> tuple[str, ...]:
+        """A row's cells as made once, but for its id: a group's run is drawn ├ or └ as it
+        falls among the rows shown, and plain when shown alone."""
+        return (_id(row), *self.cells[row.key][1:])

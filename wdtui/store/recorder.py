@@ -151,6 +151,11 @@ class Recorder:
         return self._id
 
     @property
+    def is_open(self) -> bool:
+        """Begun (or reopened) and not finished yet."""
+        return self._open
+
+    @property
     def failed(self) -> str | None:
         """The one line saying why recording stopped, once it has."""
         return self._store.writer.failed

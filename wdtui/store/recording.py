@@ -126,6 +126,11 @@ class RunRecord:
         """The run's id in the store; 0 when it is not being recorded."""
         return self.recorder.id if self.recorder is not None else 0
 
+    @property
+    def is_open(self) -> bool:
+        """Recording (begun or reopened, not finished): worth finishing with a report."""
+        return self.recorder is not None and self.recorder.is_open
+
     def _logged(self, method: str, *args: Any) -> None:
         if self.log is None:
             return

@@ -9,6 +9,8 @@ import torch.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -18,10 +20,13 @@ from textual.worker import Worker
 from ..core.config import LIVE_FIELDS, RunConfig
 from ..core.control import Control
 from ..core.presets import PRESETS, preset_config
+from ..store.recording import Recording
 from .commands import WdtuiCommands
 from .jobs.host import JobHost
+from .jobs.runs import RunsState
 from .jobs.sweep import SweepState
 from .jobs.twins import TwinsState
+from .messages import RecordingTrouble
 from .modes import MODE_LIST
 from .screens.help import HelpScreen
 from .screens.too_small import TooSmallScreen, too_small
@@ -60,18 +65,27 @@ class WdtuiApp(JobHost, App[None]):
     A `var`, not a `reactive`: a reactive on the App repaints the whole screen on every
     change, forty times a second while training, when only the watching screens need to act."""
 
-    def __init__(self, config: RunConfig | None = None) -> None:
+    def __init__(self, config: RunConfig | None = None, record: bool = True,
+                 tensorboard: Callable[..., Any] | None = None) -> None:
         super().__init__()
         self.session = Session(config or RunConfig())
         self.control = Control(go=False, hold=True)
         self.run_id = 0
         self.twins: TwinsState | None = None  # Mode 6's twin runs, which Mode 8 shows too
         self.sweep: SweepState | None = None  # Mode 7's sweep
+        self.runs = RunsState()  # the stored runs, as the Runs view shows them
+        # Every run, twin and sweep point is recorded by the jobs' workers through this one
+        # Recording (one store for the session); trouble is said once, by a message.
+        self.recording = Recording(lambda line: self.post_message(RecordingTrouble(line)), record, tensorboard)
         self.workers_of: dict[str, Worker[None]] = {}  # the latest worker of each job (jobs.host)
 
     def on_mount(self) -> None:
         # Build the model only once the first frame is out: importing torch takes a second.
         self.call_after_refresh(self.start_run, self.session.config)
+
+    def on_unmount(self) -> None:
+        """Quitting: runs still training are kept as "stopped"; the store's last writes land."""
+        self.recording.close("stopped")
 
     # The run ---------------------------------------------------------------------------
 
@@ -80,7 +94,7 @@ class WdtuiApp(JobHost, App[None]):
         self.run_id += 1
         self.session = Session(config)
         self.control = Control(go=False, hold=True)
-        self._start("run", self.run_id, config, self.control)
+        self._start("run", self.run_id, config, self.control, self.recording)
 
     def apply_config(self, config: RunConfig) -> None:
         """Take new settings from the Train controls.
@@ -171,6 +185,8 @@ class WdtuiApp(JobHost, App[None]):
             self.pop_screen()
         self.switch_mode(mode)
 
-def create_app(config: RunConfig | None = None) -> WdtuiApp:
-    """The app as `wdtui` runs it; tests build theirs here too."""
-    return WdtuiApp(config)
+def create_app(config: RunConfig | None = None, record: bool = True,
+               tensorboard: Callable[..., Any] | None = None) -> WdtuiApp:
+    """The app as `wdtui` runs it; tests build theirs here too. `record` keeps every run in the
+    run store; `tensorboard` opens a run's TensorBoard log (commands.cli.tensorboard_logs)."""
+    return WdtuiApp(config, record, tensorboard)
