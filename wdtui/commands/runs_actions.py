@@ -141,7 +141,7 @@ def compare(store: Store, args: argparse.Namespace) -> int:
     plt.clear_figure()
     plt.plotsize(min(out.width, 100), 20)
     plt.theme("clear")
-    overlaid_losses(plt, curves, "Loss per epoch: validation solid, training dotted (data loss, penalty excluded)")
+    overlaid_losses(plt, curves, "Data loss per epoch: validation solid, training dotted")
     out.print(Text.from_ansi(plt.build()))
     return 0
 

@@ -77,7 +77,7 @@ def compare_chart(plt: Any, zero: Sequence[EpochRecord], decayed: Sequence[Epoch
                     name_train=True)
 
 
-def overlaid_losses(plt: Any, runs: Sequence[tuple[str, str, Sequence[EpochRecord]]],
+def overlaid_losses(plt: Any, runs: Sequence[tuple[str, Any, Sequence[EpochRecord]]],
                     title: str = "Loss per epoch: validation solid, training dotted",
                     name_train: bool = False) -> None:
     """Each run's (name, colour, epochs) validation loss solid and training loss dotted, in its

@@ -21,9 +21,12 @@ if TYPE_CHECKING:
     from ..store.runs import RunSummary
 
 GROUP_KINDS = {"sweep-point": "sweep", "twin": "twins"}
-# One colour per marked run, the same in the table's mark and in the chart: (plotext, Rich).
-RUN_COLORS = (("cyan", "cyan"), ("orange", "yellow"), ("magenta", "magenta"), ("green", "green"),
-              ("blue", "blue"), ("red", "red"), ("gray", "bright_black"), ("white", "white"))
+# One colour per marked run, the same in the table's ● and in the chart's lines: (plotext, Rich).
+# Okabe and Ito's eight colours, told apart with every kind of colour vision, given as RGB so
+# that a terminal's palette (or Textual's theme) cannot turn one into another.
+_OKABE_ITO = ((86, 180, 233), (230, 159, 0), (0, 158, 115), (204, 121, 167), (240, 228, 66), (0, 114, 178),
+              (213, 94, 0), (153, 153, 153))
+RUN_COLORS = tuple((rgb, "#{:02x}{:02x}{:02x}".format(*rgb)) for rgb in _OKABE_ITO)
 
 
 def when(created: str) -> str:
@@ -104,7 +107,8 @@ def _id(row: RunRow) -> str:
 def _status(row: RunRow) -> str:
     if row.group is None:
         return row.run.status
-    text = f"{GROUP_KINDS.get(row.runs[0].kind, row.runs[0].kind)} of {len(row.runs)}"
+    kind = GROUP_KINDS.get(row.runs[0].kind, row.runs[0].kind)
+    text = kind if kind == "twins" else f"{kind} of {len(row.runs)}"
     unfinished = [r.status for r in row.runs if r.status != "finished"]
     if unfinished:
         counts = {s: unfinished.count(s) for s in dict.fromkeys(unfinished)}
@@ -120,7 +124,8 @@ def _final(name: str, metric: str, spec: str) -> Column:
 
 RUN_COLUMNS: tuple[Column, ...] = (
     Column("ID", True, _id, key=lambda row: min(r.id for r in row.runs)),
-    Column("When", False, lambda row: when(row.run.created), key=lambda row: min(r.created for r in row.runs)),
+    Column("When", False, lambda row: when(min(r.created for r in row.runs)),
+           key=lambda row: min(r.created for r in row.runs)),
     Column("Data", False, lambda row: data_name(row.run.config)),
     Column("Optimizer", False, lambda row: optimizer_name(row.run.config)),
     Column("λ", True, _lambda, key=lambda row: row.run.config.get("weight_decay")),
