@@ -28,11 +28,17 @@ def bins_for(n: int) -> int:
 
 
 def raw_histograms(layers: Sequence[tuple[str, np.ndarray]]) -> list[dict[str, Histogram]]:
-    """For (layer name, weights of shape K × …) pairs, each copy's {layer: histogram}."""
+    """For (layer name, weights of shape K × …) pairs, each copy's {layer: histogram}; a copy
+    whose weights are not all finite (a sweep's λ that diverged) gets no histograms, {}."""
     copies = layers[0][1].shape[0] if layers else 0
     out: list[dict[str, Histogram]] = [{} for _ in range(copies)]
+    broken: set[int] = set()
     for name, weights in layers:
         w = np.asarray(weights, dtype=np.float64).reshape(copies, -1)
+        finite = np.isfinite(w).all(axis=1)
+        if not finite.all():
+            broken.update(np.flatnonzero(~finite).tolist())
+            w = np.where(finite[:, None], w, 0.0)
         n = w.shape[1]
         bins = bins_for(n)
         low, high = w.min(axis=1), w.max(axis=1)
@@ -48,7 +54,7 @@ def raw_histograms(layers: Sequence[tuple[str, np.ndarray]]) -> list[dict[str, H
             out[k][name] = {"min": float(low[k]), "max": float(high[k]), "num": n, "sum": float(sums[k]),
                             "sum_squares": float(squares[k]), "limits": limits[k].tolist(),
                             "counts": counts[k].tolist()}
-    return out
+    return [{} if k in broken else h for k, h in enumerate(out)]
 
 
 def histograms_later(model: nn.Sequential) -> Callable[[], dict[str, Histogram]]:
