@@ -23,7 +23,7 @@ BENCHMARKS = [
     ("app: first frame, key latency, in-app throughput", "bench_app.py", []),
     ("wdtui --help over import torch", "bench_help.py", []),
 ]
-FIGURE = re.compile(r"ratio|speed-up|p99", re.IGNORECASE)
+FIGURE = re.compile(r"ratio|speed-up|p99|first paint", re.IGNORECASE)
 
 
 def main() -> int:

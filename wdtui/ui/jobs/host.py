@@ -119,6 +119,9 @@ class JobHost:
         s = self.session
         s.setup, s.view = message.setup, message.view
         s.state = RunState.TRAINING if self.control.go.is_set() else RunState.READY
+        if not self.runs.asked:  # the app is built and idle: read the stored runs now, so that
+            self.runs.asked = True  # the Runs view (h) shows them at once when it opens
+            self.start_runs_job("runs-list")
 
     @job_message(_run)
     def on_step_done(self, message: StepDone) -> None:

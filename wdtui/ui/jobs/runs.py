@@ -104,6 +104,7 @@ class RunsState:
     """What the app knows of the stored runs; the Runs view shows it."""
 
     table: RunsTable | None = None  # the latest listing (None before the first)
+    asked: bool = False  # a listing has been asked for (the first, once the app is built)
     error: str | None = None  # why the store cannot be read
     listed: int = 0  # how many listings have arrived: the view redraws its table on a new one
     stored: dict[int, StoredRun] = field(default_factory=dict)  # whole runs loaded for the chart

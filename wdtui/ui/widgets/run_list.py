@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 from ...present.runs import RUN_COLORS, RUN_COLUMNS, RunRow, RunsTable
 
 FIRST = 60  # rows before the first paint: more than a screen holds
-BATCH = 400  # rows per later batch, one batch per refresh
+BATCH = 150  # rows per later batch, one per refresh: each takes the UI thread a few tens of ms
 MARK = "mark"
 
 
