@@ -67,3 +67,13 @@ def utc(monkeypatch) -> None:
     """Show times in UTC, whatever this machine's zone: the snapshots hold 09:01, not 10:01."""
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
+
+
+def made_newer(data_dir: Path, version: int) -> Path:
+    """The run store, made as if a later wdtui had migrated it to schema `version`."""
+    open_store().close()
+    db = data_dir / "runs.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    return db

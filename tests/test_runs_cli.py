@@ -10,9 +10,8 @@ import sys
 
 import pytest
 
-from wdtui.store.runs import open_store
-
 from helpers import loaded_by, run_cli as run
+from runs_data import made_newer
 
 
 def stored_runs(capsys) -> list[dict]:
@@ -155,13 +154,7 @@ def test_a_store_that_cannot_be_used_is_said_once_and_training_goes_on(capsys, d
 
 
 def test_a_newer_store_is_refused_by_a_real_trace_and_left_alone(data_dir):
-    open_store().close()
-    db = data_dir / "runs.sqlite3"
-    import sqlite3
-
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA user_version = 42")
-    conn.close()
+    db = made_newer(data_dir, 42)
     before = db.read_bytes()
     done = subprocess.run([sys.executable, "-m", "wdtui", "trace", "--epochs", "1", "--json"], capture_output=True,
                           text=True, timeout=300)

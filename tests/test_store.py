@@ -22,6 +22,8 @@ from wdtui.store.recorder import writer_alive, writer_token
 from wdtui.store.runs import StoreError, open_store
 from wdtui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
+from runs_data import made_newer
+
 HELPER = Path(__file__).with_name("store_process.py")
 CONFIG = {"epochs": 3, "weight_decay": 0.01, "lr": 0.02, "optimizer": "sgd", "momentum": 0.9, "batch_size": 64,
           "hidden": [32], "seed": 0, "val_fraction": 0.2, "decay_bias": False, "data": None, "target": None,
@@ -283,11 +285,7 @@ def test_an_sqlite_file_of_another_program_is_refused(data_dir):
 
 
 def test_a_newer_schema_is_refused_and_left_alone(data_dir):
-    open_store().close()
-    db = data_dir / "runs.sqlite3"
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA user_version = 99")
-    conn.close()
+    db = made_newer(data_dir, 99)
     message = refused(db)
     assert "newer wdtui" in message and "99" in message
     with sqlite3.connect(db) as conn:
