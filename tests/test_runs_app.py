@@ -231,3 +231,23 @@ def test_snapshot_runs_marked_and_a_sweep_opened(snap_compare, data_dir, monkeyp
         await settle(pilot, screen)
 
     assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_runs_cut_short_are_kept_stopped(data_dir):
+    """r mid-run keeps the old run "stopped" (with its report); so does quitting mid-run."""
+    app = create_app(RunConfig(epochs=10_000))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, RunState.READY)
+        await pilot.press("space")
+        while len(app.session.epochs) < 2:
+            await pilot.pause(0.02)
+        await pilot.press("r")
+        await wait_for(pilot, RunState.READY)
+        await pilot.press("space")
+        while len(app.session.epochs) < 1:
+            await pilot.pause(0.02)
+    with open_store() as store:
+        second, first = store.list()
+        assert (first.status, second.status) == ("stopped", "stopped")
+        assert first.epochs_done >= 2 and second.epochs_done >= 1
+        assert store.get(first.id).report["epochs"] == list(store.get(first.id).epochs)
