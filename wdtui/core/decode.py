@@ -57,7 +57,8 @@ def setup(data: Mapping[str, Any]) -> Setup:
 
 
 def prediction(data: Mapping[str, Any]) -> Prediction:
-    layers = tuple(_make(Layer, layer, values=_tuple(layer.get("values")), extra=dict(layer.get("extra") or {}))
+    layers = tuple(_make(Layer, layer, values=_tuple(layer.get("values")),
+                         extra={k: tuple(v) if isinstance(v, list) else v for k, v in (layer.get("extra") or {}).items()})
                    for layer in data.get("layers") or ())
     return _make(Prediction, data, layers=layers, probabilities=_tuple(data.get("probabilities")),
                  class_names=_tuple(data.get("class_names")))
