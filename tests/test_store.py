@@ -531,3 +531,23 @@ def test_the_store_imports_neither_torch_nor_the_ui():
             "print(' '.join(m for m in ('torch', 'textual', 'rich', 'plotext') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == []
+
+
+def test_a_recording_says_each_trouble_once_and_records_on(data_dir):
+    """A TensorBoard folder that cannot be written is said once; the runs are still stored."""
+    from wdtui.store.recording import Recording
+
+    def unwritable(*args):
+        raise PermissionError(13, "Permission denied", "/tb")
+
+    said: list[str] = []
+    recording = Recording(said.append, tensorboard=unwritable)
+    for _ in range(2):
+        run = recording.run(CONFIG)
+        run.epoch(epoch(1))
+        run.finish("finished")
+        run.close()
+    recording.close()
+    assert said == ["runs are not being written to TensorBoard: Permission denied: /tb"]
+    with open_store() as store:
+        assert [r.status for r in store.list()] == ["finished", "finished"]

@@ -94,3 +94,24 @@ def test_an_unwritable_tensorboard_folder_is_one_line_before_training(capsys, tm
     (tmp_path / "file").write_text("x")
     status, out, err = run(capsys, "trace", "--tensorboard", str(tmp_path / "file" / "tb"))
     assert status == 2 and out == "" and err.count("\n") == 1 and "is a file, not a folder" in err
+
+
+async def test_the_app_writes_its_runs_to_tensorboard_as_they_train(tmp_path):
+    from functools import partial
+
+    from wdtui.core.config import RunConfig
+    from wdtui.core.tensorboard import open_log
+    from wdtui.ui.app import create_app
+    from wdtui.ui.session import RunState
+
+    from app_helpers import SIZE, trained
+
+    app = create_app(RunConfig(epochs=3), tensorboard=partial(open_log, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await trained(pilot)
+        epochs = list(app.session.epochs)
+        assert app.session.state == RunState.FINISHED
+    (folder,) = tmp_path.iterdir()
+    got = scalars(events(folder))
+    assert got["loss/val"] == [(e.epoch, pytest.approx(e.val_loss, rel=1e-6)) for e in epochs]
+    assert [h.step for h in events(folder).Histograms("weights/output")] == [1, 2, 3]
