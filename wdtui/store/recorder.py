@@ -145,9 +145,11 @@ class Recorder:
 
     @property
     def id(self) -> int:
-        """The run's id in the store, once its row is written (this waits for that: a few
-        hundred microseconds after `begin`); 0 when it is not being recorded."""
-        self._begun.wait()
+        """The run's id in the store; 0 when it is not being recorded. Asked before the run's
+        row is written, this has the writing thread write it now and waits (well under a ms)."""
+        if not self._begun.is_set():
+            self._store.writer.hurry()
+            self._begun.wait()
         return self._id
 
     @property

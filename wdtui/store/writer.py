@@ -88,6 +88,10 @@ class Writer:
         except Exception as exc:  # SQLite's, the disk's, or a record that cannot be written
             self.fail(exc)
 
+    def hurry(self) -> None:
+        """Write what is queued now, without the lingering wait."""
+        self._urgent.set()
+
     def flush(self) -> None:
         """Wait until every job queued before this call has run (at once if none has)."""
         if self._thread is None or not self._thread.is_alive():
