@@ -251,3 +251,25 @@ async def test_runs_cut_short_are_kept_stopped(data_dir):
         assert (first.status, second.status) == ("stopped", "stopped")
         assert first.epochs_done >= 2 and second.epochs_done >= 1
         assert store.get(first.id).report["epochs"] == list(store.get(first.id).epochs)
+
+
+async def test_the_view_follows_a_run_to_its_end(data_dir, monkeypatch):
+    import wdtui.ui.screens.runs as runs_screen
+
+    monkeypatch.setattr(runs_screen, "RELIST_EVERY", 0.1)
+    app = create_app(RunConfig(epochs=60, batch_size=16))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, RunState.READY)
+        await pilot.press("space")
+        while len(app.session.epochs) < 2:
+            await pilot.pause(0.02)
+        screen = await opened(pilot)
+        if app.session.running:  # listed mid-run (a slow machine may have finished by now)
+            assert screen.table.shown[0].run.status == "running"
+        await wait_for(pilot, RunState.FINISHED)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.table.shown[0].run.status == "finished":
+                break
+        run = screen.table.shown[0].run
+        assert (run.status, run.epochs_done) == ("finished", 60)

@@ -55,6 +55,7 @@ class RunsScreen(ModeScreen):
     sort: tuple[int, bool] | None = None  # (column, descending); None: newest first
     _listed = -1  # the listing the table shows
     _charted: tuple = ()  # what the chart was last drawn from
+    _was_training = False
     _fill_on_listing = True
 
     def __init__(self) -> None:
@@ -91,8 +92,14 @@ class RunsScreen(ModeScreen):
         self.wdtui.start_runs_job("runs-list")
 
     def _relist_while_training(self) -> None:
-        if self.is_current and self._training():
+        """While a job trains or a run listed is still running (here, or in another process:
+        a `wdtui trace`), and once more after: the table follows them to their end."""
+        listing = self.wdtui.runs.table
+        running = listing is not None and any(r.status == "running" for r in listing.runs)
+        training = self._training() or running
+        if self.is_current and (training or self._was_training):
             self.relist()
+        self._was_training = training
 
     @property
     def table(self) -> RunList:
