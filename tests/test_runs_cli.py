@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from wdtui.store.runs import open_store
+
 from helpers import loaded_by, run_cli as run
 from runs_data import made_newer
 
@@ -182,3 +184,13 @@ def test_without_tensorboard_the_options_say_how_to_install_it(capsys, monkeypat
         assert status == 2 and out == "" and err.count("\n") == 1, argv
         assert 'pip install "wdtui[tensorboard]"' in err
     assert stored_runs(capsys) == []  # nothing trained
+
+
+def test_a_run_this_wdtui_cannot_read_is_one_line(capsys, data_dir):
+    with open_store() as store:
+        recorder = store.begin({"lr": -1, "epochs": 3})  # as if written by a wdtui with other rules
+        recorder.epoch({"epoch": 1, "train_loss": 0.5})
+        recorder.finish("stopped")
+    status, out, err = run(capsys, "runs", "show", "1")
+    assert status == 2 and out == "" and err.count("\n") == 1 and "cannot be read here" in err
+    assert json.loads(run(capsys, "runs", "show", "1", "--json")[1])["epochs"] == [{"epoch": 1, "train_loss": 0.5}]

@@ -89,35 +89,35 @@ def listing(store: Store, args: argparse.Namespace) -> int:
 
 
 def show(store: Store, args: argparse.Namespace) -> int:
+    from ..core.config import ConfigError, RunConfig
     from .trace import epoch_table, insight_panel, loss_chart_text, print_report, stdout
 
     run = stored(store, args.id)
     if args.json:
         sys.stdout.write(json.dumps(run.document, indent=2, ensure_ascii=False) + "\n")
         return 0
+    try:  # everything read before anything is printed: a run that cannot be read is one line
+        report = decode.report(run.report) if run.report is not None else None
+        epochs = list(report.epochs) if report is not None else [decode.epoch_record(e) for e in run.epochs]
+        config = RunConfig.from_dict(report.config if report is not None else run.config)
+    except (decode.RecordError, ConfigError) as exc:
+        raise Refused(f"run {run.id} was recorded by wdtui {run.version} and cannot be read here: {exc}") from None
     out = stdout()
     kind = f" · one of the {run.group_label}" if run.group_label else ""
     out.print(f"[b]Run {run.id}[/b] · {run.status} · {when(run.created)}{kind} · wdtui {run.version}",
               highlight=False)
-    try:
-        if run.report is not None:
-            report = decode.report(run.report)
-            if report.diverged is not None:
-                out.print(report.diverged.message, style="red", highlight=False)
-            print_report(report, out)
-            return 0
-        epochs = [decode.epoch_record(e) for e in run.epochs]
-    except decode.RecordError as exc:
-        raise Refused(f"run {run.id} was recorded by wdtui {run.version} and cannot be read here: {exc}") from None
+    if report is not None:
+        if report.diverged is not None:
+            out.print(report.diverged.message, style="red", highlight=False)
+        print_report(report, out)
+        return 0
     out.print("It kept no stages or prediction trace: "
               + ("a sweep trains its points as one stacked network." if run.kind == "sweep-point" else
                  "it ended before its report was written."), style="dim")
     out.print(epoch_table(epochs))
     if epochs:
-        from ..core.config import RunConfig
-
         out.print(loss_chart_text(epochs, out.width))
-        out.print(insight_panel(RunConfig.from_dict(run.config), epochs, epochs[-1].global_step // epochs[-1].epoch))
+        out.print(insight_panel(config, epochs, epochs[-1].global_step // epochs[-1].epoch))
     return 0
 
 
