@@ -26,10 +26,11 @@ async def opened(pilot) -> RunsScreen:
     await pilot.press("h")
     screen = pilot.app.screen
     assert isinstance(screen, RunsScreen)
-    for _ in range(200):
-        if pilot.app.runs.table is not None and screen.table.row_count:
-            break
+    waited = 0.0
+    while pilot.app.runs.table is None or not screen.table.row_count:
+        assert waited < 60, "the runs were never listed"
         await pilot.pause(0.02)
+        waited += 0.02
     await pilot.pause()
     return screen
 
