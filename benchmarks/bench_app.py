@@ -130,5 +130,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import os
+    import tempfile
+
     subprocess.run([PYTHON, "-c", "import torch"], check=True)  # warm the file cache for both
-    main()
+    # The app records every run it trains, as it does for a user; into a folder of its own
+    # here, so a benchmark never adds its runs to the user's.
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["WDTUI_DATA_DIR"] = folder
+        main()

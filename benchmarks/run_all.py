@@ -22,8 +22,10 @@ BENCHMARKS = [
     ("vectorised sweep over 16 × train()", "bench_sweep.py", []),
     ("app: first frame, key latency, in-app throughput", "bench_app.py", []),
     ("wdtui --help over import torch", "bench_help.py", []),
+    ("recording a run over train()", "bench_recording.py", ["--repeats", "60"]),
+    ("2,000 stored runs: wdtui runs --json, the Runs view", "bench_runs.py", []),
 ]
-FIGURE = re.compile(r"ratio|speed-up|p99", re.IGNORECASE)
+FIGURE = re.compile(r"ratio|speed-up|p99|first paint", re.IGNORECASE)
 
 
 def main() -> int:

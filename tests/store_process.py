@@ -35,9 +35,12 @@ def main(db: str, mode: str, epochs: int = 0) -> None:
     while mode == "loop" or epoch < epochs:
         epoch += 1
         recorder.epoch(record(epoch))
+        if mode == "loop":
+            store.flush()  # the epoch has landed before we say so (recording itself is queued)
         print(f"epoch {epoch}", flush=True)
         time.sleep(0.005 if mode == "loop" else 0.001)
     recorder.finish("finished")
+    store.close()
     print("done", flush=True)
 
 

@@ -16,7 +16,7 @@ from wdtui.core.config import RunConfig
 from wdtui.core.data import prepare
 from wdtui.core.model import build_model
 from wdtui.core.planar import planar_tensors
-from wdtui.core.records import to_json
+from wdtui.core.jsonable import to_json
 from wdtui.core.table import Table
 
 

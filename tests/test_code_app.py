@@ -14,7 +14,7 @@ from wdtui.store import export
 from wdtui.present.codegen import script_for
 from wdtui.core.config import RunConfig
 from wdtui.core.engine import Engine
-from wdtui.core.records import to_json
+from wdtui.core.jsonable import to_json
 from wdtui.store.export import CSV_COLUMNS
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.code import CodeScreen

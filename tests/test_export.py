@@ -14,7 +14,7 @@ import pytest
 
 from wdtui.core.config import RunConfig
 from wdtui.core.engine import Engine
-from wdtui.core.records import to_json
+from wdtui.core.jsonable import to_json
 from wdtui.present.codegen import script_for
 from wdtui.store import export
 from wdtui.store.export import CSV_COLUMNS, ExportError, export_run, run_targets, save_script, targets, write_atomically

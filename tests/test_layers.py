@@ -3,7 +3,7 @@
 - the core and the quiz import neither textual, rich nor plotext;
 - the presentation room and the store import neither torch nor textual;
 - importing any module of the Textual app does not load torch (the first frame never waits);
-- `wdtui --help` and the torch-free commands stay torch-free.
+- `wdtui --help` and the torch-free commands (`wdtui runs`, but for `runs tensorboard`) stay torch-free.
 """
 
 from __future__ import annotations
@@ -49,4 +49,5 @@ def test_no_module_of_the_app_loads_torch():
 
 
 def test_the_commands_load_torch_only_to_train():
-    assert loaded_by("wdtui.commands.cli", "wdtui.commands.serve", among=("torch",)) == []
+    assert loaded_by("wdtui.commands.cli", "wdtui.commands.serve", "wdtui.commands.runs",
+                     "wdtui.commands.runs_actions", among=("torch",)) == []

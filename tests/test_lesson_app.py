@@ -198,6 +198,7 @@ def test_snapshot_the_summary(snap_compare):
         await pilot.press("right_square_bracket", "b", "space")  # step 2, predicted and trained
         await until(pilot, lambda: "train" in pilot.app.progress.outcomes)
         await pilot.press(*["right_square_bracket"] * 8)
-        await pilot.pause()
+        await wait_for(pilot, RunState.READY)  # the last step's run, built
+        await pilot.pause(0.3)
 
     assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run)

@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from wdtui.core.records import (EpochRecord, Layer, ParamGroupInfo, Prediction, Report, Setup, Stage, to_json,
-                                to_jsonable)
+from wdtui.core.jsonable import to_json, to_jsonable
+from wdtui.core.records import EpochRecord, Layer, ParamGroupInfo, Prediction, Report, Setup, Stage
 from wdtui.store import paths
 from wdtui.store.recorder import writer_alive, writer_token
 from wdtui.store.runs import StoreError, open_store
 from wdtui.store.schema import APPLICATION_ID, SCHEMA_VERSION
+
+from runs_data import made_newer
 
 HELPER = Path(__file__).with_name("store_process.py")
 CONFIG = {"epochs": 3, "weight_decay": 0.01, "lr": 0.02, "optimizer": "sgd", "momentum": 0.9, "batch_size": 64,
@@ -283,11 +285,7 @@ def test_an_sqlite_file_of_another_program_is_refused(data_dir):
 
 
 def test_a_newer_schema_is_refused_and_left_alone(data_dir):
-    open_store().close()
-    db = data_dir / "runs.sqlite3"
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA user_version = 99")
-    conn.close()
+    db = made_newer(data_dir, 99)
     message = refused(db)
     assert "newer wdtui" in message and "99" in message
     with sqlite3.connect(db) as conn:
@@ -344,7 +342,7 @@ def schema_of(db: Path) -> set[tuple[str, str]]:
 
 
 def test_a_version_1_file_is_migrated(data_dir):
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     data_dir.mkdir()
     old = data_dir / "runs.sqlite3"
     conn = sqlite3.connect(old, isolation_level=None)  # a rollback-journal file, as a first release might leave
@@ -355,9 +353,10 @@ def test_a_version_1_file_is_migrated(data_dir):
         stored = store.get(7)
         assert stored.config == {"weight_decay": 0.1} and stored.version == "0.0.9"
         assert stored.report == {"config": {"weight_decay": 0.1}, "epochs": [{"epoch": 1, "train_loss": 0.5}]}
+        assert store.get(7, weights=True).weights == (None,)  # version 3's column, empty for old epochs
         assert record_run(store) == 8
     with sqlite3.connect(old) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (3,)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     conn.close()
     open_store(data_dir / "fresh.sqlite3").close()
@@ -370,51 +369,113 @@ def test_a_failing_migration_leaves_the_file_at_its_version(data_dir, monkeypatc
     from wdtui.store import schema
 
     open_store().close()
+    now = schema.SCHEMA_VERSION
     broken = ("CREATE INDEX runs_by_kind ON runs(kind)", "CREATE INDEX broken ON no_such_table(x)")
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, broken))
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 1)
     with pytest.raises(StoreError, match="no_such_table"):
         open_store()
     with sqlite3.connect(data_dir / "runs.sqlite3") as conn:
-        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (now,)
     conn.close()
     assert ("index", "runs_by_kind") not in schema_of(data_dir / "runs.sqlite3")  # rolled back, whole
 
 
-def test_a_failing_recorder_raises_once_then_goes_quiet(data_dir):
-    with open_store(timeout=0.2) as store:
+def test_a_failing_recorder_says_so_once_then_goes_quiet(data_dir):
+    """Recording never raises into the training loop: the first failure is one line, said once
+    through on_failure; then nothing more is written (nor said) and the caller goes on."""
+    said: list[str] = []
+    with open_store(timeout=0.2, on_failure=said.append) as store:
         recorder = store.begin(CONFIG)
-        recorder.epoch(to_jsonable(epoch(1)))
+        recorder.epoch(epoch(1))
+        store.flush()
         blocker = sqlite3.connect(store.path, isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock past the timeout
         try:
-            with pytest.raises(StoreError, match="locked") as caught:
-                recorder.epoch(to_jsonable(epoch(2)))
-            assert "\n" not in str(caught.value) and recorder.failed == str(caught.value)
-            recorder.epoch(to_jsonable(epoch(3)))  # off: nothing raised, nothing written
-            recorder.finish("finished", to_jsonable(report()))
+            recorder.epoch(epoch(2))  # returns at once: the writing thread waits, then fails
+            store.flush()
+            assert len(said) == 1 and "locked" in said[0] and "\n" not in said[0]
+            assert recorder.failed == said[0] == store.failed
+            recorder.epoch(epoch(3))  # off: nothing raised, nothing written, nothing said again
+            recorder.finish("finished", report())
+            assert store.begin(CONFIG).id == 0  # and no new run begins
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
         run = store.get(recorder.id)
         assert run.status == "running" and run.epochs_done == 1  # incomplete once this process has gone
+    assert said == [said[0]]
 
+
+def test_a_full_disk_is_said_once_and_leaves_nothing_half_written(data_dir):
+    said: list[str] = []
+    with open_store(on_failure=said.append) as store:
         full = store.begin(CONFIG)
-        limit = store._conn.execute("PRAGMA max_page_count").fetchone()[0]
-        pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
-        store._conn.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full
+        limit = store.connection.execute("PRAGMA max_page_count").fetchone()[0]
+        pages = store.connection.execute("PRAGMA page_count").fetchone()[0]
+        store.connection.execute(f"PRAGMA max_page_count = {pages}")  # the disk is full
         try:
-            with pytest.raises(StoreError, match="full"):
-                full.epoch({"epoch": 1, "observation": "x" * 100_000})
+            full.epoch({"epoch": 1, "observation": "x" * 100_000})
+            store.flush()
         finally:
-            store._conn.execute(f"PRAGMA max_page_count = {limit}")
+            store.connection.execute(f"PRAGMA max_page_count = {limit}")
         full.epoch({"epoch": 2})
+        assert len(said) == 1 and "full" in said[0]
         assert store.get(full.id).epochs == ()  # the failed epoch left nothing half-written
 
-        gone = store.begin(CONFIG)
+
+def test_a_run_deleted_while_recording_goes_quiet_alone(data_dir):
+    said: list[str] = []
+    with open_store(on_failure=said.append) as store:
+        gone, other = store.begin(CONFIG), store.begin(CONFIG)
         store.delete([gone.id])
-        with pytest.raises(StoreError, match="deleted"):
-            gone.epoch(to_jsonable(epoch(1)))
+        gone.epoch(epoch(1))
+        gone.finish("finished", report())
+        other.epoch(epoch(1))  # the store goes on recording the others
+        other.finish("finished")
+        assert said == [] and store.get(gone.id) is None
+        assert [(r.id, r.status, r.epochs_done) for r in store.list()] == [(other.id, "finished", 1)]
+
+
+def test_records_go_in_as_records_or_dicts_and_weights_beside_them(data_dir):
+    with open_store() as store:
+        recorder = store.begin(CONFIG)
+        histograms = {"hidden1": {"min": -1.0, "max": 1.0, "num": 4, "sum": 0.0, "sum_squares": 2.0,
+                                  "limits": [0.0, 1.0], "counts": [2, 2]}}
+        recorder.epoch(epoch(1), weights=lambda: histograms)  # made on the writing thread
+        recorder.epoch(to_jsonable(epoch(2)))
+        recorder.finish("finished", report(2))  # the same numbers as recorded, as a Report
+        stored = store.get(recorder.id, weights=True)
+        assert stored.weights == (histograms, None)
+        assert stored.report == to_jsonable(report(2)) and store.get(recorder.id).weights == ()
+    with sqlite3.connect(data_dir / "runs.sqlite3") as conn:  # the report kept one copy of the epochs
+        assert conn.execute("SELECT epochs_in_table FROM reports").fetchone() == (1,)
+    conn.close()
+
+
+def test_a_run_reopened_after_it_finished_goes_on(data_dir):
+    """The app's run can be given more epochs after it finished: it records on, and is
+    "running" again (its report dropped) until it finishes again."""
+    with open_store() as store:
+        recorder = store.begin(CONFIG)
+        recorder.epoch(epoch(1))
+        recorder.finish("finished", report(1))
+        recorder.reopen()
+        recorder.epoch(epoch(2))
+        again = store.get(recorder.id)
+        assert (again.status, again.ended, again.report, again.epochs_done) == ("running", None, None, 2)
+        recorder.finish("finished", report(2))
+        assert store.get(recorder.id).report == to_jsonable(report(2))
+
+
+def test_closing_with_runs_still_recording(data_dir):
+    store = open_store()
+    stopped, left = store.begin(CONFIG), store.begin(CONFIG)
+    stopped.epoch(epoch(1))
+    store.recording.discard(left)  # as if begun by a caller that will not be stopped by the close
+    store.close(unfinished="stopped")
+    with open_store() as store:
+        assert {r.id: r.status for r in store.list()} == {stopped.id: "stopped", left.id: "running"}
 
 
 def test_recorders_in_threads_share_one_store(data_dir):
@@ -454,7 +515,7 @@ def test_listing_2000_runs_reads_no_epochs(data_dir):
         conn.executemany("INSERT INTO runs (created, status, kind, version, pid, writer, config, epochs_done) "
                          "VALUES ('2025-01-01T00:00:00.000+00:00', 'finished', 'run', '0.1.0', 1, 'h/-/1/-', "
                          "?, 40)", [(config,)] * 2000)
-        conn.executemany("INSERT INTO epochs VALUES (?, ?, ?, ?)",
+        conn.executemany("INSERT INTO epochs (run_id, seq, epoch, record) VALUES (?, ?, ?, ?)",
                          [(run, seq, seq, record) for run in range(1, 2001) for seq in range(1, 41)])
     conn.close()
     with open_store() as store:
@@ -470,3 +531,23 @@ def test_the_store_imports_neither_torch_nor_the_ui():
             "print(' '.join(m for m in ('torch', 'textual', 'rich', 'plotext') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == []
+
+
+def test_a_recording_says_each_trouble_once_and_records_on(data_dir):
+    """A TensorBoard folder that cannot be written is said once; the runs are still stored."""
+    from wdtui.store.recording import Recording
+
+    def unwritable(*args):
+        raise PermissionError(13, "Permission denied", "/tb")
+
+    said: list[str] = []
+    recording = Recording(said.append, tensorboard=unwritable)
+    for _ in range(2):
+        run = recording.run(CONFIG)
+        run.epoch(epoch(1))
+        run.finish("finished")
+        run.close()
+    recording.close()
+    assert said == ["runs are not being written to TensorBoard: Permission denied: /tb"]
+    with open_store() as store:
+        assert [r.status for r in store.list()] == ["finished", "finished"]

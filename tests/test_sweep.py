@@ -10,7 +10,8 @@ import pytest
 from helpers import loaded_by, run_cli as run, trained_epochs
 from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
-from wdtui.core.records import Diverged, EpochRecord, SweepProgress, SweepResult, to_json
+from wdtui.core.jsonable import to_json
+from wdtui.core.records import Diverged, EpochRecord, SweepProgress, SweepResult
 from wdtui.core.sweep import sweep
 from wdtui.core.control import Control
 from wdtui.core.engine import train

@@ -72,6 +72,11 @@ async def test_the_table_and_best_lambda_are_the_core_sweep():
         assert f"Best λ = {best.weight_decay:g}: validation loss {best.val_loss:.4f}" in verdict
         assert f"{expected.improvement:.1%} below λ = 0's {expected.baseline.val_loss:.4f}" in verdict
         assert shown(screen, "#sweep-epochs") == f"epoch {CONFIG.epochs} of {CONFIG.epochs} · done"
+        # The U-curve drawn again at another size, from the same data (plotext's log scale
+        # once took the log of a log here, and the app ended).
+        await pilot.resize_terminal(SIZE[0] + 10, SIZE[1] + 2)
+        await pilot.pause()
+        assert "best λ" in screen.query_one("#sweep-chart").plt.build()
 
 
 async def test_apply_best_before_training_rebuilds_the_run_with_it():

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from wdtui.core.config import RunConfig
-from wdtui.core.records import SweepResult, to_json
+from wdtui.core.jsonable import to_json
+from wdtui.core.records import SweepResult
 from wdtui.core.sweep import sweep
 from wdtui.store.export import SWEEP_CSV_COLUMNS, ExportError, export_sweep, run_targets
 

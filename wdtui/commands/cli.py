@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
 from ..core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
 from ..core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from ..core.presets import DEFAULT, PRESETS, preset_config
 from ..core.table import DataError, read_csv
+from . import runs, serve
 from .exits import BAD_INPUT, INTERRUPTED, leave
-from . import serve
 
 PROG = "wdtui"
 
@@ -98,6 +99,13 @@ def run_options() -> Parser:
     g.add_argument("--row", type=_number(int, "row"),
                    help="the data row followed through the stages and the prediction trace "
                         "(default: the first validation row)")
+    r = p.add_argument_group("recording")
+    r.add_argument("--record", action=argparse.BooleanOptionalAction,
+                   help="keep every run in the run store (wdtui runs lists them); --no-record keeps none of "
+                        "this command's (default --record)")
+    r.add_argument("--tensorboard", metavar="DIR",
+                   help="also write every run as TensorBoard event files into DIR (needs the tensorboard "
+                        "package); open them with: tensorboard --logdir DIR")
     return p
 
 
@@ -133,6 +141,7 @@ def build_parser() -> Parser:
     output_options(sweep, "one JSON document {config, points, best} instead of a table and chart",
                    "the sweep as JSON and its points as CSV")
     serve.add_parser(sub, shared)
+    runs.add_parser(sub)
     return parser
 
 
@@ -160,8 +169,11 @@ def refused(parser: argparse.ArgumentParser, command: str | None, exc: ConfigErr
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "runs":
+        return runs.run_runs(args)
     try:
         config = config_from(args)
+        check_tensorboard(args)
         if args.command in ("trace", "sweep"):
             status = headless(args, config)
             if status == INTERRUPTED:
@@ -169,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return status
     except ConfigError as exc:
         return refused(parser, args.command, exc)
+    except DataError as exc:
+        return fail(str(exc))
     except KeyboardInterrupt:  # before training began (say, while torch loaded)
         print(f"{PROG}: stopped at epoch 0", file=sys.stderr)
         leave(INTERRUPTED)
@@ -178,31 +192,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc))
     if args.command == "serve":
         return serve.serve(args, run_options())
-    return run_app(config)
+    return run_app(config, getattr(args, "record", True), getattr(args, "tensorboard", None))
+
+
+def check_tensorboard(args: argparse.Namespace) -> None:
+    """--tensorboard DIR: the package installed and DIR a folder that can be made, before any
+    training (DataError: one line, exit 2)."""
+    folder = getattr(args, "tensorboard", None)
+    if folder is None:
+        return
+    from ..core.tensorboard import available, missing_line
+    from ..store.paths import make_folder
+
+    if not available():
+        raise DataError(missing_line("--tensorboard"))
+    try:
+        make_folder(Path(folder).expanduser())
+    except OSError as exc:
+        raise DataError(f"--tensorboard: cannot write to {folder}: {exc.strerror or exc}") from None
+
+
+def say(line: str) -> None:
+    """What a command says besides its output (recording trouble): one line on stderr."""
+    print(f"{PROG}: {line}", file=sys.stderr, flush=True)
 
 
 def headless(args: argparse.Namespace, config: RunConfig) -> int:
     """`wdtui trace` and `wdtui sweep`: a bad file or export path is one line, exit 2."""
     from ..store.export import ExportError
+    from ..store.recording import Recording
 
+    recording = Recording(say, getattr(args, "record", True), tensorboard_logs(getattr(args, "tensorboard", None)))
     try:
         if args.command == "trace":
             from .trace import run_trace
 
-            return run_trace(config, as_json=args.json, export=args.export)
+            return run_trace(config, as_json=args.json, export=args.export, recording=recording)
         from .sweep import run_sweep
 
         grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
-        return run_sweep(config, grid, as_json=args.json, export=args.export)
+        return run_sweep(config, grid, as_json=args.json, export=args.export, recording=recording)
     except (DataError, ExportError) as exc:
         return fail(str(exc))
     except (MemoryError, RuntimeError) as exc:
         if isinstance(exc, RuntimeError) and "allocate" not in str(exc):
             raise
         return fail("not enough memory for this network and data: try smaller hidden sizes or fewer rows")
+    finally:
+        recording.close("stopped")  # waits for the last writes; a run cut short by Ctrl+C is "stopped"
 
 
-def run_app(config: RunConfig) -> NoReturn:
+def tensorboard_logs(folder: str | None) -> Callable[..., Any] | None:
+    """What a Recording calls to open a run's TensorBoard log under `folder` (None: no log)."""
+    if folder is None:
+        return None
+    from functools import partial
+
+    from ..core.tensorboard import open_log
+
+    return partial(open_log, Path(folder).expanduser())
+
+
+def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = None) -> NoReturn:
     """Run the app, then leave at once.
 
     When the app returns it has restored the terminal and written every file it was asked
@@ -212,7 +263,7 @@ def run_app(config: RunConfig) -> NoReturn:
     """
     from ..ui.app import create_app
 
-    app = create_app(config)
+    app = create_app(config, record=record, tensorboard=tensorboard_logs(tensorboard))
     app.run()
     leave(app.return_code or 0)
 

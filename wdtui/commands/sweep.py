@@ -13,12 +13,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.config import RunConfig
-from ..core.records import SweepProgress, SweepResult, to_json
+from ..core.jsonable import to_json
+from ..core.records import SweepProgress, SweepResult
 from ..present.columns import BEST, DIVERGED, SWEEP_COLUMNS, point_cells
 from ..present.verdicts import sweep_verdict
+from ..present.runs import sweep_label
 from ..store.export import export_sweep, run_targets
+from ..store.recording import Recording, SweepRecord
 from . import exits
-from .trace import stopped
+from .trace import stdout, stopped
 
 MARKS = {BEST: "bold green", DIVERGED: "red"}  # the styles of the last column's marks
 
@@ -53,11 +56,12 @@ def sweep_chart_text(result: SweepResult, width: int) -> Text:
 
 
 def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool = False,
-              export: str | None = None) -> int:
+              export: str | None = None, recording: Recording | None = None) -> int:
     """Train every λ at once, then print; exit status 0, or 1 when every λ diverged.
 
     With `export` (a path, or "" for the user data directory) the sweep is also written as
     JSON and its points as CSV; a sweep where every λ diverged too, so the file says so.
+    `recording` keeps each λ as a run of one group (and in TensorBoard, with the HParams).
     """
     from ..core.sweep import sweep
 
@@ -65,19 +69,24 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
     err = Console(stderr=True)
     result: SweepResult | None = None
     done = 0
+    recording = recording or Recording(lambda line: None, record=False)
+    runs = SweepRecord(recording, config, weight_decays, sweep_label(weight_decays))
     try:
         with Progress(TextColumn(f"training {len(weight_decays)} values of λ at once"), BarColumn(),
                       MofNCompleteColumn(), TextColumn("epochs"), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("sweep", total=config.epochs)
-            for record in sweep(config, weight_decays):
+            for record in sweep(config, weight_decays, histograms=recording.wants_weights):
                 if isinstance(record, SweepProgress):
+                    runs.progress(record)
                     done = record.epoch
                     bar.update(task, completed=done)
                 else:
                     result = record
     except KeyboardInterrupt:
         return stopped(err, done)
+    finally:
+        runs.close(result)
     assert result is not None  # no stop event: the sweep always ends with its result
     if paths is not None:
         json_path, csv_path = export_sweep(result, paths)
@@ -89,8 +98,7 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
     if as_json:
         sys.stdout.write(to_json(result) + "\n")
         return 0
-    # A pipe or a CI log has no width of its own; 120 columns keeps each row on one line.
-    out = Console(width=None if sys.stdout.isatty() else 120)
+    out = stdout()
     out.print(sweep_table(result))
     out.print(sweep_chart_text(result, out.width))
     out.print(sweep_verdict(result), highlight=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Sequence
 
 from rich import box
 from rich.console import Console, Group
@@ -13,11 +14,14 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.config import RunConfig
-from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord, to_json
+from ..core.insight import Insight, key_insight
+from ..core.jsonable import to_json
+from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord
 from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
 from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text
 from ..store.export import export_run, run_targets
+from ..store.recording import Recording
 from .exits import DIVERGED, INTERRUPTED
 
 
@@ -75,9 +79,9 @@ def prediction_table(p: Prediction) -> Table:
     return table
 
 
-def insight_panel(report: Report) -> Panel:
+def insight_panel(insight: Insight, epochs: Sequence[EpochRecord]) -> Panel:
     body = Group(Text(CLAIM, style="bold"), Text(""),
-                 *(Text("• " + line) for line in insight_lines(report.insight, report.epochs)))
+                 *(Text("• " + line) for line in insight_lines(insight, epochs)))
     return Panel(body, title="Key insight", title_align="left")
 
 
@@ -87,45 +91,69 @@ def exported(report: Report, paths: tuple[Path, Path], err: Console) -> None:
     err.print(f"wdtui: wrote {json_path} and {csv_path}", highlight=False, markup=False, soft_wrap=True)
 
 
-def run_trace(config: RunConfig, as_json: bool = False, export: str | None = None) -> int:
+def run_trace(config: RunConfig, as_json: bool = False, export: str | None = None,
+              recording: Recording | None = None) -> int:
     """Train, then print the report; exit status 0, or 1 when training diverged.
 
     With `export` (a path, or "" for the user data directory) the run is also written as
-    JSON and CSV; a diverged run too, with its last good epochs.
+    JSON and CSV; a diverged run too, with its last good epochs. `recording` keeps the run
+    (in the run store, and TensorBoard if asked); a run stopped by Ctrl+C is kept "stopped".
     """
     from ..core.engine import Engine
+    from ..core.histograms import histograms_later
 
     engine = Engine(config)
     engine.predict()  # a bad --row fails before any training
     paths = None if export is None else run_targets(export or None)  # and so does a bad --export
     err = Console(stderr=True)
+    run = (recording or Recording(lambda line: None, record=False)).run(config.to_dict())
     try:
         with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
                       TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("train", total=config.epochs)
             for record in engine.run():
                 if isinstance(record, EpochRecord):
+                    run.epoch(record, histograms_later(engine.model))
                     bar.update(task, completed=record.epoch)
                 elif isinstance(record, StepRecord):
                     bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
                 elif isinstance(record, Diverged):
+                    report = engine.report()
+                    run.finish("diverged", report)
                     err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
                     if paths is not None:
-                        exported(engine.report(), paths, err)
+                        exported(report, paths, err)
                     return DIVERGED
+        report = engine.report()
+        run.finish("finished", report)
     except KeyboardInterrupt:
         return stopped(err, engine.epoch)
-    report = engine.report()
+    finally:
+        run.close("stopped")  # Ctrl+C mid-run: kept, with the epochs it had
     if paths is not None:
         exported(report, paths, err)
     if as_json:
         sys.stdout.write(to_json(report) + "\n")
         return 0
-    # A pipe or a CI log has no width of its own; 120 columns keeps each row on one line.
-    out = Console(width=None if sys.stdout.isatty() else 120)
+    print_report(report)
+    return 0
+
+
+def stdout() -> Console:
+    """The console the report goes to. A pipe or a CI log has no width of its own; 120 columns
+    keeps each row on one line."""
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
+def print_report(report: Report, out: Console | None = None) -> None:
+    """The whole story, as tables and a chart: after a run, and for a stored one (runs show)."""
+    out = out or stdout()
     out.print(stage_table(report.stages))
     out.print(epoch_table(report.epochs))
     out.print(loss_chart_text(report.epochs, out.width))
     out.print(prediction_table(report.prediction))
-    out.print(insight_panel(report))
-    return 0
+    # A run stored before wdtui kept its insight gets what its settings and epochs give
+    # (without the numbers only the model could measure).
+    insight = report.insight or key_insight(RunConfig.from_dict(report.config), report.epochs,
+                                             report.setup.steps_per_epoch)
+    out.print(insight_panel(insight, report.epochs))

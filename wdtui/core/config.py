@@ -67,6 +67,20 @@ class RunConfig:
         out["hidden"] = list(self.hidden)
         return out
 
+    @classmethod
+    def from_dict(cls, values: Any) -> "RunConfig":
+        """The config a `to_dict()` wrote (say, a stored run's), validated again.
+
+        Written by another version of wdtui, it may lack a setting (then the default holds) or
+        have one this version does not know (ignored: it cannot change a run here). Anything
+        else wrong is a ConfigError naming the field, as from the CLI or the form."""
+        if not isinstance(values, dict):
+            raise ConfigError(f"a run's settings must be a mapping of names to values, not {values!r}")
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        if "hidden" in known:
+            known["hidden"] = parse_hidden(known["hidden"])
+        return cls(**known)
+
 
 def parse_hidden(value: Any) -> tuple[int, ...]:
     """`32`, `"64,32"` or `[64, 32]` → (64, 32); each size a positive integer."""

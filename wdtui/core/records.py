@@ -6,9 +6,8 @@ so the app can hold and show them without importing torch on its UI thread.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .config import RunConfig
 
@@ -184,21 +183,6 @@ class Report:
     insight: Insight | None = None  # every number the key insight states (core.insight)
 
 
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses → dicts, tuples → lists, recursively; what `json.dumps` can write."""
-    if hasattr(value, "__dataclass_fields__"):
-        value = asdict(value)
-    if isinstance(value, dict):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    return value
-
-
-def to_json(value: Any, indent: int | None = 2) -> str:
-    return json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
-
-
 @dataclass(frozen=True)
 class SweepPoint:
     """Where one λ of a sweep ended: the last epoch's numbers, as a separate run would report them.
@@ -216,6 +200,12 @@ class SweepPoint:
     diverged: bool = False
 
 
+def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:
+    """The point with the lowest validation loss (the smaller λ on a tie); None if all diverged."""
+    finite = [p for p in points if not p.diverged]
+    return min(finite, key=lambda p: p.val_loss) if finite else None
+
+
 @dataclass(frozen=True)
 class SweepProgress:
     """A sweep after `epoch` of `epochs`, with every λ's numbers so far: its point, and the
@@ -226,6 +216,9 @@ class SweepProgress:
     points: tuple[SweepPoint, ...]
     seconds: float
     records: tuple[EpochRecord | None, ...] = ()
+    # Per λ, each layer's weight histogram (core.histograms), when the sweep was asked for them
+    # (to record them): None once that λ diverged.
+    histograms: tuple[dict[str, Any] | None, ...] = ()
 
 
 @dataclass(frozen=True)

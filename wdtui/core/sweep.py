@@ -33,10 +33,11 @@ from .config import RunConfig
 from .data import Dataset, prepare
 from .control import Control
 from .grid import weight_decay_grid
+from .histograms import raw_histograms
 from .model import build_model, linear_layers
 from .observe import observe
 from .optim import split_parameters
-from .records import EpochRecord, SweepPoint, SweepProgress, SweepResult
+from .records import EpochRecord, SweepPoint, SweepProgress, SweepResult, best_point
 
 
 class _Stack:
@@ -112,18 +113,13 @@ def _points(weight_decays: Sequence[float], metrics: list[list[float]],
     )
 
 
-def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:
-    """The point with the lowest validation loss (the smaller λ on a tie); None if all diverged."""
-    finite = [p for p in points if not p.diverged]
-    return min(finite, key=lambda p: p.val_loss) if finite else None
-
-
 def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
-          control: Control | None = None, *, dataset: Dataset | None = None,
+          control: Control | None = None, *, dataset: Dataset | None = None, histograms: bool = False,
           ) -> Iterator[SweepProgress | SweepResult]:
     """Train `config` once per λ in `weight_decays` (default: the optimizer's grid), all at once.
 
-    Yields a progress record after every epoch (every λ's EpochRecord in it), then the result.
+    Yields a progress record after every epoch (every λ's EpochRecord in it, and with
+    `histograms` each λ's weight histograms), then the result.
     `config.weight_decay` is not used. Stops as the engine does: between two steps, with no
     result, once `control` is cancelled. A copy whose loss stops being finite is marked
     diverged (as the engine would stop it) and the others carry on.
@@ -181,5 +177,9 @@ def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
                 weight_decay=p.weight_decay, lr=config.lr, global_step=epoch * steps))
             history.append((p.train_loss, p.val_loss, p.train_acc, p.val_acc))
         epoch_start = now
-        yield SweepProgress(epoch, config.epochs, points, now - start, tuple(records))
+        weights: tuple[dict | None, ...] = ()
+        if histograms:
+            weights = tuple(None if gone[k] else h for k, h in enumerate(
+                raw_histograms([(name, w.detach().numpy()) for name, (w, _) in zip(names, stack.layers)])))
+        yield SweepProgress(epoch, config.epochs, points, now - start, tuple(records), weights)
     yield SweepResult(config.to_dict(), points, best_point(points))

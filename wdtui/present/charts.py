@@ -47,6 +47,9 @@ def sweep_chart(plt: Any, points: Sequence[SweepPoint], best: SweepPoint | None 
 
     log 0 is undefined, so λ = 0 is not a point on the axis: its validation loss is drawn as a
     flat reference line, the level a useful λ has to get under. Diverged points are left out.
+    The axis is log10 λ, drawn linear and labelled in λ: plotext's own log scale takes the log
+    of the data each time the figure is built, so a second build (the terminal resized, the
+    widget laid out anew) took the log of a log and failed.
     """
     plt.clear_data()
     plt.title(title)
@@ -54,8 +57,7 @@ def sweep_chart(plt: Any, points: Sequence[SweepPoint], best: SweepPoint | None 
     shown = sorted((p for p in points if p.weight_decay > 0 and not p.diverged), key=lambda p: p.weight_decay)
     if not shown:
         return
-    plt.xscale("log")
-    x = [p.weight_decay for p in shown]
+    x = [math.log10(p.weight_decay) for p in shown]
     plt.plot(x, [p.val_loss for p in shown], label="val", marker="braille", color="orange")
     plt.plot(x, [p.train_loss for p in shown], label="train", marker="braille", color="cyan")
     zero = next((p for p in points if p.weight_decay == 0 and not p.diverged), None)
@@ -63,30 +65,43 @@ def sweep_chart(plt: Any, points: Sequence[SweepPoint], best: SweepPoint | None 
         plt.plot([x[0], x[-1]], [zero.val_loss, zero.val_loss], label=f"val at λ = 0: {zero.val_loss:.4f}",
                  marker="-", color="orange+")
     if best is not None and best.weight_decay > 0:
-        plt.vline(best.weight_decay, "red")
-        plt.scatter([best.weight_decay], [best.val_loss], marker="●", color="red",
+        plt.vline(math.log10(best.weight_decay), "red")
+        plt.scatter([math.log10(best.weight_decay)], [best.val_loss], marker="●", color="red",
                     label=f"best λ = {best.weight_decay:g}: {best.val_loss:.4f}")
-    low, high = math.floor(math.log10(x[0])), math.ceil(math.log10(x[-1]))
-    ticks = [10.0 ** k for k in range(low, high + 1)]
-    plt.xticks(ticks, [_decade(t) for t in ticks])
+    decades = range(math.floor(x[0]), math.ceil(x[-1]) + 1)
+    plt.xticks(list(decades), [_decade(10.0 ** k) for k in decades])
 
 
 def compare_chart(plt: Any, zero: Sequence[EpochRecord], decayed: Sequence[EpochRecord], weight_decay: float,
                   title: str = "Twin runs: loss per epoch (data loss, penalty excluded)") -> None:
     """Training (dotted) and validation (solid) loss of the λ = 0 twin and the λ twin, overlaid."""
+    overlaid_losses(plt, [("λ = 0", "red", zero), (f"λ = {weight_decay:g}", "green", decayed)], title,
+                    name_train=True)
+
+
+def overlaid_losses(plt: Any, runs: Sequence[tuple[str, Any, Sequence[EpochRecord]]],
+                    title: str = "Loss per epoch: validation solid, training dotted",
+                    name_train: bool = False) -> None:
+    """Each run's (name, colour, epochs) validation loss solid and training loss dotted, in its
+    colour; the legend names each validation line ("val NAME" with `name_train`, which names
+    the training lines too), so several runs fit it."""
     plt.clear_data()
     plt.title(title)
     plt.xlabel("epoch")
-    values = []
-    for records, name, color in ((zero, "λ = 0", "red"), (decayed, f"λ = {weight_decay:g}", "green")):
+    values: list[float] = []
+    longest: Sequence[EpochRecord] = ()
+    for name, color, records in runs:
         if records:
             x = [e.epoch for e in records]
-            plt.plot(x, [e.val_loss for e in records], label=f"val {name}", marker="braille", color=color)
-            plt.plot(x, [e.train_loss for e in records], label=f"train {name}", marker="dot", color=color)
+            plt.plot(x, [e.val_loss for e in records], label=f"val {name}" if name_train else name,
+                     marker="braille", color=color)
+            plt.plot(x, [e.train_loss for e in records], label=f"train {name}" if name_train else None,
+                     marker="dot", color=color)
             values += [v for e in records for v in (e.train_loss, e.val_loss)]
+            longest = max(longest, records, key=len)
     if values:
         _headroom(plt, min(values), max(values), share=0.35)
-        plt.xticks(_epoch_ticks([e.epoch for e in max(zero, decayed, key=len)]))
+        plt.xticks(_epoch_ticks([e.epoch for e in longest]))
 
 
 def _epoch_ticks(epochs: Sequence[int], most: int = 10) -> list[int]:

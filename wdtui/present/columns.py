@@ -16,6 +16,7 @@ class Column(NamedTuple):
     numeric: bool  # a number: right-aligned in the app's tables
     cell: Callable
     wide: bool = False  # text that takes the width left over (and wraps in the CLI)
+    key: Callable | None = None  # what sorting by this column compares (default: the cell's text)
 
 
 EPOCH_COLUMNS: tuple[Column, ...] = (

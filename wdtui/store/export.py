@@ -22,7 +22,8 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
-from ..core.records import EpochRecord, Report, SweepPoint, SweepResult, to_json
+from ..core.jsonable import to_json
+from ..core.records import EpochRecord, Report, SweepPoint, SweepResult
 from .paths import data_dir, make_folder
 
 # The epoch table as CSV: one row per epoch, the numbers of its EpochRecord.
@@ -115,18 +116,22 @@ def write_atomically(contents: Mapping[Path, str]) -> None:
 
 
 def _csv(records: Sequence[object], columns: Sequence[str]) -> str:
-    """A header of `columns`, then each record's attributes of those names; floats in full
-    precision, so the file reads back exactly; None (a diverged λ's numbers) as an empty cell."""
+    """A header of `columns`, then each record's fields of those names (a record's attributes,
+    or a stored record's keys); floats in full precision, so the file reads back exactly; None
+    (a diverged λ's numbers) as an empty cell."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
     for record in records:
-        writer.writerow([getattr(record, c) for c in columns])
+        if isinstance(record, Mapping):
+            writer.writerow([record.get(c) for c in columns])
+        else:
+            writer.writerow([getattr(record, c) for c in columns])
     return out.getvalue()
 
 
-def epochs_csv(epochs: Sequence[EpochRecord]) -> str:
-    """The epoch table as CSV text."""
+def epochs_csv(epochs: Sequence[EpochRecord] | Sequence[Mapping[str, object]]) -> str:
+    """The epoch table as CSV text (from records, or from a stored run's epochs)."""
     return _csv(epochs, CSV_COLUMNS)
 
 
@@ -147,6 +152,16 @@ def export_run(report: Report, paths: tuple[Path, Path]) -> tuple[Path, Path]:
     json_path, csv_path = paths
     with _one_line(f"write {json_path}"):
         write_atomically({json_path: to_json(report) + "\n", csv_path: epochs_csv(report.epochs)})
+    return json_path, csv_path
+
+
+def export_document(document: Mapping[str, object], paths: tuple[Path, Path]) -> tuple[Path, Path]:
+    """Write a stored run as `export_run` wrote it when it trained: its `wdtui trace --json`
+    document (StoredRun.document) and its epoch table as CSV."""
+    json_path, csv_path = paths
+    epochs = document.get("epochs") or []
+    with _one_line(f"write {json_path}"):
+        write_atomically({json_path: to_json(document) + "\n", csv_path: epochs_csv(list(epochs))})  # type: ignore
     return json_path, csv_path
 
 

@@ -1,8 +1,10 @@
 """Recording one run as it trains, and telling later whether its writer is still alive.
 
-A `Recorder` never stops training. Its first failure (a full disk, the file locked for longer
-than the timeout, the run deleted meanwhile) raises StoreError once; from then on it is off
-and every call does nothing, so the caller prints "runs are not being recorded: …" and goes on.
+A `Recorder` never stops training and never raises: each write is queued for the store's
+writing thread (writer.py) and the call returns at once. The first write that fails (a full
+disk, the file locked for longer than the timeout) turns recording off and is said once, in one
+line, through the store's `on_failure` ("runs are not being recorded: …"); a run deleted by the
+user while it records just goes quiet.
 
 Each run row keeps its writer's pid and identity token (host, boot, pid, the process's start
 time): a run still "running" whose writer is gone died mid-run, and a reused pid is not
@@ -13,21 +15,25 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from .schema import StoreError, describe
+from ..core.jsonable import json_default
+from .writer import Gone, always
+
+if TYPE_CHECKING:
+    from .runs import Store
 
 KINDS = ("run", "twin", "sweep-point")
 FINAL_STATUSES = ("finished", "stopped", "diverged", "incomplete")
 METRICS = ("train_loss", "val_loss", "train_acc", "val_acc")
 # One statement, so one transaction of its own: it lands only while the run is still there.
-_EPOCH_INSERT = ("INSERT INTO epochs (run_id, seq, epoch, record) SELECT ?1, ?2, ?3, ?4 "
+_EPOCH_INSERT = ("INSERT INTO epochs (run_id, seq, epoch, record, weights) SELECT ?1, ?2, ?3, ?4, ?5 "
                  "WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?1)")
 _RUN_INSERT = ("INSERT INTO runs (created, status, kind, group_id, group_label, version, pid, writer, config) "
                "VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)")
@@ -40,7 +46,13 @@ def now() -> str:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON of a JSON-able value or of records (dataclasses), as the store keeps it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=json_default)
+
+
+def field_of(record: Any, name: str) -> Any:
+    """A record's field, whether it is given as a record or as its JSON-able dict."""
+    return record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
 
 
 # The host's name, without `import socket` (slow to import; `wdtui runs` should answer at once).
@@ -96,107 +108,160 @@ def writer_alive(pid: int, token: str) -> bool:
 
 
 class Recorder:
-    """Writes one run as it trains: `epoch` once per epoch, then `finish` once.
+    """Writes one run as it trains: `epoch` once per epoch, then `finish` once (`reopen` first
+    if the run goes on after it finished: the app's runs can be given more epochs).
 
-    Use it from one thread at a time, any thread: it writes through its store's connection,
-    under the store's lock. As a context manager, leaving the block without `finish` records
-    the run as "incomplete". `failed` holds the line once it has failed.
+    Records may be given as records (EpochRecord, Report) or as their JSON-able dicts; they
+    become JSON on the writing thread. Use a recorder from one thread at a time, any thread.
+    As a context manager, leaving the block without `finish` records the run "incomplete".
     """
 
-    def __init__(self, path: Path, timeout: float, conn: sqlite3.Connection, lock: threading.Lock,
-                 config: Mapping[str, Any], kind: str = "run", group: str | None = None,
+    def __init__(self, store: Store, config: Mapping[str, Any], kind: str = "run", group: str | None = None,
                  label: str | None = None) -> None:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-        self.path, self.timeout = path, timeout
-        self.failed: str | None = None
-        self._written: list[str] = []  # each epoch's JSON, to tell whether a report repeats them
-        self._conn: sqlite3.Connection | None = conn  # None once finished or failed: off
-        self._lock = lock
-        self._last: Mapping[str, Any] = {}  # the latest epoch's record
-        self.id = 0
-        row = (now(), kind, group, label, __version__, os.getpid(), writer_token(), dumps(dict(config)))
-        self._write([(_RUN_INSERT, row)])
-
-    def _write(self, statements: list[tuple[str, tuple]]) -> None:
-        """Run `statements` in one transaction (a lone statement is one by itself), each of
-        which must change a row; on failure go off and raise StoreError once."""
-        conn = self._conn
-        if conn is None:
+        self._store = store
+        self._id = 0  # 0: not recorded (recording was off, or the first write failed)
+        self._begun = threading.Event()  # set once the run's row is written (or cannot be)
+        self._records: list[Any] = []  # as given
+        self._texts: list[str] = []  # their JSON, on the writing thread
+        self._open = False  # between begin (or reopen) and finish
+        self._gone = False  # deleted while recording
+        if store.writer.failed is not None:
+            self._begun.set()
             return
-        many = len(statements) > 1
+        self._open = True
+        store.recording.add(self)
+        row = (now(), kind, group, label, __version__, os.getpid(), writer_token())
+        store.writer.put(always(partial(self._write_begin, row, config)))
+
+    def _write_begin(self, row: tuple, config: Mapping[str, Any]) -> None:
         try:
-            with self._lock:
+            if self._store.writer.failed is None:
+                with self._store.lock:
+                    self._id = self._store.connection.execute(_RUN_INSERT, (*row, dumps(dict(config)))).lastrowid
+        finally:
+            self._begun.set()
+
+    @property
+    def id(self) -> int:
+        """The run's id in the store; 0 when it is not being recorded. Asked before the run's
+        row is written, this has the writing thread write it now and waits (well under a ms)."""
+        if not self._begun.is_set():
+            self._store.writer.hurry()
+            self._begun.wait()
+        return self._id
+
+    @property
+    def is_open(self) -> bool:
+        """Begun (or reopened) and not finished yet."""
+        return self._open
+
+    @property
+    def failed(self) -> str | None:
+        """The one line saying why recording stopped, once it has."""
+        return self._store.writer.failed
+
+    def _queue(self, job: Callable[..., None], *args: Any) -> None:
+        self._store.writer.put(partial(self._guarded, job, *args))
+
+    def _guarded(self, job: Callable[..., None], *args: Any) -> None:
+        if self._id and not self._gone:
+            job(*args)
+
+    def _execute(self, statements: list[tuple[str, tuple]]) -> None:
+        """Run `statements` in one transaction (a lone statement is one by itself). The first
+        one names the run's row and must change it: if it changes nothing, the run was
+        deleted meanwhile, and nothing is written."""
+        conn, many = self._store.connection, len(statements) > 1
+        with self._store.lock:
+            if many:
+                conn.execute("BEGIN IMMEDIATE")
+            try:
+                for i, (sql, args) in enumerate(statements):
+                    if conn.execute(sql, args).rowcount == 0 and i == 0:
+                        self._gone = True
+                        raise Gone(self._id)
                 if many:
-                    conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for sql, args in statements:
-                        cursor = conn.execute(sql, args)
-                        if cursor.rowcount == 0:
-                            raise StoreError(f"run {self.id} was deleted from {self.path} while it was recording")
-                        if sql is _RUN_INSERT:
-                            self.id = cursor.lastrowid
-                    if many:
-                        conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
-        except (sqlite3.Error, StoreError) as exc:
-            self.failed = describe(self.path, exc, self.timeout)
-            self._conn = None
-            raise StoreError(self.failed) from None
+                    conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
-    def epoch(self, record: Mapping[str, Any]) -> None:
-        """Store one epoch's record (a JSON-able dict: to_jsonable(EpochRecord)), in one
-        transaction of one statement: the cheapest write SQLite has."""
-        if self._conn is None:
+    def epoch(self, record: Any, weights: Any = None) -> None:
+        """Store one epoch's record (an EpochRecord, or its dict), in one transaction of one
+        statement, the cheapest write SQLite has; `weights` is its layers' histograms
+        (core.histograms), or a function that makes them, called on the writing thread."""
+        if not self._open:
             return
-        text, seq = dumps(record), len(self._written) + 1
-        self._write([(_EPOCH_INSERT, (self.id, seq, record.get("epoch"), text))])
-        self._written.append(text)
-        self._last = record
+        self._records.append(record)
+        self._queue(self._write_epoch, len(self._records), record, weights)
 
-    def finish(self, status: str, report: Mapping[str, Any] | None = None,
-               final: Mapping[str, float | None] | None = None) -> None:
+    def _write_epoch(self, seq: int, record: Any, weights: Any) -> None:
+        text = dumps(record)
+        if callable(weights):
+            weights = weights()
+        self._execute([(_EPOCH_INSERT, (self._id, seq, field_of(record, "epoch"), text,
+                                        None if weights is None else dumps(weights)))])
+        self._texts.append(text)
+
+    def finish(self, status: str, report: Any = None, final: Mapping[str, float | None] | None = None) -> None:
         """End the run: `status` is finished, stopped, diverged or incomplete; `report` the
-        `wdtui trace --json` document (to_jsonable(Report)); `final` overrides the four numbers
+        `wdtui trace --json` document (a Report, or its dict); `final` overrides the four numbers
         of the latest epoch, which the run's row keeps. When no epoch was recorded, the
         report's epochs are."""
         if status not in FINAL_STATUSES:
             raise ValueError(f"status must be one of {', '.join(FINAL_STATUSES)}, not {status!r}")
-        if self._conn is None:
+        if not self._open:
             return
+        self._open = False
+        self._store.recording.discard(self)
+        self._queue(self._write_finish, status, report, dict(final or {}), now(), list(self._records))
+
+    def _write_finish(self, status: str, report: Any, final: dict[str, float | None], ended: str,
+                      records: list[Any]) -> None:
         statements: list[tuple[str, tuple]] = []
+        texts = self._texts[:len(records)]  # the epochs recorded when it was asked to finish
         if report is not None:
-            report = dict(report)
-            epochs = report.get("epochs")
-            if isinstance(epochs, list) and epochs and not self._written:
-                self._written, self._last = [dumps(r) for r in epochs], epochs[-1]
-                statements += [(_EPOCH_INSERT, (self.id, seq, r.get("epoch"), text))
-                               for seq, (r, text) in enumerate(zip(epochs, self._written), start=1)]
-            # The same epochs as recorded? One dumps of the list: far quicker than one per epoch.
-            shared = (isinstance(epochs, list) and len(epochs) == len(self._written)
-                      and dumps(epochs) == f"[{','.join(self._written)}]")
+            doc = dict(report) if isinstance(report, Mapping) else json_default(report)
+            epochs = doc.get("epochs")
+            if isinstance(epochs, (list, tuple)) and epochs and not texts:
+                records, texts = list(epochs), [dumps(e) for e in epochs]
+                statements += [(_EPOCH_INSERT, (self._id, seq, field_of(r, "epoch"), text, None))
+                               for seq, (r, text) in enumerate(zip(records, texts), start=1)]
+            # The very epochs recorded? Then the report keeps none of its own: Store.get puts
+            # the epochs table's rows back in. The same objects need no comparing at all.
+            shared = (isinstance(epochs, (list, tuple)) and len(epochs) == len(texts)
+                      and (all(a is b for a, b in zip(epochs, records))
+                           or dumps(list(epochs)) == f"[{','.join(texts)}]"))
             if shared:
-                report["epochs"] = None  # one copy: Store.get puts the epochs table's rows back here
-            statements.append(("INSERT OR REPLACE INTO reports (run_id, report, epochs_in_table) "
-                               "VALUES (?, ?, ?)", (self.id, dumps(report), int(shared))))
-        numbers = {m: self._last.get(m) for m in METRICS} | {m: final[m] for m in METRICS if m in (final or {})}
-        sets = {"status": status, "ended": now(), "epochs_done": len(self._written), **numbers}
+                doc["epochs"] = None
+            statements.append(("INSERT OR REPLACE INTO reports (run_id, report, epochs_in_table) VALUES (?, ?, ?)",
+                               (self._id, dumps(doc), int(shared))))
+        last = records[-1] if records else {}
+        numbers = {m: final[m] if m in final else field_of(last, m) for m in METRICS}
+        trained = sum(1 for r in records if (field_of(r, "epoch") or 0) > 0)  # epoch 0 was before any step
+        sets = {"status": status, "ended": ended, "epochs_done": trained, **numbers}
         statements.insert(0, ("UPDATE runs SET " + ", ".join(f"{k} = ?" for k in sets) + " WHERE id = ?",
-                              (*sets.values(), self.id)))
-        try:
-            self._write(statements)
-        finally:
-            self._conn = None
+                              (*sets.values(), self._id)))
+        self._execute(statements)
+
+    def reopen(self) -> None:
+        """The run goes on after `finish` (more epochs): "running" again until the next finish,
+        its report dropped (it stopped at the old end)."""
+        if self._open or self._store.writer.failed is not None:
+            return
+        self._open = True
+        self._store.recording.add(self)
+        self._queue(self._write_reopen)
+
+    def _write_reopen(self) -> None:
+        self._execute([("UPDATE runs SET status = 'running', ended = NULL WHERE id = ?", (self._id,)),
+                       ("DELETE FROM reports WHERE run_id = ?", (self._id,))])
 
     def __enter__(self) -> Recorder:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._conn is not None:
-            try:
-                self.finish("incomplete")
-            except StoreError:
-                pass  # already in `failed`; leaving the block must not raise a second error
+        self.finish("incomplete")

@@ -1,18 +1,20 @@
 """Every run remembered: one SQLite database of runs, their epoch records and final reports.
 
-    store = open_store()                       # StoreError: say so in one line, train anyway
+    store = open_store(on_failure=say)         # StoreError: say so in one line, train anyway
     recorder = store.begin(config.to_dict(), kind="run")
-    for record in epochs: recorder.epoch(to_jsonable(record))      # one transaction each
-    recorder.finish("finished", report=to_jsonable(report))
+    for record in epochs: recorder.epoch(record, weights)   # queued: one transaction each
+    recorder.finish("finished", report=report)
+    store.close()                              # waits for the writes, then closes the file
 
-Records go in and come out as JSON-able dicts (what `to_jsonable` makes), so this module needs
-neither torch nor the record classes: `wdtui runs` answers without importing either.
+Records go in as records or as their JSON-able dicts and come out as dicts, so `wdtui runs`
+answers without importing torch (core.decode turns them back into records to print them).
 
-A `Recorder` (see recorder.py) never stops training: its first failure raises StoreError once,
-then it goes quiet. It writes through its store's connection, so keep the store open while it
-records (in the app: one store for the session, closed at exit). A run whose writer died
-(kill -9, a crash, a power cut) stays "running" in the file until the next open finds its
-writer gone and marks it "incomplete". Nothing is ever deleted except by `delete`.
+A `Recorder` (see recorder.py) never stops training: it queues its writes for the store's
+writing thread (writer.py), and the first failure is said once, through `on_failure`, and turns
+recording off. Keep the store open while it records (in the app: one store for the session,
+closed at exit); the store reads its own writes (a read waits for the queued ones). A run whose
+writer died (kill -9, a crash, a power cut) stays "running" in the file until the next open
+finds its writer gone and marks it "incomplete". Nothing is ever deleted except by `delete`.
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .paths import database_path
 from .recorder import FINAL_STATUSES, KINDS, METRICS, Recorder, writer_alive
 from .schema import StoreError, connect, describe
+from .writer import Writer
 
 __all__ = ["FINAL_STATUSES", "KINDS", "Recorder", "RunSummary", "Store", "StoreError", "StoredRun",
            "open_store"]
@@ -63,17 +67,30 @@ class RunSummary:
 @dataclass(frozen=True)
 class StoredRun(RunSummary):
     """A whole stored run: its epoch records in the order recorded, and the report (the
-    `wdtui trace --json` document) when it was given one at the end."""
+    `wdtui trace --json` document) when it was given one at the end; `weights`, when asked
+    for, each epoch's weight histograms (None for an epoch recorded without)."""
 
     epochs: tuple[dict[str, Any], ...]
     report: dict[str, Any] | None
+    weights: tuple[dict[str, Any] | None, ...] = ()
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The run as `wdtui trace --json` printed it: its report; for a run that kept none (a
+        sweep's point, a run stopped or killed mid-way) the same keys, with what was recorded."""
+        if self.report is not None:
+            return self.report
+        return {"config": self.config, "setup": None, "stages": [], "epochs": list(self.epochs),
+                "prediction": None, "diverged": None}
 
 
 def _progress(conn: sqlite3.Connection, run_id: int) -> tuple[int, dict[str, float | None]]:
-    """How far a run got: its number of epochs and the last one's four numbers. A run's row
-    holds them from `finish` on; before that (running, or died) they are read from its epochs."""
+    """How far a run got: the epochs it trained (epoch 0, the untrained model, is not one) and
+    the last one's four numbers. A run's row holds them from `finish` on; before that (running,
+    or died) they are read from its epochs."""
     count, last = conn.execute("SELECT count(*), (SELECT record FROM epochs WHERE run_id = ?1 "
-                               "ORDER BY seq DESC LIMIT 1) FROM epochs WHERE run_id = ?1", (run_id,)).fetchone()
+                               "ORDER BY seq DESC LIMIT 1) FROM epochs WHERE run_id = ?1 AND epoch > 0",
+                               (run_id,)).fetchone()
     record = json.loads(last) if last else {}
     return count, {m: record.get(m) for m in METRICS}
 
@@ -89,32 +106,48 @@ def _summary(conn: sqlite3.Connection, row: tuple, cls: type = RunSummary, **ext
 
 
 class Store:
-    """An open run store: one connection, shared with the Recorders it begins. Safe to use from
-    any thread: a lock orders the calls. Keep it open while its recorders write, and close it
-    once, at the end (the last close of the file folds the WAL back into it: a disk sync)."""
+    """An open run store: one connection, shared with the Recorders it begins and its writing
+    thread. Safe to use from any thread: a lock orders the calls. Keep it open while its
+    recorders write, and close it once, at the end (the last close of the file folds the WAL
+    back into it: a disk sync)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, timeout: float) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, timeout: float,
+                 on_failure: Callable[[str], object] | None = None) -> None:
         self.path = path
         self.timeout = timeout
-        self._conn = conn
-        self._lock = threading.Lock()
+        self.connection = conn
+        self.lock = threading.Lock()
+        self.writer = Writer(partial(describe, path, timeout=timeout))
+        self.writer.on_failure = on_failure
+        self.recording: set[Recorder] = set()  # begun (or reopened) and not finished
+
+    @property
+    def failed(self) -> str | None:
+        """Why runs are not being recorded any more (one line), once a write has failed."""
+        return self.writer.failed
+
+    def flush(self) -> None:
+        """Wait until every write queued so far has landed (or failed)."""
+        self.writer.flush()
 
     @contextmanager
     def _using(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """The connection, under the lock, inside one transaction when writing; any SQLite
-        error becomes a StoreError."""
-        with self._lock:
+        """The connection, after the queued writes, under the lock, inside one transaction
+        when writing; any SQLite error becomes a StoreError."""
+        self.flush()
+        with self.lock:
+            conn = self.connection
             try:
                 if write:
-                    self._conn.execute("BEGIN IMMEDIATE")
+                    conn.execute("BEGIN IMMEDIATE")
                 try:
-                    yield self._conn
+                    yield conn
                 except BaseException:
-                    if write and self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
+                    if write and conn.in_transaction:
+                        conn.execute("ROLLBACK")
                     raise
                 if write:
-                    self._conn.execute("COMMIT")
+                    conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 raise StoreError(describe(self.path, exc, self.timeout)) from None
 
@@ -137,7 +170,7 @@ class Store:
         """Start recording a run ("running" until finished) with its config (a JSON-able dict,
         RunConfig.to_dict()). Twins, or a sweep's points, pass the same `group` (any string
         unique to them, e.g. uuid4().hex) and may `label` it ("λ sweep 0 … 0.1")."""
-        return Recorder(self.path, self.timeout, self._conn, self._lock, config, kind, group, label)
+        return Recorder(self, config, kind, group, label)
 
     def list(self, limit: int | None = None, group: str | None = None) -> list[RunSummary]:
         """The stored runs, newest first (in the order they began), optionally only `group`'s.
@@ -153,22 +186,25 @@ class Store:
             finally:
                 conn.execute("COMMIT")
 
-    def get(self, run_id: int) -> StoredRun | None:
-        """The whole run, or None when there is no run `run_id` (never stored, or deleted)."""
+    def get(self, run_id: int, weights: bool = False) -> StoredRun | None:
+        """The whole run, or None when there is no run `run_id` (never stored, or deleted);
+        with `weights`, each epoch's weight histograms too."""
         with self._using() as conn:
             conn.execute("BEGIN")  # one snapshot: a writer's next epoch cannot land half-way
             try:
                 row = conn.execute(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
                 if row is None:
                     return None
-                records = tuple(json.loads(text) for text, in conn.execute(
-                    "SELECT record FROM epochs WHERE run_id = ? ORDER BY seq", (run_id,)))
+                rows = conn.execute(f"SELECT record{', weights' if weights else ''} FROM epochs "
+                                    "WHERE run_id = ? ORDER BY seq", (run_id,)).fetchall()
+                records = tuple(json.loads(row[0]) for row in rows)
+                histograms = tuple(json.loads(row[1]) if row[1] else None for row in rows) if weights else ()
                 stored = conn.execute("SELECT report, epochs_in_table FROM reports WHERE run_id = ?",
                                       (run_id,)).fetchone()
                 report = None if stored is None else json.loads(stored[0])
                 if stored is not None and stored[1]:
                     report["epochs"] = list(records)
-                return _summary(conn, row, StoredRun, epochs=records, report=report)
+                return _summary(conn, row, StoredRun, epochs=records, report=report, weights=histograms)
             finally:
                 conn.execute("COMMIT")
 
@@ -183,9 +219,16 @@ class Store:
                     deleted.append(run_id)
         return deleted
 
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+    def close(self, unfinished: str | None = None) -> None:
+        """Wait for the queued writes, then close the file. Runs still recording are left
+        "running" (marked incomplete once this process has gone), or given the status
+        `unfinished`: the app, quitting mid-run, says "stopped"."""
+        if unfinished is not None:
+            for recorder in list(self.recording):
+                recorder.finish(unfinished)
+        self.writer.stop()
+        with self.lock:
+            self.connection.close()
 
     def __enter__(self) -> Store:
         return self
@@ -194,12 +237,14 @@ class Store:
         self.close()
 
 
-def open_store(path: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT) -> Store:
+def open_store(path: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT,
+               on_failure: Callable[[str], object] | None = None) -> Store:
     """Open (creating or migrating it if need be) the run store at `path`, by default
     `database_path()`, and mark incomplete the runs whose writer died. Raises StoreError,
-    without changing the file, when it is damaged, unreadable or from a newer wdtui."""
+    without changing the file, when it is damaged, unreadable or from a newer wdtui.
+    `on_failure` hears, once, the line saying why recording stopped, if it does."""
     path = Path(path) if path is not None else database_path()
-    store = Store(path, connect(path, timeout), timeout)
+    store = Store(path, connect(path, timeout), timeout, on_failure)
     try:
         store.mark_incomplete()
     except BaseException:

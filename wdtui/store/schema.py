@@ -62,6 +62,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX runs_running ON runs(id) WHERE status = 'running'",
         "CREATE INDEX runs_by_group ON runs(group_id) WHERE group_id IS NOT NULL",
     ),
+    # 3 — each epoch's weight histograms, per layer as TensorBoard keeps them (JSON), so
+    # `wdtui runs tensorboard` can draw a stored run's weights as `--tensorboard` drew them live.
+    (
+        "ALTER TABLE epochs ADD COLUMN weights TEXT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -9,6 +9,8 @@ import torch.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -18,11 +20,14 @@ from textual.worker import Worker
 from ..core.config import LIVE_FIELDS, RunConfig
 from ..core.control import Control
 from ..core.presets import PRESETS, preset_config
+from ..store.recording import Recording
 from .commands import WdtuiCommands
 from .jobs.host import JobHost
+from .jobs.runs import RunsState
 from .jobs.sweep import SweepState
 from .jobs.twins import TwinsState
 from .lesson import LessonHost
+from .messages import RecordingTrouble
 from .modes import MODE_LIST
 from .screens.help import HelpScreen
 from .screens.too_small import TooSmallScreen, too_small
@@ -65,13 +70,18 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
     A `var`, not a `reactive`: a reactive on the App repaints the whole screen on every
     change, forty times a second while training, when only the watching screens need to act."""
 
-    def __init__(self, config: RunConfig | None = None) -> None:
+    def __init__(self, config: RunConfig | None = None, record: bool = True,
+                 tensorboard: Callable[..., Any] | None = None) -> None:
         super().__init__()
         self.session = Session(config or RunConfig())
         self.control = Control(go=False, hold=True)
         self.run_id = 0
         self.twins: TwinsState | None = None  # Mode 6's twin runs, which Mode 8 shows too
         self.sweep: SweepState | None = None  # Mode 7's sweep
+        self.runs = RunsState()  # the stored runs, as the Runs view shows them
+        # Every run, twin and sweep point is recorded by the jobs' workers through this one
+        # Recording (one store for the session); trouble is said once, by a message.
+        self.recording = Recording(lambda line: self.post_message(RecordingTrouble(line)), record, tensorboard)
         self.workers_of: dict[str, Worker[None]] = {}  # the latest worker of each job (jobs.host)
 
     def on_mount(self) -> None:
@@ -85,6 +95,10 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
             return self.lesson_open
         return True
 
+    def on_unmount(self) -> None:
+        """Quitting: runs still training are kept as "stopped"; the store's last writes land."""
+        self.recording.close("stopped")
+
     # The run ---------------------------------------------------------------------------
 
     def start_run(self, config: RunConfig) -> None:
@@ -92,7 +106,7 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         self.run_id += 1
         self.session = Session(config)
         self.control = Control(go=False, hold=True)
-        self._start("run", self.run_id, config, self.control)
+        self._start("run", self.run_id, config, self.control, self.recording)
 
     def apply_config(self, config: RunConfig) -> None:
         """Take new settings from the Train controls.
@@ -183,6 +197,8 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
             self.pop_screen()
         self.switch_mode(mode)
 
-def create_app(config: RunConfig | None = None) -> WdtuiApp:
-    """The app as `wdtui` runs it; tests build theirs here too."""
-    return WdtuiApp(config)
+def create_app(config: RunConfig | None = None, record: bool = True,
+               tensorboard: Callable[..., Any] | None = None) -> WdtuiApp:
+    """The app as `wdtui` runs it; tests build theirs here too. `record` keeps every run in the
+    run store; `tensorboard` opens a run's TensorBoard log (commands.cli.tensorboard_logs)."""
+    return WdtuiApp(config, record, tensorboard)

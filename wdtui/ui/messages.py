@@ -21,6 +21,8 @@ from ..core.records import ConfigChanged, Diverged, EpochRecord, Setup, StepReco
 if TYPE_CHECKING:
     from ..core.anatomy import LastUpdate
     from ..core.view import ModelView
+    from ..present.runs import RunsTable
+    from ..store.runs import StoredRun
 
 
 @dataclass
@@ -92,3 +94,36 @@ class SweepProgressed(JobMessage):
 @dataclass
 class SweepDone(JobMessage):
     record: SweepResult
+
+
+@dataclass
+class RecordingTrouble(JobMessage):
+    """Runs are not being recorded (or not written to TensorBoard), and why: said once."""
+
+    line: str
+
+
+@dataclass
+class RunsListed(JobMessage):
+    """The stored runs, newest first, with the table's cells made (on the worker); `table` is
+    None when the store cannot be read, and `error` says why."""
+
+    table: RunsTable | None
+    error: str | None = None
+
+
+@dataclass
+class RunsLoaded(JobMessage):
+    """Whole stored runs (epochs included), by id, for the Runs view's chart; None for a run
+    that is gone."""
+
+    runs: dict[int, StoredRun | None]
+
+
+@dataclass
+class RunsChanged(JobMessage):
+    """A runs job is done: `what` it did, in a sentence, or `error`, the one line why not."""
+
+    what: str
+    error: str | None = None
+    deleted: tuple[int, ...] = ()

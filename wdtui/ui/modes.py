@@ -1,5 +1,6 @@
-"""The learning modes, one per number key: the single list the app's MODES, its footer,
-the welcome text, the help screen and the command palette are all made from."""
+"""The modes, one per key: 1–9 the learning modes, h the runs kept (the history). The single
+list the app's MODES, its footer, the welcome text, the help screen and the command palette
+are all made from."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .screens.insight import InsightScreen
 from .screens.inspect import InspectScreen
 from .screens.pipeline import PipelineScreen
 from .screens.quiz import QuizScreen
+from .screens.runs import RunsScreen
 from .screens.sweep import SweepScreen
 from .screens.train import TrainScreen
 from .screens.weights import WeightsScreen
@@ -41,4 +43,6 @@ MODE_LIST = (
          WeightsScreen),
     Mode("9", "code", "Code", "the run as a PyTorch script to copy or save; export the run as JSON and CSV",
          CodeScreen),
+    Mode("h", "runs", "Runs", "every run kept, this session's and before: compare, reload, delete, export",
+         RunsScreen),
 )

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any, Callable
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...core.config import RunConfig
-from ..messages import (ConfigApplied, EpochDone, JobMessage, RunDiverged, RunStopped, SetupReady, StepDone,
-                        SweepDone, SweepProgressed, TwinRecord)
+from ..messages import (ConfigApplied, EpochDone, JobMessage, RecordingTrouble, RunDiverged, RunsChanged,
+                        RunsListed, RunsLoaded, RunStopped, SetupReady, StepDone, SweepDone, SweepProgressed,
+                        TwinRecord)
 from ..session import RunState
 from .run import train_run
+from .runs import delete_runs, export_runs, list_runs, load_runs
 from .sweep import SweepState, train_sweep
 from .twins import TwinsState, train_twins
 
@@ -25,7 +27,8 @@ if TYPE_CHECKING:
 
 # How a worker that ended without its last message says so, per job.
 ENDED = {WorkerState.CANCELLED: RunState.STOPPED, WorkerState.ERROR: RunState.FAILED}
-JOBS = {"run": train_run, "twins": train_twins, "sweep": train_sweep}
+JOBS = {"run": train_run, "twins": train_twins, "sweep": train_sweep, "runs-list": list_runs,
+        "runs-load": load_runs, "runs-delete": delete_runs, "runs-export": export_runs}
 FAILED_TITLES = {"run": "Cannot build the run", "twins": "Cannot build the twins", "sweep": "The sweep cannot run"}
 
 
@@ -77,14 +80,18 @@ class JobHost:
             return
         number = self.twins.number + 1 if self.twins is not None else 1
         self.twins = TwinsState(number, config, self.run_id)
-        self._start("twins", number, config)
+        self._start("twins", number, config, self.recording)
 
     def start_sweep(self, config: RunConfig, grid: tuple[float, ...]) -> None:
         if self.predict_first():
             return
         number = self.sweep.number + 1 if self.sweep is not None else 1
         self.sweep = SweepState(number, config, grid)
-        self._start("sweep", number, config, grid)
+        self._start("sweep", number, config, grid, self.recording)
+
+    def start_runs_job(self, job: str, *args: Any) -> None:
+        """A runs job (list, load, delete, export) on the app's one store, off the UI thread."""
+        self._start(job, self.recording, *args)
 
     def stop_sweep(self) -> None:
         worker = self.workers_of.get("sweep")
@@ -116,6 +123,9 @@ class JobHost:
         s = self.session
         s.setup, s.view = message.setup, message.view
         s.state = RunState.TRAINING if self.control.go.is_set() else RunState.READY
+        if not self.runs.asked:  # the app is built and idle: read the stored runs now, so that
+            self.runs.asked = True  # the Runs view (h) shows them at once when it opens
+            self.start_runs_job("runs-list")
 
     @job_message(_run)
     def on_step_done(self, message: StepDone) -> None:
@@ -163,3 +173,25 @@ class JobHost:
     @job_message(_sweep)
     def on_sweep_done(self, message: SweepDone) -> None:
         self.sweep.done(message.record)
+
+    def on_recording_trouble(self, message: RecordingTrouble) -> None:
+        """Runs are not being recorded (or written to TensorBoard): said once, and training goes on."""
+        self.notify(message.line[0].upper() + message.line[1:] + ". Training goes on.", title="Not recorded",
+                    severity="warning", timeout=12, markup=False)
+
+    def on_runs_listed(self, message: RunsListed) -> None:
+        self.runs.listing(message)
+        self.run_version += 1
+
+    def on_runs_loaded(self, message: RunsLoaded) -> None:
+        self.runs.loaded(message)
+        self.run_version += 1
+
+    def on_runs_changed(self, message: RunsChanged) -> None:
+        """A delete or an export is done (or could not be)."""
+        self.runs.forget(message.deleted)
+        if message.error is not None:
+            self.notify(message.error, title="Runs", severity="error", markup=False)
+        elif message.what:
+            self.notify(message.what, title="Runs", markup=False)
+        self.run_version += 1

@@ -13,21 +13,31 @@ from typing import Callable
 
 from ...core.config import RunConfig
 from ...core.records import SweepPoint, SweepProgress, SweepResult
+from ...present.runs import sweep_label
+from ...store.recording import Recording, SweepRecord
 from ..messages import JobMessage, SweepDone, SweepProgressed
 from ..session import RunState
 
 
 def train_sweep(post: Callable[[JobMessage], object], job: int, config: RunConfig, grid: tuple[float, ...],
-                cancelled: threading.Event) -> None:
-    """Train every λ of `grid` at once; post each record; stop between two steps when cancelled."""
+                recording: Recording, cancelled: threading.Event) -> None:
+    """Train every λ of `grid` at once; post each record; stop between two steps when cancelled.
+    Each λ is recorded as a run of one group ("stopped" if the sweep is)."""
     from ...core.control import Control
     from ...core.sweep import sweep
 
-    for record in sweep(config, grid, Control(cancelled=cancelled)):
-        if isinstance(record, SweepProgress):
-            post(SweepProgressed(record, job=job))
-        else:
-            post(SweepDone(record, job=job))
+    kept = SweepRecord(recording, config, grid, sweep_label(grid))
+    result = None
+    try:
+        for record in sweep(config, grid, Control(cancelled=cancelled), histograms=recording.wants_weights):
+            if isinstance(record, SweepProgress):
+                kept.progress(record)
+                post(SweepProgressed(record, job=job))
+            else:
+                result = record
+                post(SweepDone(record, job=job))
+    finally:
+        kept.close(result)
 
 
 @dataclass

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ...core.config import RunConfig
 from ...core.records import Diverged, EpochRecord, StepRecord
+from ...present.runs import twins_label
+from ...store.recording import Recording, new_group
 from ..messages import JobMessage, TwinRecord
 from ..session import RunState
 
@@ -20,17 +22,32 @@ if TYPE_CHECKING:
     from ...core.view import ModelView
 
 
-def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfig,
+def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfig, recording: Recording,
                 cancelled: threading.Event) -> None:
     """Train both twins, an epoch each in turn; post each record (and at each epoch end the
-    twin's model view); stop between two steps when cancelled."""
+    twin's model view); stop between two steps when cancelled. Both are recorded, as one
+    group, each with its report when it finishes or diverges ("stopped" if cut short)."""
     from ...core.compare import twin_engines, twins
     from ...core.control import Control
+    from ...core.histograms import histograms_later
+    from ...core.records import Stopped
 
     engines = twin_engines(config, Control(cancelled=cancelled))
-    for which, record in twins(engines):
-        view = engines[which].view() if isinstance(record, EpochRecord) and record.epoch > 0 else None
-        post(TwinRecord(which, record, view, job=job))
+    group, label = new_group(), twins_label(config.weight_decay)
+    kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
+    try:
+        for which, record in twins(engines):
+            if isinstance(record, EpochRecord):
+                kept[which].epoch(record, histograms_later(engines[which].model))
+            elif isinstance(record, Diverged) or (isinstance(record, Stopped) and record.reason == "finished"):
+                kept[which].finish("diverged" if isinstance(record, Diverged) else "finished", engines[which].report())
+            view = engines[which].view() if isinstance(record, EpochRecord) and record.epoch > 0 else None
+            post(TwinRecord(which, record, view, job=job))
+    finally:
+        for run, engine in zip(kept, engines):
+            if run.is_open:
+                run.finish("stopped", engine.report())
+            run.close()
 
 
 @dataclass

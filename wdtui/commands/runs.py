@@ -1,0 +1,117 @@
+"""`wdtui runs`: the runs wdtui has kept — list them, show one, compare some, export, delete,
+or hand them to TensorBoard.
+
+Torch-free but for `runs tensorboard` (torch.utils.tensorboard writes the event files): the
+store is SQLite, a run comes back as the records that printed it (core.decode), and the table's
+cells come from the presentation room, as the app's Runs view takes them. Listing 2,000 stored
+runs answers in a fraction of the time `import torch` takes (benchmarks/bench_runs.py). A store
+that cannot be read ends with one line and exit status 2, as every bad input does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..store.paths import database_path
+
+DEFAULT_LIMIT = 50  # the table's rows unless --limit says otherwise (--json lists every run)
+
+
+def run_ids(text: str) -> list[int]:
+    """argparse type: `12`, or a range `31-47` (a sweep's runs, say)."""
+    first, dash, last = text.partition("-")
+    try:
+        ids = list(range(int(first), int(last) + 1)) if dash else [int(first)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a run is its id (12) or a range of ids (31-47), not {text!r}") from None
+    if not ids or ids[0] < 1:
+        raise argparse.ArgumentTypeError(f"run ids are whole numbers from 1, in a range low-high, not {text!r}")
+    return ids
+
+
+def one_id(text: str) -> int:
+    ids = run_ids(text)
+    if len(ids) != 1:
+        raise argparse.ArgumentTypeError(f"one run id, not the range {text!r}")
+    return ids[0]
+
+
+def _limit(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"--limit must be a whole number (0: every run), not {text!r}")
+    return int(text)
+
+
+def add_parser(sub: Any) -> None:
+    """Register `wdtui runs` and its actions on the CLI's sub-command action."""
+    runs = sub.add_parser("runs", help="the runs wdtui kept: list, show, compare, export, delete, tensorboard",
+                          description="Every run wdtui trains (the app's, wdtui trace's, each point of a sweep, "
+                                      "the Compare twins) is kept in one SQLite file. With no action, list them, "
+                                      "newest first.")
+    runs.add_argument("--json", action="store_true", help='print {"runs": [...]}, every run, instead of a table')
+    runs.add_argument("--limit", type=_limit, metavar="N", help=f"list the newest N (default {DEFAULT_LIMIT} in "
+                                                                  "the table, every run with --json; 0: every run)")
+    runs.add_argument("--expand", action="store_true", help="list the runs of each group (twins, a sweep) under it")
+    actions = runs.add_subparsers(dest="action", metavar="ACTION", parser_class=type(runs))
+    show = actions.add_parser("show", help="print a stored run as wdtui trace printed it (no training)")
+    show.add_argument("id", type=one_id, metavar="ID")
+    show.add_argument("--json", action="store_true", help="the wdtui trace --json document of the run")
+    compare = actions.add_parser("compare", help="a table of runs and their loss curves, overlaid")
+    compare.add_argument("ids", type=run_ids, nargs="+", metavar="ID", help="two or more run ids (or ranges 31-47)")
+    export = actions.add_parser("export", help="write a stored run as JSON and CSV, as --export did")
+    export.add_argument("id", type=one_id, metavar="ID")
+    export.add_argument("path", nargs="?", metavar="PATH", help="a folder, or PATH.json and PATH.csv (default: "
+                                                                 "the user data folder)")
+    delete = actions.add_parser("delete", help="delete runs (asks first)")
+    delete.add_argument("ids", type=run_ids, nargs="+", metavar="ID", help="run ids, or ranges 31-47")
+    delete.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    board = actions.add_parser("tensorboard", help="write stored runs as TensorBoard event files into DIR")
+    board.add_argument("ids", type=run_ids, nargs="+", metavar="ID", help="run ids, or ranges 31-47")
+    board.add_argument("dir", metavar="DIR", help="the folder to write them to (tensorboard --logdir DIR)")
+
+
+def run_runs(args: argparse.Namespace) -> int:
+    """`wdtui runs …`: 0, or 2 with one line on stderr (a store that cannot be read, no such run)."""
+    from ..store.runs import StoreError, open_store
+    from ..store.recording import NOT_RECORDED
+
+    prog = f"wdtui runs{' ' + args.action if args.action else ''}"
+    if args.action == "tensorboard":
+        from ..core.tensorboard import available, missing_line
+
+        if not available():
+            print(f"{prog}: error: {missing_line('wdtui runs tensorboard')}", file=sys.stderr)
+            return 2
+    if not database_path().exists() and args.action in (None, "compare", "show", "export", "delete", "tensorboard"):
+        return nothing_yet(args, prog)
+    try:
+        store = open_store()
+    except StoreError as exc:
+        print(f"{prog}: error: {NOT_RECORDED}: {exc}", file=sys.stderr)
+        return 2
+    from .runs_actions import ACTIONS, Refused
+
+    if args.action is None and args.limit is None and not args.json:
+        args.limit = DEFAULT_LIMIT
+    try:
+        return ACTIONS[args.action or "list"](store, args)
+    except (Refused, StoreError) as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+
+
+def nothing_yet(args: argparse.Namespace, prog: str) -> int:
+    """No run store yet: say so, without creating one for a question."""
+    if args.action is None:
+        if args.json:
+            sys.stdout.write(json.dumps({"runs": []}) + "\n")
+        else:
+            print(f"No runs yet: wdtui, wdtui trace and wdtui sweep keep every run they train in {database_path()}.")
+        return 0
+    print(f"{prog}: error: no runs are stored yet (in {database_path()})", file=sys.stderr)
+    return 2
