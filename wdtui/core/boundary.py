@@ -20,6 +20,7 @@ from torch import nn
 
 from .data import Dataset
 from .measures import Boundary
+from .tiles import plane_logits
 
 GRID_SHAPE = (96, 160)  # (rows, columns): a 160 × 48 character area drawn with half blocks
 MARGIN = 0.1  # share of the data's span left free on each side of the plane
@@ -68,13 +69,17 @@ def probability_grid(model: nn.Sequential, features: tuple[int, int], extent: tu
     """(probability, predicted class), each (rows, cols), of the model over the plane.
 
     The probability is of class 1 for two classes (the shade a two-colour map needs), and of
-    the predicted class for more. One batched forward pass without autograd, in chunks of
-    CHUNK points (one pass over all of them is twice as slow: its outputs spill from the cache).
-    A 160 × 96 grid through 2 → 128 → 128 → 2 takes about 7 ms on one core.
+    the predicted class for more. Without autograd, tile by tile (core/tiles.py: the same
+    numbers as a forward pass of every point, for about half the arithmetic); a model that is
+    not a Linear/ReLU chain gets the plain forward pass, in chunks of CHUNK points (one pass
+    over all of them is twice as slow: its outputs spill from the cache).
     """
-    n_features = next(m for m in model if isinstance(m, nn.Linear)).in_features
-    points = grid_points(n_features, features, extent, shape, held)
-    logits = torch.cat([model(chunk) for chunk in points.split(CHUNK)])
+    logits = plane_logits(model, features, extent, shape, held)
+    if logits is None:
+        n_features = next(m for m in model if isinstance(m, nn.Linear)).in_features
+        points = grid_points(n_features, features, extent, shape, held)
+        logits = torch.cat([model(chunk) for chunk in points.split(CHUNK)])
+    logits = logits.reshape(-1, logits.shape[-1])
     classes = logits.argmax(dim=1)
     if logits.shape[1] == 2:  # softmax's p1 is σ(z1 − z0): the same number, without a slow softmax over 2
         shown = torch.sigmoid(logits[:, 1] - logits[:, 0])
