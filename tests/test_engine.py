@@ -170,14 +170,15 @@ def test_a_paced_run_quits_at_once():
     assert not thread.is_alive() and time.perf_counter() - start < 0.5
 
 
-def test_a_watch_takes_a_snapshot_every_k_steps():
+def test_a_watch_takes_a_snapshot_of_the_untrained_model_then_every_k_steps():
     config = RunConfig(epochs=2, rows=200, batch_size=16, hidden=(8,))  # 10 steps an epoch
     watch = Watch(every=4, take=lambda engine: engine.global_step)
     records = list(Engine(config, watch=watch).run())
     snaps = [r for r in records if isinstance(r, Snapshot)]
-    assert [s.global_step for s in snaps] == [4, 8, 12, 16, 20]
-    assert [s.value for s in snaps] == [4, 8, 12, 16, 20]
-    assert [(s.epoch, s.step) for s in snaps][:3] == [(1, 4), (1, 8), (2, 2)]
+    assert [s.global_step for s in snaps] == [0, 4, 8, 12, 16, 20]
+    assert [s.value for s in snaps] == [0, 4, 8, 12, 16, 20]
+    assert [(s.epoch, s.step) for s in snaps][:4] == [(0, 0), (1, 4), (1, 8), (2, 2)]
+    assert records.index(snaps[0]) == 2  # right after epoch 0, the model it shows
 
 
 def test_a_stop_rule_ends_the_run_with_its_reason():

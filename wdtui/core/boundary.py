@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from .data import Dataset
-from .measures import Boundary
+from .measures import Boundary, PlaneRows
 from .tiles import plane_logits
 
 GRID_SHAPE = (96, 160)  # (rows, columns): a 160 × 48 character area drawn with half blocks
@@ -115,10 +115,28 @@ def gradient_norm(model: nn.Sequential, x: torch.Tensor) -> float:
     return float(grad.norm(dim=1).mean())
 
 
+@torch.no_grad()
+def plane_rows(model: nn.Sequential, data: Dataset, features: tuple[int, int]) -> PlaneRows:
+    """The training rows, then the validation rows, as `features` place them, with the class
+    the model predicts for each."""
+    x = torch.cat([data.x_train, data.x_val])
+    labels = torch.cat([data.y_train, data.y_val])
+    return PlaneRows(
+        x=tuple(x[:, features[0]].tolist()), y=tuple(x[:, features[1]].tolist()), label=tuple(labels.tolist()),
+        predicted=tuple(model(x).argmax(dim=1).tolist()),
+        training=(True,) * len(data.y_train) + (False,) * len(data.y_val),
+    )
+
+
 def boundary(model: nn.Sequential, data: Dataset, features: tuple[int, int] | None = None,
              shape: tuple[int, int] = GRID_SHAPE, held: float = 0.0) -> Boundary:
     """The Boundary record of `model` over the plane of `features` (by default the two the
-    first layer weighs most), spanning all rows of `data`; smoothness over its validation rows."""
+    first layer weighs most), spanning all rows of `data`, with the rows on it; smoothness
+    over its validation rows.
+
+    The probabilities are rounded to 6 decimals: float32 holds about 7 significant digits, and
+    the JSON of a 160 × 96 grid is half as long without the digits that mean nothing.
+    """
     features = features if features is not None else default_plane(model)
     extent = plane_extent(torch.cat([data.x_train, data.x_val]), features)
     probs, classes = probability_grid(model, features, extent, shape, held)
@@ -126,6 +144,8 @@ def boundary(model: nn.Sequential, data: Dataset, features: tuple[int, int] | No
     return Boundary(
         features=features, feature_names=(names[features[0]], names[features[1]]), held=held,
         extent=extent, shape=shape,
-        probabilities=tuple(map(tuple, probs.tolist())), classes=tuple(map(tuple, classes.tolist())),
+        probabilities=tuple(tuple(row) for row in probs.double().round(decimals=6).tolist()),
+        classes=tuple(map(tuple, classes.tolist())),
         length=boundary_length(classes), gradient_norm=gradient_norm(model, data.x_val),
+        n_features=data.n_features, rows=plane_rows(model, data, features),
     )

@@ -7,6 +7,7 @@ so the app can hold and show them without importing torch on its UI thread.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from .config import RunConfig
 
 if TYPE_CHECKING:
     from .insight import Insight
+    from .measures import Boundary
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class Report:
     prediction: Prediction
     diverged: Diverged | None = None
     insight: Insight | None = None  # every number the key insight states (core.insight)
+    boundary: Boundary | None = None  # the model's decision boundary (None for data of one feature)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -195,8 +198,17 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+# A list of numbers (and nothing else) spread over one line per number by `indent`.
+_NUMBER_LIST = re.compile(r"\[\s*(-?[\d.eE+-]+(?:,\s*-?[\d.eE+-]+)*)\s*\]")
+
+
 def to_json(value: Any, indent: int | None = 2) -> str:
-    return json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
+    """JSON of a record; with `indent`, a list of plain numbers stays on one line (a boundary's
+    grid is 96 lines of numbers, not 15,360)."""
+    text = json.dumps(to_jsonable(value), indent=indent, ensure_ascii=False)
+    if indent is None:
+        return text
+    return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(n.strip() for n in m.group(1).split(",")) + "]", text)
 
 
 @dataclass(frozen=True)
@@ -214,6 +226,8 @@ class SweepPoint:
     val_acc: float | None
     weight_norm: float | None  # ‖θ‖ over the decayed parameters
     diverged: bool = False
+    boundary_length: int | None = None  # of its decision boundary, when the sweep measured it
+    gradient_norm: float | None = None  # its smoothness number (mean ‖∂p/∂x‖ over the validation rows), likewise
 
 
 @dataclass(frozen=True)
