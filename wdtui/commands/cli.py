@@ -11,8 +11,9 @@ import argparse
 import sys
 from typing import Any, Callable, NoReturn, Sequence
 
-from ..core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from ..core.config import DATASETS, OPTIMIZERS, ConfigError, RunConfig, parse_hidden
 from ..core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
+from ..core.pace import DEFAULT_NAME, PACES, parse_pace
 from ..core.presets import DEFAULT, PRESETS, preset_config
 from ..core.table import DataError, read_csv
 from .exits import BAD_INPUT, INTERRUPTED, leave
@@ -54,6 +55,13 @@ def _weight_decays(text: str) -> tuple[float, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _pace(text: str):
+    try:
+        return parse_pace(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def run_options() -> Parser:
     """The options every command shares (the app, trace, sweep, serve). Defaults are
     suppressed so that only what the user typed overrides the preset."""
@@ -92,12 +100,33 @@ def run_options() -> Parser:
     g.add_argument("--decay-bias", action=argparse.BooleanOptionalAction,
                    help="also decay biases (plain PyTorch behaviour); default --no-decay-bias: only weight "
                         "matrices are decayed, through parameter groups")
+    g.add_argument("--dataset", choices=DATASETS,
+                   help="the data made from the seed: the synthetic 10-feature task, or a 2-D shape whose decision "
+                        f"boundary can be seen whole (default {d.dataset}; the presets {', '.join(DATASETS[1:])} "
+                        "set one up to overfit)")
+    g.add_argument("--noise", metavar="σ", type=_number(float, "noise"),
+                   help=f"2-D data: how far each point is displaced, the std of a Gaussian (default {d.noise:g}; "
+                        "the shapes have radius 1)")
+    g.add_argument("--rows", type=_number(int, "rows"),
+                   help=f"rows of the data made from the seed (default {d.rows}); --val-fraction of them are held "
+                        "out for validation, the rest train")
     g.add_argument("--data", metavar="FILE.csv", help="train on a CSV file of numeric columns instead of the "
                                                       "synthetic data (needs --target)")
     g.add_argument("--target", metavar="COLUMN", help="the CSV column holding the class labels")
     g.add_argument("--row", type=_number(int, "row"),
                    help="the data row followed through the stages and the prediction trace "
                         "(default: the first validation row)")
+    return p
+
+
+def app_options() -> Parser:
+    """The options of the app alone (`wdtui`, `wdtui serve`): how it shows a run, not what it trains."""
+    p = Parser(add_help=False, argument_default=argparse.SUPPRESS)
+    g = p.add_argument_group("app options")
+    g.add_argument("--pace", type=_pace, metavar="PACE",
+                   help="how fast the app trains: auto (any run spread over about 5 s, at most 2 epochs a second), "
+                        "instant, or epochs per second such as " + ", ".join(p.name for p in PACES[1:-1])
+                        + f" (default {DEFAULT_NAME}; + and - change it in the app)")
     return p
 
 
@@ -110,8 +139,8 @@ def output_options(parser: argparse.ArgumentParser, json_help: str, export_what:
 
 
 def build_parser() -> Parser:
-    shared = run_options()
-    parser = Parser(prog=PROG, parents=[shared], description=(
+    shared, app = run_options(), app_options()
+    parser = Parser(prog=PROG, parents=[shared, app], description=(
         "Learn weight decay (L2 regularization) by running it: a real small network trains on "
         "real numbers while you watch. With no command, opens the terminal app."))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -132,7 +161,7 @@ def build_parser() -> Parser:
                       + f" (at most γλ = 0.5 for adamw; default {POINTS})")
     output_options(sweep, "one JSON document {config, points, best} instead of a table and chart",
                    "the sweep as JSON and its points as CSV")
-    serve.add_parser(sub, shared)
+    serve.add_parser(sub, Parser(add_help=False, parents=[shared, app]))
     return parser
 
 
@@ -177,8 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataError as exc:
         return fail(str(exc))
     if args.command == "serve":
-        return serve.serve(args, run_options())
-    return run_app(config)
+        return serve.serve(args, Parser(add_help=False, parents=[run_options(), app_options()]))
+    return run_app(config, getattr(args, "pace", None))
 
 
 def headless(args: argparse.Namespace, config: RunConfig) -> int:
@@ -202,7 +231,7 @@ def headless(args: argparse.Namespace, config: RunConfig) -> int:
         return fail("not enough memory for this network and data: try smaller hidden sizes or fewer rows")
 
 
-def run_app(config: RunConfig) -> NoReturn:
+def run_app(config: RunConfig, pace=None) -> NoReturn:
     """Run the app, then leave at once.
 
     When the app returns it has restored the terminal and written every file it was asked
@@ -212,7 +241,7 @@ def run_app(config: RunConfig) -> NoReturn:
     """
     from ..ui.app import create_app
 
-    app = create_app(config)
+    app = create_app(config, pace)
     app.run()
     leave(app.return_code or 0)
 

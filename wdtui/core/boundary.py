@@ -25,6 +25,7 @@ from .tiles import plane_logits
 GRID_SHAPE = (96, 160)  # (rows, columns): a 160 × 48 character area drawn with half blocks
 MARGIN = 0.1  # share of the data's span left free on each side of the plane
 CHUNK = 1024  # grid points per forward pass: the layers' outputs stay in the CPU's cache
+MAX_ROWS = 1000  # rows drawn on a picture at most (the seed run's 1000 all are)
 
 
 def default_plane(model: nn.Sequential) -> tuple[int, int]:
@@ -116,15 +117,21 @@ def gradient_norm(model: nn.Sequential, x: torch.Tensor) -> float:
 
 
 @torch.no_grad()
-def plane_rows(model: nn.Sequential, data: Dataset, features: tuple[int, int]) -> PlaneRows:
+def plane_rows(model: nn.Sequential, data: Dataset, features: tuple[int, int], limit: int = MAX_ROWS) -> PlaneRows:
     """The training rows, then the validation rows, as `features` place them, with the class
-    the model predicts for each."""
+    the model predicts for each; of more than `limit` rows, `limit` spread evenly over them."""
     x = torch.cat([data.x_train, data.x_val])
     labels = torch.cat([data.y_train, data.y_val])
+    predicted = model(x).argmax(dim=1)
+    training = torch.arange(len(x)) < len(data.y_train)
+    wrong = int((predicted != labels).sum())
+    if len(x) > limit:
+        keep = torch.linspace(0, len(x) - 1, limit).round().long()
+        x, labels, predicted, training = x[keep], labels[keep], predicted[keep], training[keep]
     return PlaneRows(
         x=tuple(x[:, features[0]].tolist()), y=tuple(x[:, features[1]].tolist()), label=tuple(labels.tolist()),
-        predicted=tuple(model(x).argmax(dim=1).tolist()),
-        training=(True,) * len(data.y_train) + (False,) * len(data.y_val),
+        predicted=tuple(predicted.tolist()), training=tuple(training.tolist()),
+        total=len(data.y_train) + len(data.y_val), misclassified=wrong,
     )
 
 

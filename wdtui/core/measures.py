@@ -58,17 +58,18 @@ class WeightHistogram:
 class PlaneRows:
     """The data's rows as a boundary view draws them: where each sits on the plane (z-scores of
     the plane's two features), its true class, the class the model predicts for it (from all
-    its features, not only the two shown) and whether it is a training row."""
+    its features, not only the two shown) and whether it is a training row.
+
+    A picture of a few thousand cells cannot show tens of thousands of rows, so past a limit
+    these are an evenly spread sample; `total` and `misclassified` count every row."""
 
     x: tuple[float, ...]
     y: tuple[float, ...]
     label: tuple[int, ...]
     predicted: tuple[int, ...]
     training: tuple[bool, ...]
-
-    @property
-    def misclassified(self) -> int:
-        return sum(p != t for p, t in zip(self.predicted, self.label))
+    total: int  # rows in the data
+    misclassified: int  # of all of them
 
 
 @dataclass(frozen=True)

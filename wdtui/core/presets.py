@@ -46,7 +46,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         lr=0.05, momentum=0.9, batch_size=10, weight_decay=lam, optimizer="sgd", decay_bias=False,
     )) for name, noise, val_fraction, train, lam in (
         ("moons", 0.35, 0.8, 80, 0.01), ("circles", 0.25, 0.8, 80, 0.01), ("xor", 0.25, 0.8, 80, 0.01),
-        ("spiral", 0.13, 0.6, 160, 0.003))),
+        ("spiral", 0.12, 0.7, 120, 0.005))),
 )}
 DEFAULT = "seed"
 

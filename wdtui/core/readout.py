@@ -20,11 +20,11 @@ from .data import Dataset
 from .decay import AdamDecay, adam_decay
 from .insight import Insight, key_insight
 from .measures import Boundary
-from .model import architecture, parameter_count
+from .model import architecture, frozen_copy, parameter_count
 from .probe import checked_row, predict_row
 from .records import Diverged, EpochRecord, ParamGroupInfo, Prediction, Report, Setup, Stage
 from .stages import build_stages
-from .view import ModelView
+from .view import Kept, ModelView
 
 
 class Readout:
@@ -87,11 +87,21 @@ class Readout:
         coupled = self.config.optimizer == "adam" and self.config.weight_decay > 0
         return adam_decay(self.optimizer) if coupled else None
 
-    def view(self) -> ModelView:
-        """A frozen copy of the model as it is now, for readers on other threads."""
-        prediction = self.predict()
-        return ModelView.of(self.model, self.data, self.epoch, prediction, self.stages(prediction),
-                            self.adam_decay())
+    def keep(self) -> Kept:
+        """A copy of the model as it is now, and what the optimizer says of it: cheap, for a view later."""
+        return Kept(self.epoch, frozen_copy(self.model), self.adam_decay())
+
+    def view(self, kept: Kept | None = None) -> ModelView:
+        """A frozen copy of the model as it is now (or as `kept` holds it, at an epoch end since
+        passed), with the run's row traced through it and the six stages, for readers on other
+        threads."""
+        if kept is None:
+            prediction = self.predict()
+            return ModelView.of(self.keep(), self.data, prediction, self.stages(prediction))
+        record = self.history[kept.epoch - 1] if kept.epoch else self.initial
+        prediction = predict_row(kept.model, self.data, checked_row(self.data, self.config.row))
+        stages = build_stages(self.setup(), prediction, record, self.config.optimizer, record.weight_decay)
+        return ModelView.of(kept, self.data, prediction, tuple(stages))
 
     def insight(self) -> Insight:
         """The key insight's numbers for the run so far, measured on the model as it is now."""

@@ -1,0 +1,233 @@
+"""The decision boundary as a picture of terminal cells, and the words around it.
+
+One renderer for `wdtui trace` (Rich) and the app's views (Textual): a cell is two pixels, the
+upper half block ▀ in the upper pixel's colour on the lower pixel's. A pixel shows the model's
+probability at the nearest point of the Boundary's grid: its colour is the predicted class,
+its strength the confidence (near the background colour at p = ½, the full class colour
+where the model is sure), and pixels where the predicted class changes from the pixel to the
+right or below are drawn in the line colour: the boundary, p = ½, standing out. The data's rows
+sit on top, one mark per cell, in their true class's colour (see MARKS). No number is made
+here: the probabilities, classes and rows all come from the record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from rich.color import Color
+from rich.console import Console, ConsoleOptions
+from rich.segment import Segment
+from rich.style import Style
+
+from ..core.measures import Boundary
+
+# Class colours: blue and orange as TensorFlow Playground draws its two classes, then more
+# for data of more classes.
+CLASS_COLOURS = ("#2f7fdf", "#f08a24", "#3fae5a", "#c04fc8", "#d8c033", "#35b8c0")
+# The marks of the data's rows, by (training row, misclassified); drawn over the picture in
+# this order of precedence when several rows share a cell.
+MARKS = {(False, False): "•", (True, False): "●", (False, True): "×", (True, True): "✖"}
+PRECEDENCE = ((False, False), (True, False), (False, True), (True, True))
+LEVELS = 8  # shades of confidence: few styles, and each a visible step
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Where the shading starts (the background: p = ½ fades into it) and the boundary's colour."""
+
+    base: str = "#808080"  # a grey that reads on dark and light terminals alike (the CLI's)
+    line: str = "#ffffff"
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    triplet = Color.parse(hex_colour).get_truecolor()
+    return triplet.red, triplet.green, triplet.blue
+
+
+@lru_cache(maxsize=4096)
+def _mix(a: str, b: str, t: float) -> Color:
+    (r0, g0, b0), (r1, g1, b1) = _rgb(a), _rgb(b)
+    return Color.from_rgb(r0 + (r1 - r0) * t, g0 + (g1 - g0) * t, b0 + (b1 - b0) * t)
+
+
+@lru_cache(maxsize=8192)
+def _style(fg: Color, bg: Color, bold: bool = False) -> Style:
+    return Style(color=fg, bgcolor=bg, bold=bold)
+
+
+def shade(probability: float, predicted: int, n_classes: int) -> tuple[int, int]:
+    """(class, level 0…LEVELS): the class a pixel shows and how sure the model is of it, from
+    P(class 1) for two classes or P(predicted class) for more."""
+    if n_classes == 2:
+        sure = abs(2 * probability - 1)
+    else:
+        sure = (probability - 1 / n_classes) / (1 - 1 / n_classes)
+    return predicted, round(max(0.0, min(1.0, sure)) * LEVELS)
+
+
+def pixel_colour(kind: int, level: int, palette: Palette) -> Color:
+    """The colour of a pixel of class `kind` at confidence `level`: a tint of the base colour at
+    level 0, the class colour itself at LEVELS."""
+    return _mix(palette.base, CLASS_COLOURS[kind % len(CLASS_COLOURS)], 0.18 + 0.82 * level / LEVELS)
+
+
+def _pixels(b: Boundary, width: int, height: int) -> list[list[tuple[int, int]]]:
+    """(class, level) of each of the width × 2·height pixels, sampled from the grid's nearest cell."""
+    rows, cols = b.shape
+    n_classes = max(2, 1 + max(max(r) for r in b.classes))
+    col_of = [min(cols - 1, int((px + 0.5) * cols / width)) for px in range(width)]
+    out = []
+    for py in range(2 * height):
+        gr = min(rows - 1, int((py + 0.5) * rows / (2 * height)))
+        probs, classes = b.probabilities[gr], b.classes[gr]
+        out.append([shade(probs[c], classes[c], n_classes) for c in col_of])
+    return out
+
+
+def _marks(b: Boundary, width: int, height: int) -> dict[tuple[int, int], tuple[str, int]]:
+    """{(cell row, cell column): (mark, true class)} of the data's rows on the picture."""
+    if b.rows is None:
+        return {}
+    x0, x1, y0, y1 = b.extent
+    r = b.rows
+    found: dict[tuple[int, int], tuple[tuple[bool, bool], int]] = {}
+    for x, y, label, predicted, training in zip(r.x, r.y, r.label, r.predicted, r.training):
+        col = int((x - x0) / (x1 - x0) * width)
+        row = int((y1 - y) / (y1 - y0) * 2 * height) // 2
+        if not (0 <= col < width and 0 <= row < height):
+            continue
+        kind = (training, predicted != label)
+        held = found.get((row, col))
+        if held is None or PRECEDENCE.index(kind) >= PRECEDENCE.index(held[0]):
+            found[(row, col)] = (kind, label)
+    return {cell: (MARKS[kind], label) for cell, (kind, label) in found.items()}
+
+
+def picture(b: Boundary, width: int, height: int, palette: Palette = Palette()) -> list[list[Segment]]:
+    """`height` lines of `width` cells: the boundary's picture with its rows marked."""
+    if width < 1 or height < 1:
+        return []
+    pixels = _pixels(b, width, height)
+    line = Color.parse(palette.line)
+    colours = [[pixel_colour(kind, level, palette) for kind, level in row] for row in pixels]
+    for py, row in enumerate(pixels):  # the boundary: a pixel whose class differs to the right or below
+        below = pixels[py + 1] if py + 1 < len(pixels) else None
+        for px, (kind, _) in enumerate(row):
+            if (px + 1 < width and row[px + 1][0] != kind) or (below is not None and below[px][0] != kind):
+                colours[py][px] = line
+    marks = _marks(b, width, height)
+    lines = []
+    for r in range(height):
+        top, bottom = colours[2 * r], colours[2 * r + 1]
+        segments = []
+        for c in range(width):
+            mark = marks.get((r, c))
+            if mark is None:
+                segments.append(Segment("▀", _style(top[c], bottom[c])))
+            else:
+                glyph, label = mark
+                fg = _mix(CLASS_COLOURS[label % len(CLASS_COLOURS)], "#ffffff", 0.35)
+                segments.append(Segment(glyph, _style(fg, bottom[c], glyph in "●✖")))
+        lines.append(segments)
+    return lines
+
+
+class BoundaryPicture:
+    """A Rich renderable of the picture, for `wdtui trace`."""
+
+    def __init__(self, b: Boundary, width: int, height: int, palette: Palette = Palette()) -> None:
+        self.boundary, self.width, self.height, self.palette = b, width, height, palette
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        for line in picture(self.boundary, min(self.width, options.max_width), self.height, self.palette):
+            yield from line
+            yield Segment.line()
+
+
+def fitted(b: Boundary, width: int, height: int, stretch: float = 1.0) -> tuple[int, int]:
+    """The largest (cells wide, cells high) within width × height that draws the plane with
+    square pixels (a cell is about twice as high as wide, so its two pixels are about square),
+    or pixels up to `stretch` times as wide: more columns, so fewer rows share a cell."""
+    x0, x1, y0, y1 = b.extent
+    aspect = stretch * (x1 - x0) / max(y1 - y0, 1e-9)
+    w = min(width, max(1, round(2 * height * aspect)))
+    return w, min(height, max(1, round(w / aspect / 2)))
+
+
+def plane_title(b: Boundary) -> str:
+    """`x0 × x1, the whole input` or `x3 × x7 (the two features the first layer weighs most);
+    the other 8 held at their training mean`."""
+    names = " × ".join(b.feature_names)
+    if b.n_features == 2:
+        return f"{names}, the whole input"
+    others = b.n_features - 2
+    held = "their training mean" if b.held == 0 else f"z = {b.held:g}"
+    return f"{names}; the other {others} feature{'s' * (others != 1)} held at {held}"
+
+
+def measures(b: Boundary) -> str:
+    """`length 158 · ‖∂p/∂x‖ 0.336`: the boundary's two numbers."""
+    return f"length {b.length} · ‖∂p/∂x‖ {b.gradient_norm:.3f}"
+
+
+def legend(b: Boundary) -> str:
+    """What the marks and colours mean (plain text; the app and the CLI colour it alike)."""
+    if b.rows is None:
+        return ""
+    r = b.rows
+    sample = f" ({len(r.x):,} of the {r.total:,} rows drawn, evenly spread)" if len(r.x) < r.total else ""
+    return (f"{MARKS[(True, False)]} training row  {MARKS[(False, False)]} validation row  "
+            f"{MARKS[(True, True)]} {MARKS[(False, True)]} misclassified ({r.misclassified:,}); colour: the true class"
+            f"{sample}")
+
+
+def taken_at(epoch: int, step: int, steps_per_epoch: int) -> str:
+    """`the untrained model`, `after epoch 37` or `epoch 38, step 4 of 8`: where a look was taken."""
+    if epoch == 0:
+        return "the untrained model"
+    if step == steps_per_epoch:
+        return f"after epoch {epoch}"
+    return f"epoch {epoch}, step {step} of {steps_per_epoch}"
+
+
+def means(b: Boundary) -> str:
+    """What the two numbers measure, on the grid they were measured on."""
+    rows, cols = b.shape
+    return (f"length: cells of the {cols} × {rows} grid where the predicted class changes. ‖∂p/∂x‖: the "
+            "smoothness number, mean over the validation rows (smaller is a smoother function).")
+
+
+def next_feature(current: int, other: int, n_features: int) -> int:
+    """The feature after `current` (wrapping round), skipping `other`: a plane needs two."""
+    step = (current + 1) % n_features
+    return (step + 1) % n_features if step == other else step
+
+
+def class_key(class_names: tuple[str, ...]) -> str:
+    """`■ 0  ■ 1` in the classes' own colours (markup): which colour is which class."""
+    return "  ".join(f"[{CLASS_COLOURS[k % len(CLASS_COLOURS)]}]■[/] {_escape(name)}"
+                     for k, name in enumerate(class_names))
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")
+
+
+def boundary_words(b: Boundary | None, where: str, class_names: tuple[str, ...], untrained: Boundary | None = None,
+                   chosen: bool = False) -> str:
+    """The words beside the Train mode's picture (markup): what it is, where in the run it was
+    taken, its two numbers (and the untrained model's, to compare), the marks, the measures."""
+    if b is None:
+        return "[b]Decision boundary[/b]\nIt needs two input features; this data has one."
+    plane = _escape(plane_title(b))
+    if b.n_features > 2:
+        plane += (" (chosen with x and y; v: the default)" if chosen else
+                  " (the two features the first layer weighs most; x and y choose others)")
+    then = f"   [dim](untrained: {measures(untrained)})[/]" if untrained is not None and untrained is not b else ""
+    return (f"[b]Decision boundary[/b] · {where}\n"
+            f"plane {plane}\n"
+            f"[b]{measures(b)}[/b]{then}\n"
+            f"{legend(b)}\n{class_key(class_names)}\n"
+            f"[dim]{means(b)}[/]")
