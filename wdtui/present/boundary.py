@@ -134,14 +134,43 @@ def picture(b: Boundary, width: int, height: int, palette: Palette = Palette()) 
     return lines
 
 
+# Without colour (a pipe, a CI log) a cell shows its class by a shade: class 0 blank, then
+# these; cells on the boundary are solid.
+PLAIN_SHADES, PLAIN_LINE = " ░▒▓", "█"
+
+
+def plain_picture(b: Boundary, width: int, height: int) -> list[str]:
+    """The picture as text without colour: each cell's class (of its upper pixel) as a shade,
+    the boundary solid, the rows' marks on top."""
+    pixels = _pixels(b, width, height)
+    marks = _marks(b, width, height)
+    lines = []
+    for r in range(height):
+        row, below = pixels[2 * r], pixels[2 * r + 1]
+        cells = []
+        for c, (kind, _) in enumerate(row):
+            mark = marks.get((r, c))
+            edge = (c + 1 < width and row[c + 1][0] != kind) or below[c][0] != kind
+            cells.append(mark[0] if mark else PLAIN_LINE if edge else PLAIN_SHADES[min(kind, len(PLAIN_SHADES) - 1)])
+        lines.append("".join(cells))
+    return lines
+
+
 class BoundaryPicture:
-    """A Rich renderable of the picture, for `wdtui trace`."""
+    """A Rich renderable of the picture, for `wdtui trace`: in colour, or in shades of one
+    character where the console has no colour."""
 
     def __init__(self, b: Boundary, width: int, height: int, palette: Palette = Palette()) -> None:
         self.boundary, self.width, self.height, self.palette = b, width, height, palette
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
-        for line in picture(self.boundary, min(self.width, options.max_width), self.height, self.palette):
+        width = min(self.width, options.max_width)
+        if console.color_system is None:
+            for text in plain_picture(self.boundary, width, self.height):
+                yield Segment(text)
+                yield Segment.line()
+            return
+        for line in picture(self.boundary, width, self.height, self.palette):
             yield from line
             yield Segment.line()
 
@@ -169,18 +198,18 @@ def plane_title(b: Boundary) -> str:
 
 def measures(b: Boundary) -> str:
     """`length 158 · ‖∂p/∂x‖ 0.336`: the boundary's two numbers."""
-    return f"length {b.length} · ‖∂p/∂x‖ {b.gradient_norm:.3f}"
+    return f"length {b.length} · ‖∂p/∂x‖ {b.gradient_norm:.4f}"
 
 
-def legend(b: Boundary) -> str:
-    """What the marks and colours mean (plain text; the app and the CLI colour it alike)."""
+def legend(b: Boundary, plain: bool = False) -> str:
+    """What the marks and colours mean (`plain`: for text without colour, marks only)."""
     if b.rows is None:
         return ""
     r = b.rows
     sample = f" ({len(r.x):,} of the {r.total:,} rows drawn, evenly spread)" if len(r.x) < r.total else ""
     return (f"{MARKS[(True, False)]} training row  {MARKS[(False, False)]} validation row  "
-            f"{MARKS[(True, True)]} {MARKS[(False, True)]} misclassified ({r.misclassified:,}); colour: the true class"
-            f"{sample}")
+            f"{MARKS[(True, True)]} {MARKS[(False, True)]} misclassified ({r.misclassified:,})"
+            f"{'' if plain else '; colour: the true class'}{sample}")
 
 
 def taken_at(epoch: int, step: int, steps_per_epoch: int) -> str:
@@ -205,8 +234,12 @@ def next_feature(current: int, other: int, n_features: int) -> int:
     return (step + 1) % n_features if step == other else step
 
 
-def class_key(class_names: tuple[str, ...]) -> str:
-    """`■ 0  ■ 1` in the classes' own colours (markup): which colour is which class."""
+def class_key(class_names: tuple[str, ...], plain: bool = False) -> str:
+    """`■ 0  ■ 1` in the classes' own colours (markup): which colour is which class; `plain`,
+    for text without colour: which shade is which class, and the boundary's character."""
+    if plain:
+        shades = [f"'{PLAIN_SHADES[min(k, len(PLAIN_SHADES) - 1)]}' {_escape(name)}" for k, name in enumerate(class_names)]
+        return f"class by shade: {'  '.join(shades)}; boundary {PLAIN_LINE}"
     return "  ".join(f"[{CLASS_COLOURS[k % len(CLASS_COLOURS)]}]■[/] {_escape(name)}"
                      for k, name in enumerate(class_names))
 
@@ -231,3 +264,24 @@ def boundary_words(b: Boundary | None, where: str, class_names: tuple[str, ...],
             f"[b]{measures(b)}[/b]{then}\n"
             f"{legend(b)}\n{class_key(class_names)}\n"
             f"[dim]{means(b)}[/]")
+
+
+def twin_caption(b: Boundary, val_loss: float | None, where: str) -> str:
+    """Under a twin's picture: its validation loss (at the epoch it was taken), its two numbers."""
+    loss = f"val loss {val_loss:.4f} · " if val_loss is not None else ""
+    return f"{loss}length {b.length}\n‖∂p/∂x‖ {b.gradient_norm:.4f} · {where}"
+
+
+def strip_picks(n: int, slots: int, best: int | None, cursor: int | None) -> list[int]:
+    """Which of `n` sweep points a strip of `slots` small pictures shows, in order: the first
+    (λ = 0), the best, the one under the table's cursor, and the rest spread evenly."""
+    if n <= slots:
+        return list(range(n))
+    must = [i for i in dict.fromkeys((0, best, cursor, n - 1)) if i is not None][:slots]
+    spread = [round(i * (n - 1) / (slots - 1)) for i in range(slots)]
+    picks = set(must)
+    for i in sorted(spread, key=lambda i: min(abs(i - m) for m in must), reverse=True):
+        if len(picks) >= slots:
+            break
+        picks.add(i)
+    return sorted(picks)

@@ -46,7 +46,7 @@ SWEEP_COLUMNS: tuple[Column, ...] = (
     Column("Gap", True, lambda p: f"{p.val_loss - p.train_loss:.4f}"),
     Column("‖θ‖", True, lambda p: f"{p.weight_norm:.3f}"),
     Column("Length", True, lambda p: "…" if p.boundary_length is None else f"{p.boundary_length}"),
-    Column("‖∂p/∂x‖", True, lambda p: "…" if p.gradient_norm is None else f"{p.gradient_norm:.3f}"),
+    Column("‖∂p/∂x‖", True, lambda p: "…" if p.gradient_norm is None else f"{p.gradient_norm:.4f}"),
 )
 BEST, DIVERGED = "★ best", "diverged"
 SWEEP_CAPTION_MEASURES = ("length = cells of the 160 × 96 grid where the predicted class changes; ‖∂p/∂x‖ = the "

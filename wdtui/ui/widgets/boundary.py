@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -80,3 +80,33 @@ class BoundaryPanel(Horizontal):
     def show(self, boundary: Boundary | None, words: str) -> None:
         self.query_one(BoundaryPicture).show(boundary)
         self.query_one("#boundary-words", Static).update(words)
+
+
+class BoundaryStrip(Horizontal):
+    """Small multiples: a row of tiles, each a picture with a title above and a caption below.
+    The screen decides which boundaries go in which tile; unused tiles are hidden."""
+
+    TILES = 12  # at most; a screen shows as many as fit its width
+    TILE_WIDTH = 13
+
+    def compose(self) -> ComposeResult:
+        for i in range(self.TILES):
+            with Vertical(classes="tile", id=f"tile-{i}"):
+                yield Static(classes="tile-title")
+                yield BoundaryPicture()
+                yield Static(classes="tile-caption")
+
+    @property
+    def fits(self) -> int:
+        """How many tiles the strip's width holds (at least 3, at most TILES)."""
+        return max(3, min(self.TILES, self.size.width // self.TILE_WIDTH))
+
+    def show(self, tiles: list[tuple[str, Boundary | None, str]]) -> None:
+        """(title, boundary, caption) per tile, left to right; the rest hidden."""
+        for i, tile in enumerate(self.query(".tile")):
+            tile.display = i < len(tiles)
+            if i < len(tiles):
+                title, boundary, caption = tiles[i]
+                tile.query_one(".tile-title", Static).update(title)
+                tile.query_one(BoundaryPicture).show(boundary)
+                tile.query_one(".tile-caption", Static).update(caption)
