@@ -189,6 +189,8 @@ def refused(parser: argparse.ArgumentParser, command: str | None, exc: ConfigErr
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("trace", "sweep") and "pace" in args:
+        return fail(f"--pace is the app's: wdtui {args.command} trains at full speed", prog=f"{PROG} {args.command}")
     try:
         config = config_from(args)
         if args.command in ("trace", "sweep"):

@@ -30,6 +30,9 @@ from .records import ConfigChanged, Diverged, EpochRecord, ParamGroupInfo, Recor
 # few enough that a UI thread never queues more than it can draw.
 STEP_EVERY = 0.05
 
+# The pace's shortest wait (seconds): shorter ones are gathered (see Engine._pace).
+MIN_WAIT = 0.01
+
 # Stop reasons the engine itself gives (a stop rule gives its own sentence).
 FINISHED, PAUSED = "finished", "paused"
 
@@ -151,16 +154,20 @@ class Engine(Readout):
         """The pace as seconds per step: each epoch takes at least what the control's pace asks."""
         return self.control.epoch_seconds_for(self.config.epochs) / self.steps_per_epoch
 
-    def _pace(self, due: float) -> float:
+    def _pace(self, due: float, last: bool) -> float:
         """Wait until `due`, the pace's end for this step; the next step's. A step that ran late
-        sets the next one's due from now: the pace never rushes to catch up."""
+        sets the next one's due from now: the pace never rushes to catch up. Waits shorter than
+        MIN_WAIT are gathered into one (a thread woken every millisecond waits each time for
+        the GIL, and falls behind its pace), except at an epoch's last step, which waits out the
+        rest of the epoch's time."""
         step_seconds = self._step_seconds()
         if step_seconds <= 0:
             return due
         now = time.perf_counter()
         if due <= now:
             return now + step_seconds
-        self.control.cancelled.wait(due - now)
+        if due - now >= MIN_WAIT or last:
+            self.control.cancelled.wait(due - now)
         return due + step_seconds
 
     def _epoch(self) -> Iterator[Record]:
@@ -207,7 +214,7 @@ class Engine(Readout):
                     return
                 paused += time.perf_counter() - held
                 due = time.perf_counter() + self._step_seconds()
-            due = self._pace(due)
+            due = self._pace(due, last=step == steps)
         model.eval()
         record = self._epoch_record(epoch, time.perf_counter() - start - paused)
         if not all(map(math.isfinite, (record.train_loss, record.val_loss, record.weight_norm))):

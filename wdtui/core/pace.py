@@ -44,8 +44,8 @@ class Pace:
 
     @property
     def short(self) -> str:
-        """`auto, ≈5 s/run`, `instant`, `10 epochs/s`: the label in a narrow form field."""
-        return f"auto, ≈{self.run_seconds:g} s/run" if self.run_seconds else self.label
+        """`auto (5 s)`, `instant`, `10 epochs/s`: the label in a narrow form field."""
+        return f"auto ({self.run_seconds:g} s)" if self.run_seconds else self.label
 
     def apply(self, control: "Control") -> None:
         """Tell the run engine this pace (it takes effect from its next step)."""

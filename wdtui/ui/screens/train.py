@@ -16,16 +16,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from ...core.config import RunConfig
 from ...present.words import changed_settings, describe
-from ..widgets.boundary import BoundaryPanel
+from ..widgets.boundary import BoundaryPanel, BoundaryPicture
 from ..widgets.epoch_table import EpochTable
 from ..widgets.loss_chart import LossChart
 from ..widgets.run_controls import RunControls
 from ..widgets.run_status import RunStatus
-from ...present.boundary import boundary_words, next_feature, taken_at
+from ...present.boundary import boundary_words, measures, next_feature, taken_at
 from .base import ModeScreen
 
 
@@ -65,6 +65,9 @@ class TrainScreen(ModeScreen):
         Binding("y", "plane(1)", "y axis", tooltip="The boundary's vertical axis: the next feature"),
         Binding("v", "default_plane", "Default plane", tooltip="The boundary over the two features the "
                                                                "first layer weighs most"),
+        Binding("b", "swap_chart", "Boundary/chart", tooltip="Show the boundary large in place of the loss chart, "
+                                                             "or the chart again (on a short terminal, the only "
+                                                             "place the boundary fits)"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -74,7 +77,9 @@ class TrainScreen(ModeScreen):
                 yield RunControls(id="controls")
                 yield Static(id="config-now")
                 yield Static(id="config-pending")
-            yield LossChart(id="loss-chart")
+            with ContentSwitcher(initial="loss-chart", id="train-chart"):
+                yield LossChart(id="loss-chart")
+                yield BoundaryPicture(id="chart-boundary")
         yield EpochTable(id="epoch-table")
         yield BoundaryPanel(id="train-boundary")
         yield RunStatus(id="run-status")
@@ -102,6 +107,17 @@ class TrainScreen(ModeScreen):
         self.query_one(RunControls).show_pace(self.wdtui.pace)
         self.query_one(RunStatus).show(s, self.wdtui.pace)
         self.query_one(BoundaryPanel).show(s.boundary, self.boundary_words())
+        large = self.query_one("#chart-boundary", BoundaryPicture)
+        if large.display:
+            large.show(s.boundary)
+            large.border_title = self.large_title()
+
+    def large_title(self) -> str:
+        s = self.session
+        if s.boundary is None or s.look is None or s.setup is None:
+            return "Decision boundary (b: the loss chart)"
+        where = taken_at(s.look.epoch, s.look.step, s.setup.steps_per_epoch)
+        return f"Decision boundary · {where} · {measures(s.boundary)} (b: the loss chart)"
 
     def boundary_words(self) -> str:
         s = self.session
@@ -148,3 +164,9 @@ class TrainScreen(ModeScreen):
 
     def action_default_plane(self) -> None:
         self.wdtui.choose_plane(None)
+
+    def action_swap_chart(self) -> None:
+        """The loss chart, or the boundary large in its place."""
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "chart-boundary" if switcher.current == "loss-chart" else "loss-chart"
+        self.refresh_view()
