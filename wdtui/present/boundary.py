@@ -57,33 +57,36 @@ def _style(fg: Color, bg: Color, bold: bool = False) -> Style:
     return Style(color=fg, bgcolor=bg, bold=bold)
 
 
-def shade(probability: float, predicted: int, n_classes: int) -> tuple[int, int]:
-    """(class, level 0…LEVELS): the class a pixel shows and how sure the model is of it, from
-    P(class 1) for two classes or P(predicted class) for more."""
-    if n_classes == 2:
-        sure = abs(2 * probability - 1)
-    else:
-        sure = (probability - 1 / n_classes) / (1 - 1 / n_classes)
-    return predicted, round(max(0.0, min(1.0, sure)) * LEVELS)
+@lru_cache(maxsize=8192)
+def _cell(top: Color, bottom: Color) -> Segment:
+    """One cell of two pixels (made once per pair of colours: a picture reuses a few dozen)."""
+    return Segment("▀", _style(top, bottom))
 
 
 def pixel_colour(kind: int, level: int, palette: Palette) -> Color:
-    """The colour of a pixel of class `kind` at confidence `level`: a tint of the base colour at
-    level 0, the class colour itself at LEVELS."""
+    """The colour of a pixel of class `kind` at confidence `level` (0…LEVELS): a tint of the
+    base colour at 0, the class colour itself at LEVELS."""
     return _mix(palette.base, CLASS_COLOURS[kind % len(CLASS_COLOURS)], 0.18 + 0.82 * level / LEVELS)
 
 
-def _pixels(b: Boundary, width: int, height: int) -> list[list[tuple[int, int]]]:
-    """(class, level) of each of the width × 2·height pixels, sampled from the grid's nearest cell."""
+def _pixels(b: Boundary, width: int, height: int) -> tuple[list[list[int]], list[list[int]]]:
+    """(classes, levels) of the width × 2·height pixels, each sampled from the grid's nearest
+    cell: the class it predicts, and how sure the model is of it in LEVELS steps, from
+    P(class 1) for two classes or P(predicted class) for more (1/K is no surer than chance)."""
     rows, cols = b.shape
     n_classes = max(2, 1 + max(max(r) for r in b.classes))
+    chance = 1 / n_classes
     col_of = [min(cols - 1, int((px + 0.5) * cols / width)) for px in range(width)]
-    out = []
+    kinds, levels = [], []
     for py in range(2 * height):
         gr = min(rows - 1, int((py + 0.5) * rows / (2 * height)))
         probs, classes = b.probabilities[gr], b.classes[gr]
-        out.append([shade(probs[c], classes[c], n_classes) for c in col_of])
-    return out
+        kinds.append([classes[c] for c in col_of])
+        if n_classes == 2:
+            levels.append([round(abs(2 * probs[c] - 1) * LEVELS) for c in col_of])
+        else:
+            levels.append([round(max(0.0, (probs[c] - chance) / (1 - chance)) * LEVELS) for c in col_of])
+    return kinds, levels
 
 
 def _marks(b: Boundary, width: int, height: int) -> dict[tuple[int, int], tuple[str, int]]:
@@ -109,27 +112,25 @@ def picture(b: Boundary, width: int, height: int, palette: Palette = Palette()) 
     """`height` lines of `width` cells: the boundary's picture with its rows marked."""
     if width < 1 or height < 1:
         return []
-    pixels = _pixels(b, width, height)
+    kinds, levels = _pixels(b, width, height)
     line = Color.parse(palette.line)
-    colours = [[pixel_colour(kind, level, palette) for kind, level in row] for row in pixels]
-    for py, row in enumerate(pixels):  # the boundary: a pixel whose class differs to the right or below
-        below = pixels[py + 1] if py + 1 < len(pixels) else None
-        for px, (kind, _) in enumerate(row):
-            if (px + 1 < width and row[px + 1][0] != kind) or (below is not None and below[px][0] != kind):
-                colours[py][px] = line
+    table = [[pixel_colour(k, level, palette) for level in range(LEVELS + 1)] for k in range(len(CLASS_COLOURS))]
+    colours = []
+    for py, (row, shades) in enumerate(zip(kinds, levels)):
+        below = kinds[py + 1] if py + 1 < len(kinds) else row
+        right = row[1:] + row[-1:]
+        # the boundary: a pixel whose class differs from the one to its right or below it
+        colours.append([line if k != r or k != d else table[k % len(table)][s]
+                        for k, s, r, d in zip(row, shades, right, below)])
     marks = _marks(b, width, height)
     lines = []
     for r in range(height):
         top, bottom = colours[2 * r], colours[2 * r + 1]
-        segments = []
-        for c in range(width):
-            mark = marks.get((r, c))
-            if mark is None:
-                segments.append(Segment("▀", _style(top[c], bottom[c])))
-            else:
-                glyph, label = mark
+        segments = list(map(_cell, top, bottom))
+        for (mr, c), (glyph, label) in marks.items():
+            if mr == r:
                 fg = _mix(CLASS_COLOURS[label % len(CLASS_COLOURS)], "#ffffff", 0.35)
-                segments.append(Segment(glyph, _style(fg, bottom[c], glyph in "●✖")))
+                segments[c] = Segment(glyph, _style(fg, bottom[c], glyph in "●✖"))
         lines.append(segments)
     return lines
 
@@ -142,15 +143,15 @@ PLAIN_SHADES, PLAIN_LINE = " ░▒▓", "█"
 def plain_picture(b: Boundary, width: int, height: int) -> list[str]:
     """The picture as text without colour: each cell's class (of its upper pixel) as a shade,
     the boundary solid, the rows' marks on top."""
-    pixels = _pixels(b, width, height)
+    kinds, _ = _pixels(b, width, height)
     marks = _marks(b, width, height)
     lines = []
     for r in range(height):
-        row, below = pixels[2 * r], pixels[2 * r + 1]
+        row, below = kinds[2 * r], kinds[2 * r + 1]
         cells = []
-        for c, (kind, _) in enumerate(row):
+        for c, kind in enumerate(row):
             mark = marks.get((r, c))
-            edge = (c + 1 < width and row[c + 1][0] != kind) or below[c][0] != kind
+            edge = (c + 1 < width and row[c + 1] != kind) or below[c] != kind
             cells.append(mark[0] if mark else PLAIN_LINE if edge else PLAIN_SHADES[min(kind, len(PLAIN_SHADES) - 1)])
         lines.append("".join(cells))
     return lines

@@ -53,7 +53,7 @@ class WdtuiApp(JobHost, App[None]):
         Binding("n", "one_epoch", "One epoch", show=False, tooltip="Train one epoch, then pause"),
         Binding("r", "reset", "Reset", show=False, tooltip="A new model from the current settings; tables cleared"),
         Binding("full_stop", "one_step", "One step", show=False, tooltip="Train one optimizer step, then pause"),
-        Binding("plus,equals_sign", "faster", "Faster", show=False,
+        Binding("plus,equals_sign", "faster", "Faster", show=False, key_display="+",
                 tooltip="Train at a faster pace: 2, 10, 50 epochs a second, instant (auto where its rate puts it)"),
         Binding("minus", "slower", "Slower", show=False, tooltip="Train at a slower pace"),
         Binding("question_mark", "help", "Help", tooltip="Every key of every mode"),

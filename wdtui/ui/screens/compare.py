@@ -19,7 +19,7 @@ from textual_plotext import PlotextPlot
 
 from ...core.compare import verdict
 from ...core.records import EpochRecord
-from ...present.boundary import plane_title, taken_at, twin_caption
+from ...present.boundary import taken_at, twin_caption
 from ...present.charts import compare_chart
 from ...present.verdicts import smoothness_line, twins_verdict
 from ...present.words import describe
@@ -101,13 +101,16 @@ class CompareScreen(ModeScreen):
             colour = "red" if which == 0 else "green"
             found = c.boundary(which)
             panel.query_one(BoundaryPicture).show(found[0] if found else None)
-            panel.query_one(".twin-title", Static).update(f"[b {colour}]{c.name(which)}[/]")
+            title = f"[b {colour}]{c.name(which)}[/]"
             if found is None:
                 words = "its boundary appears after its first epoch" if c.state == RunState.TRAINING else "no boundary"
             else:
-                look = c.looks[which]
-                words = twin_caption(found[0], found[1].val_loss if found[1] else None,
-                                     taken_at(look.epoch, look.step, steps))
+                look, b = c.looks[which], found[0]
+                words = twin_caption(b, found[1].val_loss if found[1] else None, taken_at(look.epoch, look.step, steps))
+                if b.n_features > 2:  # a slice: say which, under both pictures alike
+                    title += f" · {escape(' × '.join(b.feature_names))}"
+                    words += f"\nthe other {b.n_features - 2} features at their training mean"
+            panel.query_one(".twin-title", Static).update(title)
             panel.query_one(".twin-numbers", Static).update(words)
 
     def about(self) -> str:
@@ -147,9 +150,6 @@ class CompareScreen(ModeScreen):
         smooth = (c.smoothness(0), c.smoothness(1))
         if None not in smooth:
             text += "\n" + smoothness_line(*smooth, c.config.weight_decay)
-        shown = c.boundary(0)
-        if shown is not None and shown[0].n_features > 2:
-            text += f"\nBoth boundaries: {escape(plane_title(shown[0]))}."
         for which, d in enumerate(c.diverged):
             if d is not None:
                 text += f"\nThe {c.name(which)} twin diverged: {d.message}."

@@ -34,6 +34,7 @@ from .base import ModeScreen
 # follow every redraw.
 TABLE_EVERY = 1.0
 SHORT = 34  # rows: a terminal shorter than this has no room for the boundary under the table
+STEPS, PACE = Binding.Group("epoch/step", compact=True), Binding.Group("pace", compact=True)
 
 
 def waiting(s) -> str:
@@ -55,19 +56,19 @@ class TrainScreen(ModeScreen):
     BINDINGS = [
         Binding("escape", "leave_form", "Leave form", tooltip="Leave the settings form (enter applies a field)"),
         Binding("s", "settings", "Settings", tooltip="Edit the settings (tab between fields; esc leaves)"),
-        Binding("n", "app.one_epoch", "One epoch", tooltip="Train one epoch, then pause"),
-        Binding("full_stop", "app.one_step", "Step", tooltip="Train one optimizer step, then pause"),
-        Binding("plus,equals_sign", "app.faster", "Faster", key_display="+", tooltip="A faster pace"),
-        Binding("minus", "app.slower", "Slower", tooltip="A slower pace"),
+        Binding("n", "app.one_epoch", "One epoch", tooltip="Train one epoch, then pause", group=STEPS),
+        Binding("full_stop", "app.one_step", "One step", tooltip="Train one optimizer step, then pause", group=STEPS),
+        Binding("plus,equals_sign", "app.faster", "Faster", key_display="+", tooltip="A faster pace", group=PACE),
+        Binding("minus", "app.slower", "Slower", tooltip="A slower pace", group=PACE),
         Binding("r", "app.reset", "Reset", tooltip="A new model from the current settings; tables cleared"),
-        Binding("x", "plane(0)", "x axis", tooltip="The boundary's horizontal axis: the next feature "
-                                                   "(data of more than two features)"),
-        Binding("y", "plane(1)", "y axis", tooltip="The boundary's vertical axis: the next feature"),
-        Binding("v", "default_plane", "Default plane", tooltip="The boundary over the two features the "
-                                                               "first layer weighs most"),
-        Binding("b", "swap_chart", "Boundary/chart", tooltip="Show the boundary large in place of the loss chart, "
-                                                             "or the chart again (on a short terminal, the only "
-                                                             "place the boundary fits)"),
+        Binding("b", "swap_chart", "Boundary", tooltip="Show the boundary large in place of the loss chart, or the "
+                                                       "chart again (on a short terminal, the only place it fits)"),
+        # The plane keys work on data of more than two features; the boundary's words name them.
+        Binding("x", "plane(0)", "x axis", show=False, tooltip="The boundary's horizontal axis: the next feature "
+                                                               "(data of more than two features)"),
+        Binding("y", "plane(1)", "y axis", show=False, tooltip="The boundary's vertical axis: the next feature"),
+        Binding("v", "default_plane", "Default plane", show=False,
+                tooltip="The boundary over the two features the first layer weighs most"),
     ]
 
     def compose(self) -> ComposeResult:
