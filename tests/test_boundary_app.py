@@ -17,7 +17,7 @@ from wdtui.ui.session import RunState
 from wdtui.ui.widgets.boundary import BoundaryPicture, BoundaryStrip
 from wdtui.ui.widgets.epoch_table import EpochTable
 
-from app_helpers import SIZE, text_of, trained, wait_for
+from app_helpers import SIZE, settled, text_of, trained, wait_for
 
 MOONS = preset_config("moons", epochs=40)  # the preset, shorter: the same network and data
 
@@ -180,12 +180,14 @@ async def test_the_sweep_strip_shows_boundaries_across_lambda_and_marks_the_best
 
 
 def snap(snap_compare, config: RunConfig, run_before) -> bool:
-    """A snapshot with the timings (the only values two runs of a seed differ in) hidden."""
+    """A snapshot with the timings (the only values two runs of a seed differ in) hidden, taken
+    once the screen has settled: a job's last messages repaint a table, a chart and a dozen
+    pictures, and a loaded machine may take a few frames to show them all."""
     async def hidden_timing(pilot):
         await run_before(pilot)
         for timing in pilot.app.screen.query("#timing"):
             timing.display = False
-        await pilot.pause()
+        await settled(pilot)
 
     return snap_compare(create_app(config), terminal_size=SIZE, run_before=hidden_timing)
 

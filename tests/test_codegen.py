@@ -55,15 +55,15 @@ def configs(tmp: Path) -> dict[str, RunConfig]:
         "adam-deep-uneven-batches": RunConfig(optimizer="adam", weight_decay=0.01, lr=0.005, hidden=(16, 8),
                                               rows=300, features=4, label_noise=0.2, val_fraction=0.3,
                                               batch_size=50, epochs=3, seed=11),
-        # The 2-D presets' network on each shape, cut short (the script is run in full).
-        **{f"{kind}-preset": preset_config(kind, epochs=8, seed=3) for kind in ("moons", "spiral")},
+        # A 2-D preset's network, cut short (the script is run in full), and another shape.
+        "moons-preset": preset_config("moons", epochs=8, seed=3),
         "xor-adamw-noise": RunConfig(dataset="xor", noise=0.4, rows=150, optimizer="adamw", weight_decay=0.5,
                                      lr=0.01, hidden=(24, 24), batch_size=16, epochs=4, seed=2),
     }
 
 
 @pytest.mark.parametrize("name", ["default", "overfit-preset", "csv-adamw-decay-bias", "adam-deep-uneven-batches",
-                                  "moons-preset", "spiral-preset", "xor-adamw-noise"])
+                                  "moons-preset", "xor-adamw-noise"])
 def test_the_script_reproduces_the_run(name, tmp_path):
     config = configs(tmp_path)[name]
     expected = [r for r in train(config) if isinstance(r, EpochRecord)]  # epoch 0 first, as the script prints

@@ -18,7 +18,7 @@ from wdtui.ui.messages import TwinRecord
 from wdtui.ui.screens.compare import CompareScreen
 from wdtui.ui.session import RunState
 
-from app_helpers import SIZE, text_of, trained, wait_for
+from app_helpers import SIZE, settled, text_of, trained, wait_for
 from test_compare_core import _epoch
 
 CONFIG = RunConfig(seed=0, epochs=3, lr=0.05, weight_decay=0.05)
@@ -170,6 +170,7 @@ def test_snapshot_twins_done(snap_compare):
         await wait_for(pilot, RunState.READY)
         await pilot.press("6")
         await compared(pilot)
+        await settled(pilot)  # the chart, the table and both pictures repaint together
 
     assert snap_compare(create_app(RunConfig(seed=0, epochs=8, lr=0.05, weight_decay=0.05)), terminal_size=SIZE,
                         run_before=run)

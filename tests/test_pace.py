@@ -3,7 +3,6 @@ spread over the run, and a Watch that sees every stop; and the paces the app off
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -14,21 +13,9 @@ from wdtui.core.engine import PAUSED, Engine, train
 from wdtui.core.pace import AUTO, INSTANT, PACES, Pace, parse_pace, step_pace
 from wdtui.core.records import EpochRecord, Snapshot, StepRecord, Stopped
 
+from helpers import in_thread, until
+
 SMALL = RunConfig(epochs=3, rows=200, batch_size=16, hidden=(8,))  # 10 steps an epoch
-
-
-def in_thread(engine: Engine) -> tuple[list, threading.Thread]:
-    records: list = []
-    thread = threading.Thread(target=lambda: records.extend(engine.run()), daemon=True)
-    thread.start()
-    return records, thread
-
-
-def until(condition, timeout: float = 20.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < end, "the engine never got there"
-        time.sleep(0.005)
 
 
 def watched(control: Control, seconds: float = 0.0) -> Engine:

@@ -227,7 +227,7 @@ class SweepPoint:
     weight_norm: float | None  # ‖θ‖ over the decayed parameters
     diverged: bool = False
     boundary_length: int | None = None  # of its decision boundary, when the sweep measured it
-    gradient_norm: float | None = None  # its smoothness number (mean ‖∂p/∂x‖ over the validation rows), likewise
+    gradient_norm: float | None = None  # its smoothness number (mean ‖∂p/∂x‖, validation rows), likewise
 
 
 @dataclass(frozen=True)

@@ -239,7 +239,8 @@ def class_key(class_names: tuple[str, ...], plain: bool = False) -> str:
     """`■ 0  ■ 1` in the classes' own colours (markup): which colour is which class; `plain`,
     for text without colour: which shade is which class, and the boundary's character."""
     if plain:
-        shades = [f"'{PLAIN_SHADES[min(k, len(PLAIN_SHADES) - 1)]}' {_escape(name)}" for k, name in enumerate(class_names)]
+        shades = [f"'{PLAIN_SHADES[min(k, len(PLAIN_SHADES) - 1)]}' {_escape(name)}"
+                  for k, name in enumerate(class_names)]
         return f"class by shade: {'  '.join(shades)}; boundary {PLAIN_LINE}"
     return "  ".join(f"[{CLASS_COLOURS[k % len(CLASS_COLOURS)]}]■[/] {_escape(name)}"
                      for k, name in enumerate(class_names))

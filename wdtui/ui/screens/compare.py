@@ -81,7 +81,6 @@ class CompareScreen(ModeScreen):
         self.query_one(ProgressBar).update(total=2 * c.config.epochs, progress=c.progress)
         self.query_one("#compare-state", Static).update(self.state_text(c))
         self.query_one("#compare-verdict", Static).update(self.verdict_text(c))
-        self.show_boundaries(c)
         drawn = (c, len(c.zero), len(c.decayed))
         if drawn != self._drawn:
             self._drawn = drawn
@@ -89,6 +88,7 @@ class CompareScreen(ModeScreen):
             compare_chart(chart.plt, c.curve(0), c.curve(1), c.config.weight_decay)
             chart.refresh()
             self.fill_table(c)
+        self.show_boundaries(c)
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < SHORT, "-short")

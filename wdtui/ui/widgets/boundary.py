@@ -42,7 +42,9 @@ class BoundaryPicture(Widget):
         """Draw `boundary` (None: an empty picture) at the next refresh; a no-op if shown already."""
         if boundary is self.boundary:
             return
-        reshaped = self.boundary is None or boundary is None or boundary.extent != self.boundary.extent
+        # Only a picture sized by its boundary (`width: auto`) needs the layout done again.
+        reshaped = self.styles.width is not None and self.styles.width.is_auto and (
+            self.boundary is None or boundary is None or boundary.extent != self.boundary.extent)
         self.boundary, self._strips = boundary, None
         self.refresh(layout=reshaped)
 
