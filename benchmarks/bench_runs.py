@@ -45,7 +45,7 @@ def fill(folder: Path) -> None:
         sweep = (i - 1) // POINTS if i <= SWEEPS * POINTS else None
         config = json.dumps(RunConfig(weight_decay=lam, epochs=EPOCHS).to_dict())
         loss = 0.3 + (i % 97) / 400
-        rows.append((i, f"2026-01-01T00:00:00.000+00:00", f"2026-01-01T00:00:01.000+00:00",
+        rows.append((i, "2026-01-01T00:00:00.000+00:00", "2026-01-01T00:00:01.000+00:00",
                      "sweep-point" if sweep is not None else "run", None if sweep is None else f"sweep{sweep:04d}",
                      None if sweep is None else "λ sweep: 17 values, 0 … 1", config, loss, loss + 0.02))
         record = {"epoch": 0, "train_loss": loss, "val_loss": loss + 0.02, "train_acc": 0.8, "val_acc": 0.78,

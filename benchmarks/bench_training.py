@@ -22,7 +22,7 @@ from wdtui.core.config import RunConfig
 from wdtui.core.data import prepare
 from wdtui.core.model import build_model
 from wdtui.core.optim import make_optimizer
-from wdtui.core.engine import Engine, train
+from wdtui.core.engine import Engine
 
 
 def bare_loop(config: RunConfig, data) -> float:

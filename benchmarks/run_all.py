@@ -21,6 +21,7 @@ BENCHMARKS = [
     ("train() over a bare PyTorch loop", "bench_training.py", ["--repeats", "30"]),
     ("vectorised sweep over 16 × train()", "bench_sweep.py", []),
     ("app: first frame, key latency, in-app throughput", "bench_app.py", []),
+    ("decision boundary: grid evaluation, one redraw", "bench_boundary.py", []),
     ("wdtui --help over import torch", "bench_help.py", []),
     ("recording a run over train()", "bench_recording.py", ["--repeats", "60"]),
     ("2,000 stored runs: wdtui runs --json, the Runs view", "bench_runs.py", []),

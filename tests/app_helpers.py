@@ -46,3 +46,16 @@ def text_of(widget: Static) -> str:
     console = Console(width=widget.content_size.width or SIZE[0], file=io.StringIO(), record=True)
     console.print(widget.content)
     return console.export_text()
+
+
+async def settled(pilot: Pilot, tries: int = 25) -> None:
+    """Let the screen settle: a job's last messages repaint tables, charts and pictures, and a
+    loaded machine may take a few frames to show them all. Done when two screenshots 0.2 s
+    apart are the same (or after `tries` of them)."""
+    shown = None
+    for _ in range(tries):
+        await pilot.pause(0.2)
+        now = pilot.app.export_screenshot()
+        if now == shown:
+            return
+        shown = now

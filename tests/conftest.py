@@ -1,5 +1,9 @@
 """Every test stores what it stores (exports, runs, lesson progress) in a folder of its own,
-never in the home folder: WDTUI_DATA_DIR points each test at a temporary one."""
+never in the home folder: WDTUI_DATA_DIR points each test at a temporary one.
+
+And the app's tests train at full speed: the app's default pace spreads a run over seconds for
+a person to watch, which a test checking numbers only waits for. A test of the pace passes
+one to create_app (tests/test_pace_app.py)."""
 
 from __future__ import annotations
 
@@ -11,3 +15,11 @@ def data_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("wdtui-data")
     monkeypatch.setenv("WDTUI_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def instant_pace(monkeypatch):
+    from wdtui.core.pace import INSTANT
+    from wdtui.ui import app
+
+    monkeypatch.setattr(app, "DEFAULT_PACE", INSTANT)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 
 from wdtui.commands.cli import main
 from wdtui.core.records import EpochRecord
@@ -37,3 +39,19 @@ def each_epoch(engine):
 def trained_epochs(records) -> list:
     """The EpochRecords among `records` of the epochs trained (epoch 0, before any step, left out)."""
     return [r for r in records if isinstance(r, EpochRecord) and r.epoch > 0]
+
+
+def in_thread(engine) -> tuple[list, threading.Thread]:
+    """Run the engine on a thread of its own, as the app's worker does; (records so far, thread)."""
+    records: list = []
+    thread = threading.Thread(target=lambda: records.extend(engine.run()), daemon=True)
+    thread.start()
+    return records, thread
+
+
+def until(condition, timeout: float = 20.0) -> None:
+    """Wait (polling) until `condition()` holds; fail after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "the engine never got there"
+        time.sleep(0.005)

@@ -107,7 +107,7 @@ async def test_e_exports_the_run_with_the_records_numbers(tmp_path):
             for epoch in doc["epochs"]:
                 epoch.pop("seconds")
         assert document == expected
-        assert set(document) == {"config", "setup", "stages", "epochs", "prediction", "diverged", "insight"}
+        assert set(document) == {"config", "setup", "stages", "epochs", "prediction", "diverged", "insight", "boundary"}
         with csv_path.open(newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         assert len(rows) == len(app.session.all_epochs) == CONFIG.epochs + 1

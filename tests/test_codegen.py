@@ -55,10 +55,15 @@ def configs(tmp: Path) -> dict[str, RunConfig]:
         "adam-deep-uneven-batches": RunConfig(optimizer="adam", weight_decay=0.01, lr=0.005, hidden=(16, 8),
                                               rows=300, features=4, label_noise=0.2, val_fraction=0.3,
                                               batch_size=50, epochs=3, seed=11),
+        # A 2-D preset's network, cut short (the script is run in full), and another shape.
+        "moons-preset": preset_config("moons", epochs=8, seed=3),
+        "xor-adamw-noise": RunConfig(dataset="xor", noise=0.4, rows=150, optimizer="adamw", weight_decay=0.5,
+                                     lr=0.01, hidden=(24, 24), batch_size=16, epochs=4, seed=2),
     }
 
 
-@pytest.mark.parametrize("name", ["default", "overfit-preset", "csv-adamw-decay-bias", "adam-deep-uneven-batches"])
+@pytest.mark.parametrize("name", ["default", "overfit-preset", "csv-adamw-decay-bias", "adam-deep-uneven-batches",
+                                  "moons-preset", "xor-adamw-noise"])
 def test_the_script_reproduces_the_run(name, tmp_path):
     config = configs(tmp_path)[name]
     expected = [r for r in train(config) if isinstance(r, EpochRecord)]  # epoch 0 first, as the script prints
@@ -93,8 +98,9 @@ def test_it_teaches_the_decay_and_the_groups():
 CHANGED = {
     "epochs": 7, "weight_decay": 0.25, "lr": 0.5, "optimizer": "adam", "momentum": 0.5,
     "batch_size": 10, "hidden": (8, 8), "seed": 3, "val_fraction": 0.5, "decay_bias": True,
-    "preset": "overfit", "rows": 50, "features": 3, "label_noise": 0.3,
+    "preset": "overfit", "rows": 50, "features": 3, "label_noise": 0.3, "dataset": "moons",
 }
+ON_2D_DATA = {"noise": 0.45}  # changes only what the 2-D shapes are made with
 NOT_IN_THE_RUN = {"row"}  # which row the app follows through the stages; training ignores it
 
 
@@ -102,10 +108,13 @@ def test_every_option_reaches_the_script(tmp_path):
     base = RunConfig()
     script = script_for(base)
     assert script_for(base.replace(data=str(tmp_path / "a.csv"), target="y")) != script
-    covered = set(CHANGED) | NOT_IN_THE_RUN | {"data", "target"}
+    covered = set(CHANGED) | set(ON_2D_DATA) | NOT_IN_THE_RUN | {"data", "target"}
     assert {f.name for f in dataclasses.fields(RunConfig)} == covered
     for name, value in CHANGED.items():
         assert script_for(base.replace(**{name: value})) != script, f"{name} does not change the script"
+    moons = base.replace(dataset="moons")
+    for name, value in ON_2D_DATA.items():
+        assert script_for(moons.replace(**{name: value})) != script_for(moons), f"{name} does not change the script"
 
 
 def test_making_a_script_imports_no_torch():

@@ -5,6 +5,8 @@ comparison stale."""
 from __future__ import annotations
 
 import dataclasses
+import tempfile
+from pathlib import Path
 
 from textual.widgets import DataTable, Static
 
@@ -18,7 +20,7 @@ from wdtui.ui.messages import TwinRecord
 from wdtui.ui.screens.compare import CompareScreen
 from wdtui.ui.session import RunState
 
-from app_helpers import SIZE, text_of, trained, wait_for
+from app_helpers import SIZE, settled, text_of, trained, wait_for
 from test_compare_core import _epoch
 
 CONFIG = RunConfig(seed=0, epochs=3, lr=0.05, weight_decay=0.05)
@@ -134,8 +136,10 @@ async def test_the_twins_train_on_while_another_mode_is_shown():
         assert shown(app, "#compare-verdict").startswith(twins_verdict(verdict(app.twins.zero, app.twins.decayed)))
 
 
-async def test_twins_that_cannot_be_built_say_why(tmp_path):
-    missing = tmp_path / "[x]" / "missing.csv"  # brackets: shown as typed, not read as markup
+async def test_twins_that_cannot_be_built_say_why():
+    # Brackets: shown as typed, not read as markup. A short path: the status line is one line.
+    missing = Path(tempfile.gettempdir()) / "[x]-not-there" / "missing.csv"
+    assert not missing.exists()
     app = create_app(RunConfig(data=str(missing), target="y"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, RunState.FAILED)
@@ -170,6 +174,7 @@ def test_snapshot_twins_done(snap_compare):
         await wait_for(pilot, RunState.READY)
         await pilot.press("6")
         await compared(pilot)
+        await settled(pilot)  # the chart, the table and both pictures repaint together
 
     assert snap_compare(create_app(RunConfig(seed=0, epochs=8, lr=0.05, weight_decay=0.05)), terminal_size=SIZE,
                         run_before=run)

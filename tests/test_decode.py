@@ -11,14 +11,19 @@ from wdtui.core import decode
 from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.engine import Engine
 from wdtui.core.jsonable import to_json, to_jsonable
+from wdtui.core.presets import preset_config
 
 
-def test_a_report_comes_back_as_the_records_it_was():
-    engine = Engine(RunConfig(epochs=3, lr=50.0))  # diverges at epoch 2: the record of that too
+@pytest.mark.parametrize("config", [RunConfig(epochs=3, lr=50.0),  # diverges at epoch 2: the record of that too
+                                    preset_config("moons", epochs=3)],  # its boundary and the rows on it
+                         ids=["diverged", "moons"])
+def test_a_report_comes_back_as_the_records_it_was(config):
+    engine = Engine(config)
     for _ in engine.run():
         pass
     report = engine.report()
-    assert report.diverged is not None
+    assert (report.diverged is not None) == (config.lr == 50.0)
+    assert config.lr == 50.0 or (report.boundary is not None and report.boundary.rows is not None)
     stored = json.loads(to_json(report))
     assert decode.report(stored) == report
     assert to_jsonable(decode.report(stored)) == stored

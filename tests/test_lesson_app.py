@@ -47,7 +47,7 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         await pilot.press("enter")  # the welcome's enter starts the lesson
         await wait_for(pilot, RunState.READY)
         assert app.lesson_open and app.current_mode == "pipeline"
-        assert app.screen.query_one(LessonPanel).border_title == "Lesson · Step 1 of 10"
+        assert app.screen.query_one(LessonPanel).border_title == "Lesson · Step 1 of 11"
 
         # 1. The pipeline, untrained: nothing to predict yet; its outcome is epoch 0's numbers.
         result = await concluded(pilot)
@@ -93,7 +93,18 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         assert f"{decayed.val_loss:.4f} with λ = 0.1 against {zero.val_loss:.4f}" in result["text"]
         assert result["held"] is False and "More than 30 % lower" in result["verdict"]
 
-        # 6. The sweep: the best λ in the middle (right), applied to Train.
+        # 6. The moons twins: the decayed twin's boundary is shorter (right), and smoother.
+        await pilot.press("right_square_bracket")
+        assert app.current_mode == "compare" and app.session.config.preset == "moons"
+        await pilot.press("c", "c")
+        result = await concluded(pilot)
+        zero, decayed = (app.twins.boundary(w)[0] for w in (0, 1))
+        assert decayed.length < 0.9 * zero.length and result["held"] is True
+        assert f"λ = 0's boundary runs {zero.length} cells" in result["text"]
+        assert f"λ = 0.01's runs {decayed.length} ({decayed.length / zero.length - 1:+.0%})" in result["text"]
+        assert f"‖∂p/∂x‖ {app.twins.smoothness(1):.3f} against {app.twins.smoothness(0):.3f}" in result["text"]
+
+        # 7. The sweep: the best λ in the middle (right), applied to Train.
         await pilot.press("right_square_bracket")
         assert app.current_mode == "sweep"
         await pilot.press("c", "s")
@@ -104,7 +115,7 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         assert f"bottoms at λ = {best.weight_decay:g}" in result["text"] and result["held"] is True
         assert app.session.target.weight_decay == best.weight_decay
 
-        # 7. One update taken apart: the decay part is −γλθ (right).
+        # 8. One update taken apart: the decay part is −γλθ (right).
         await pilot.press("right_square_bracket")
         assert app.current_mode == "weights"
         await pilot.press("a", "n")
@@ -114,14 +125,14 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         assert f"θ = {theta:+.5f}" in result["text"] and f"{-0.02 * 0.1 * theta:+.3e}" in result["text"]
         assert result["held"] is True
 
-        # 8. AdamW, not Adam, shrinks every weight by exactly 1 − γλ (right).
+        # 9. AdamW, not Adam, shrinks every weight by exactly 1 − γλ (right).
         await pilot.press("right_square_bracket")
         assert app.session.config.optimizer == "adamw"
         await pilot.press("b", "n")
         result = await concluded(pilot)
         assert "× 0.998000 = 1 − γλ" in result["text"] and result["held"] is True
 
-        # 9. Three questions: the seed's first; two right, one wrong.
+        # 10. Three questions: the seed's first; two right, one wrong.
         await pilot.press("right_square_bracket")
         assert app.current_mode == "quiz"
         round_ = app.lesson_round
@@ -132,14 +143,14 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         result = await concluded(pilot)
         assert result["text"] == "You answered 2 of the 3 questions right."
 
-        # 10. The summary: the predictions against the runs.
+        # 11. The summary: the predictions against the runs.
         await pilot.press("right_square_bracket")
         summary = panel_text(app)
-        assert "Step 10 of 10" in app.screen.query_one(LessonPanel).border_title
-        assert "5 of 7 predictions held" in summary  # all but steps 2 and 5
+        assert "Step 11 of 11" in app.screen.query_one(LessonPanel).border_title
+        assert "6 of 8 predictions held" in summary  # all but steps 2 and 5
         assert "✘ 2. Five epochs, watched: b) 60 to 75 %" in summary and "✔ 4. A network that overfits" in summary
         saved = json.loads(progress_path().read_text(encoding="utf-8"))
-        assert saved["step"] == 9 and len(saved["outcomes"]) == 9
+        assert saved["step"] == 10 and len(saved["outcomes"]) == 10
 
 
 async def test_it_resumes_after_a_restart_and_moves_both_ways():
@@ -197,7 +208,7 @@ def test_snapshot_the_summary(snap_compare):
         await wait_for(pilot, RunState.READY)
         await pilot.press("right_square_bracket", "b", "space")  # step 2, predicted and trained
         await until(pilot, lambda: "train" in pilot.app.progress.outcomes)
-        await pilot.press(*["right_square_bracket"] * 8)
+        await pilot.press(*["right_square_bracket"] * 9)
         await wait_for(pilot, RunState.READY)  # the last step's run, built
         await pilot.pause(0.3)
 

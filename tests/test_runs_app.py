@@ -15,7 +15,6 @@ from wdtui.store.runs import open_store
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.runs import RunsScreen
 from wdtui.ui.session import RunState
-from wdtui.ui.widgets.run_list import RunList
 
 from app_helpers import SIZE, text_of, trained, wait_for
 from runs_data import seed_store, utc
@@ -103,7 +102,7 @@ async def test_enter_loads_a_runs_settings_into_train(data_dir):
     app = create_app(RunConfig())
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, RunState.READY)
-        screen = await opened(pilot)
+        await opened(pilot)
         await pilot.press("down", "down", "enter")  # run 9: Adam, λ 0.01, γ 0.001, 10 epochs
         await wait_for(pilot, RunState.READY)
         assert app.current_mode == "train"
@@ -162,7 +161,7 @@ async def test_e_exports_the_run_and_a_sweep(data_dir):
     seed_store(data_dir)
     app = create_app(RunConfig())
     async with app.run_test(size=SIZE) as pilot:
-        screen = await opened(pilot)
+        await opened(pilot)
         await pilot.press("e")
         await pilot.press("down", "down", "down", "e")  # the sweep, as `wdtui sweep --export` writes one
         for _ in range(100):

@@ -16,7 +16,7 @@ import pytest
 
 from serve_process import ServeProcess, free_port, wait_for
 from wdtui.commands import serve
-from wdtui.commands.cli import build_parser, main, run_options
+from wdtui.commands.cli import Parser, app_options, build_parser, main, run_options
 
 
 @pytest.mark.parametrize("port", ["abc", "80.5", "", "0", "-1", "65536"])
@@ -123,6 +123,15 @@ def test_every_run_option_passes_through_exactly():
     typed = [word for action in run_options()._actions if action.option_strings for word in _sample(action)]
     args = build_parser().parse_args(["serve", *typed])
     assert build_parser().parse_args(["serve", *_served_args(args)]) == args
+
+
+def test_the_apps_pace_passes_through_to_every_tab():
+    options = Parser(add_help=False, parents=[run_options(), app_options()])
+    for pace in ("10", "0.5", "instant"):
+        args = build_parser().parse_args(["serve", "--pace", pace, "--preset", "moons"])
+        words = shlex.split(serve.served_command(args, options))[3:]
+        assert f"--pace={pace}" in words
+        assert build_parser().parse_args(["serve", *words]) == args
 
 
 async def _first_frame(ws: aiohttp.ClientWebSocketResponse, server: ServeProcess) -> None:

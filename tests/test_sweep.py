@@ -17,7 +17,7 @@ from wdtui.core.control import Control
 from wdtui.core.engine import train
 
 METRICS = ("train_loss", "val_loss", "train_acc", "val_acc", "weight_norm")
-POINT_KEYS = {"weight_decay", *METRICS, "diverged"}
+POINT_KEYS = {"weight_decay", *METRICS, "diverged", "boundary_length", "gradient_norm"}
 
 
 def result_of(config: RunConfig, weight_decays=None, **kwargs) -> SweepResult:

@@ -14,14 +14,15 @@ from wdtui.ui.app import create_app
 from wdtui.ui.screens.sweep import SweepScreen
 from wdtui.ui.session import RunState
 
-from app_helpers import ready_in, SIZE, text_of, wait_for
+from app_helpers import ready_in, settled, SIZE, text_of, wait_for
 
 CONFIG = RunConfig(seed=0)  # 5 epochs: the best λ is 0.0464, not 0
 
 
 def expected_result(config: RunConfig) -> SweepResult:
-    """The sweep worked out here, apart from the app: the optimizer's default grid."""
-    *_, result = sweep(config, weight_decay_grid(config.optimizer, lr=config.lr))
+    """The sweep worked out here, apart from the app: the optimizer's default grid, every
+    boundary measured (the app's table shows their lengths and smoothness numbers)."""
+    *_, result = sweep(config, weight_decay_grid(config.optimizer, lr=config.lr), measure=True)
     return result
 
 
@@ -191,5 +192,6 @@ def test_snapshot_after_a_sweep(snap_compare):
     async def run(pilot):
         await wait_for(pilot, RunState.READY)
         await swept(pilot)
+        await settled(pilot)  # the strip of pictures repaints with the table
 
     assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run)

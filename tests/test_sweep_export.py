@@ -35,9 +35,11 @@ def read_points(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def test_round_trip_gives_the_numbers_of_the_result(tmp_path):
-    *_, result = sweep(CONFIG, WEIGHT_DECAYS)
+@pytest.mark.parametrize("measure", [False, True])
+def test_round_trip_gives_the_numbers_of_the_result(tmp_path, measure):
+    *_, result = sweep(CONFIG, WEIGHT_DECAYS, measure=measure)
     assert isinstance(result, SweepResult)
+    assert all((p.boundary_length is not None) == measure for p in result.points)
     json_path, csv_path = export_sweep(result, run_targets(tmp_path / "out.json", "sweep"))
     assert (json_path, csv_path) == (tmp_path / "out.json", tmp_path / "out.csv")
     assert json.loads(json_path.read_text(encoding="utf-8")) == json.loads(to_json(result))
@@ -45,7 +47,8 @@ def test_round_trip_gives_the_numbers_of_the_result(tmp_path):
     assert len(rows) == len(result.points)
     for row, point in zip(rows, result.points):
         for column in SWEEP_CSV_COLUMNS[:-1]:
-            assert float(row[column]) == getattr(point, column), column  # exactly: floats in full
+            value = getattr(point, column)  # exactly: floats in full; not measured: empty
+            assert (float(row[column]) if row[column] else None) == value, column
         assert row["diverged"] == "False"
 
 

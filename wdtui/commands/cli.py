@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
-from ..core.config import OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from ..core.config import DATASETS, OPTIMIZERS, ConfigError, RunConfig, parse_hidden
 from ..core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
+from ..core.pace import DEFAULT_NAME, PACES, parse_pace
 from ..core.presets import DEFAULT, PRESETS, preset_config
 from ..core.table import DataError, read_csv
 from . import runs, serve
+from .tensorboard_option import check_tensorboard, tensorboard_logs
 from .exits import BAD_INPUT, INTERRUPTED, leave
 
 PROG = "wdtui"
@@ -52,6 +53,13 @@ def _weight_decays(text: str) -> tuple[float, ...]:
     try:
         return parse_weight_decays(text)
     except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _pace(text: str):
+    try:
+        return parse_pace(text)
+    except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
@@ -93,6 +101,16 @@ def run_options() -> Parser:
     g.add_argument("--decay-bias", action=argparse.BooleanOptionalAction,
                    help="also decay biases (plain PyTorch behaviour); default --no-decay-bias: only weight "
                         "matrices are decayed, through parameter groups")
+    g.add_argument("--dataset", choices=DATASETS,
+                   help="the data made from the seed: the synthetic 10-feature task, or a 2-D shape whose decision "
+                        f"boundary can be seen whole (default {d.dataset}; the presets {', '.join(DATASETS[1:])} "
+                        "set one up to overfit)")
+    g.add_argument("--noise", metavar="σ", type=_number(float, "noise"),
+                   help=f"2-D data: how far each point is displaced, the std of a Gaussian (default {d.noise:g}; "
+                        "the shapes have radius 1)")
+    g.add_argument("--rows", type=_number(int, "rows"),
+                   help=f"rows of the data made from the seed (default {d.rows}); --val-fraction of them are held "
+                        "out for validation, the rest train")
     g.add_argument("--data", metavar="FILE.csv", help="train on a CSV file of numeric columns instead of the "
                                                       "synthetic data (needs --target)")
     g.add_argument("--target", metavar="COLUMN", help="the CSV column holding the class labels")
@@ -109,6 +127,17 @@ def run_options() -> Parser:
     return p
 
 
+def app_options() -> Parser:
+    """The options of the app alone (`wdtui`, `wdtui serve`): how it shows a run, not what it trains."""
+    p = Parser(add_help=False, argument_default=argparse.SUPPRESS)
+    g = p.add_argument_group("app options")
+    g.add_argument("--pace", type=_pace, metavar="PACE",
+                   help="how fast the app trains: auto (any run spread over about 5 s, an epoch taking at most half a second), "
+                        "instant, or epochs per second such as " + ", ".join(p.name for p in PACES[1:-1])
+                        + f" (default {DEFAULT_NAME}; + and - change it in the app)")
+    return p
+
+
 def output_options(parser: argparse.ArgumentParser, json_help: str, export_what: str) -> None:
     """--json and --export, which the headless commands share."""
     parser.add_argument("--json", action="store_true", default=False, help=f"print {json_help}")
@@ -118,8 +147,8 @@ def output_options(parser: argparse.ArgumentParser, json_help: str, export_what:
 
 
 def build_parser() -> Parser:
-    shared = run_options()
-    parser = Parser(prog=PROG, parents=[shared], description=(
+    shared, app = run_options(), app_options()
+    parser = Parser(prog=PROG, parents=[shared, app], description=(
         "Learn weight decay (L2 regularization) by running it: a real small network trains on "
         "real numbers while you watch. With no command, opens the terminal app."))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -140,7 +169,7 @@ def build_parser() -> Parser:
                       + f" (at most γλ = 0.5 for adamw; default {POINTS})")
     output_options(sweep, "one JSON document {config, points, best} instead of a table and chart",
                    "the sweep as JSON and its points as CSV")
-    serve.add_parser(sub, shared)
+    serve.add_parser(sub, Parser(add_help=False, parents=[shared, app]))
     runs.add_parser(sub)
     return parser
 
@@ -171,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "runs":
         return runs.run_runs(args)
+    if args.command in ("trace", "sweep") and "pace" in args:
+        return fail(f"--pace is the app's: wdtui {args.command} trains at full speed", prog=f"{PROG} {args.command}")
     try:
         config = config_from(args)
         check_tensorboard(args)
@@ -191,25 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataError as exc:
         return fail(str(exc))
     if args.command == "serve":
-        return serve.serve(args, run_options())
-    return run_app(config, getattr(args, "record", True), getattr(args, "tensorboard", None))
-
-
-def check_tensorboard(args: argparse.Namespace) -> None:
-    """--tensorboard DIR: the package installed and DIR a folder that can be made, before any
-    training (DataError: one line, exit 2)."""
-    folder = getattr(args, "tensorboard", None)
-    if folder is None:
-        return
-    from ..core.tensorboard import available, missing_line
-    from ..store.paths import make_folder
-
-    if not available():
-        raise DataError(missing_line("--tensorboard"))
-    try:
-        make_folder(Path(folder).expanduser())
-    except OSError as exc:
-        raise DataError(f"--tensorboard: cannot write to {folder}: {exc.strerror or exc}") from None
+        return serve.serve(args, Parser(add_help=False, parents=[run_options(), app_options()]))
+    return run_app(config, getattr(args, "record", True), getattr(args, "tensorboard", None), getattr(args, "pace", None))
 
 
 def say(line: str) -> None:
@@ -242,18 +256,7 @@ def headless(args: argparse.Namespace, config: RunConfig) -> int:
         recording.close("stopped")  # waits for the last writes; a run cut short by Ctrl+C is "stopped"
 
 
-def tensorboard_logs(folder: str | None) -> Callable[..., Any] | None:
-    """What a Recording calls to open a run's TensorBoard log under `folder` (None: no log)."""
-    if folder is None:
-        return None
-    from functools import partial
-
-    from ..core.tensorboard import open_log
-
-    return partial(open_log, Path(folder).expanduser())
-
-
-def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = None) -> NoReturn:
+def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = None, pace=None) -> NoReturn:
     """Run the app, then leave at once.
 
     When the app returns it has restored the terminal and written every file it was asked
@@ -263,7 +266,7 @@ def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = No
     """
     from ..ui.app import create_app
 
-    app = create_app(config, record=record, tensorboard=tensorboard_logs(tensorboard))
+    app = create_app(config, pace, record=record, tensorboard=tensorboard_logs(tensorboard))
     app.run()
     leave(app.return_code or 0)
 

@@ -96,7 +96,9 @@ def show(store: Store, args: argparse.Namespace) -> int:
 
     run = stored(store, args.id)
     if args.json:
-        sys.stdout.write(json.dumps(run.document, indent=2, ensure_ascii=False) + "\n")
+        from ..core.jsonable import to_json
+
+        sys.stdout.write(to_json(run.document) + "\n")  # as `wdtui trace --json` wrote it
         return 0
     try:  # everything read before anything is printed: a run that cannot be read is one line
         report = decode.report(run.report) if run.report is not None else None

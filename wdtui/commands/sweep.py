@@ -15,7 +15,7 @@ from rich.text import Text
 from ..core.config import RunConfig
 from ..core.jsonable import to_json
 from ..core.records import SweepProgress, SweepResult
-from ..present.columns import BEST, DIVERGED, SWEEP_COLUMNS, point_cells
+from ..present.columns import BEST, DIVERGED, SWEEP_CAPTION_MEASURES, SWEEP_COLUMNS, point_cells
 from ..present.verdicts import sweep_verdict
 from ..present.runs import sweep_label
 from ..store.export import export_sweep, run_targets
@@ -33,7 +33,8 @@ def sweep_table(result: SweepResult) -> Table:
                   box=box.SIMPLE_HEAD, pad_edge=False,
                   caption=f"After {epochs} epoch{'s' * (epochs != 1)}, every λ from the same initial weights and "
                           "the same batches. Loss = mean cross-entropy (data loss, penalty excluded); "
-                          "gap = val − train loss; ‖θ‖ over the decayed weights.", caption_justify="left")
+                          f"gap = val − train loss; ‖θ‖ over the decayed weights; {SWEEP_CAPTION_MEASURES}",
+                  caption_justify="left")
     for column in SWEEP_COLUMNS:
         table.add_column(column.name, justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
@@ -76,7 +77,7 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
                       MofNCompleteColumn(), TextColumn("epochs"), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("sweep", total=config.epochs)
-            for record in sweep(config, weight_decays, histograms=recording.wants_weights):
+            for record in sweep(config, weight_decays, measure=True, histograms=recording.wants_weights):
                 if isinstance(record, SweepProgress):
                     runs.progress(record)
                     done = record.epoch

@@ -17,6 +17,7 @@ from ..core.config import RunConfig
 from ..core.insight import Insight, key_insight
 from ..core.jsonable import to_json
 from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord
+from ..present.boundary import BoundaryPicture, class_key, fitted, legend, means, measures, plane_title
 from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
 from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text
@@ -65,6 +66,21 @@ def loss_chart_text(epochs: tuple[EpochRecord, ...] | list[EpochRecord], width: 
     plt.theme("clear")
     loss_chart(plt, epochs)
     return Text.from_ansi(plt.build())
+
+
+def boundary_view(report: Report, width: int, plain: bool) -> Group | None:
+    """The trained model's decision boundary, for data of two features (None otherwise): the
+    picture (`plain`: without colour), what its marks mean and its two numbers."""
+    b = report.boundary
+    if b is None or b.n_features != 2:
+        return None
+    w, h = fitted(b, min(width, 100), 22, stretch=1.5)
+    return Group(
+        Text.assemble(("Decision boundary", "bold"), f" after epoch {report.epochs[-1].epoch} — {plane_title(b)}"),
+        BoundaryPicture(b, w, h),
+        Text.from_markup(f"[b]{measures(b)}[/b]\n{legend(b, plain)}\n{class_key(report.setup.class_names, plain)}"),
+        Text(means(b), style="dim"),
+    )
 
 
 def prediction_table(p: Prediction) -> Table:
@@ -151,6 +167,9 @@ def print_report(report: Report, out: Console | None = None) -> None:
     out.print(stage_table(report.stages))
     out.print(epoch_table(report.epochs))
     out.print(loss_chart_text(report.epochs, out.width))
+    picture = boundary_view(report, out.width, plain=out.color_system is None)
+    if picture is not None:
+        out.print(picture)
     out.print(prediction_table(report.prediction))
     # A run stored before wdtui kept its insight gets what its settings and epochs give
     # (without the numbers only the model could measure).

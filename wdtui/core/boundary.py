@@ -19,11 +19,13 @@ import torch
 from torch import nn
 
 from .data import Dataset
-from .measures import Boundary
+from .measures import Boundary, PlaneRows
+from .tiles import plane_logits
 
 GRID_SHAPE = (96, 160)  # (rows, columns): a 160 × 48 character area drawn with half blocks
 MARGIN = 0.1  # share of the data's span left free on each side of the plane
 CHUNK = 1024  # grid points per forward pass: the layers' outputs stay in the CPU's cache
+MAX_ROWS = 1000  # rows drawn on a picture at most (the seed run's 1000 all are)
 
 
 def default_plane(model: nn.Sequential) -> tuple[int, int]:
@@ -68,13 +70,17 @@ def probability_grid(model: nn.Sequential, features: tuple[int, int], extent: tu
     """(probability, predicted class), each (rows, cols), of the model over the plane.
 
     The probability is of class 1 for two classes (the shade a two-colour map needs), and of
-    the predicted class for more. One batched forward pass without autograd, in chunks of
-    CHUNK points (one pass over all of them is twice as slow: its outputs spill from the cache).
-    A 160 × 96 grid through 2 → 128 → 128 → 2 takes about 7 ms on one core.
+    the predicted class for more. Without autograd, tile by tile (core/tiles.py: the same
+    numbers as a forward pass of every point, for about half the arithmetic); a model that is
+    not a Linear/ReLU chain gets the plain forward pass, in chunks of CHUNK points (one pass
+    over all of them is twice as slow: its outputs spill from the cache).
     """
-    n_features = next(m for m in model if isinstance(m, nn.Linear)).in_features
-    points = grid_points(n_features, features, extent, shape, held)
-    logits = torch.cat([model(chunk) for chunk in points.split(CHUNK)])
+    logits = plane_logits(model, features, extent, shape, held)
+    if logits is None:
+        n_features = next(m for m in model if isinstance(m, nn.Linear)).in_features
+        points = grid_points(n_features, features, extent, shape, held)
+        logits = torch.cat([model(chunk) for chunk in points.split(CHUNK)])
+    logits = logits.reshape(-1, logits.shape[-1])
     classes = logits.argmax(dim=1)
     if logits.shape[1] == 2:  # softmax's p1 is σ(z1 − z0): the same number, without a slow softmax over 2
         shown = torch.sigmoid(logits[:, 1] - logits[:, 0])
@@ -110,10 +116,34 @@ def gradient_norm(model: nn.Sequential, x: torch.Tensor) -> float:
     return float(grad.norm(dim=1).mean())
 
 
+@torch.no_grad()
+def plane_rows(model: nn.Sequential, data: Dataset, features: tuple[int, int], limit: int = MAX_ROWS) -> PlaneRows:
+    """The training rows, then the validation rows, as `features` place them, with the class
+    the model predicts for each; of more than `limit` rows, `limit` spread evenly over them."""
+    x = torch.cat([data.x_train, data.x_val])
+    labels = torch.cat([data.y_train, data.y_val])
+    predicted = model(x).argmax(dim=1)
+    training = torch.arange(len(x)) < len(data.y_train)
+    wrong = int((predicted != labels).sum())
+    if len(x) > limit:
+        keep = torch.linspace(0, len(x) - 1, limit).round().long()
+        x, labels, predicted, training = x[keep], labels[keep], predicted[keep], training[keep]
+    return PlaneRows(
+        x=tuple(x[:, features[0]].tolist()), y=tuple(x[:, features[1]].tolist()), label=tuple(labels.tolist()),
+        predicted=tuple(predicted.tolist()), training=tuple(training.tolist()),
+        total=len(data.y_train) + len(data.y_val), misclassified=wrong,
+    )
+
+
 def boundary(model: nn.Sequential, data: Dataset, features: tuple[int, int] | None = None,
              shape: tuple[int, int] = GRID_SHAPE, held: float = 0.0) -> Boundary:
     """The Boundary record of `model` over the plane of `features` (by default the two the
-    first layer weighs most), spanning all rows of `data`; smoothness over its validation rows."""
+    first layer weighs most), spanning all rows of `data`, with the rows on it; smoothness
+    over its validation rows.
+
+    The probabilities are rounded to 6 decimals: float32 holds about 7 significant digits, and
+    the JSON of a 160 × 96 grid is half as long without the digits that mean nothing.
+    """
     features = features if features is not None else default_plane(model)
     extent = plane_extent(torch.cat([data.x_train, data.x_val]), features)
     probs, classes = probability_grid(model, features, extent, shape, held)
@@ -121,6 +151,8 @@ def boundary(model: nn.Sequential, data: Dataset, features: tuple[int, int] | No
     return Boundary(
         features=features, feature_names=(names[features[0]], names[features[1]]), held=held,
         extent=extent, shape=shape,
-        probabilities=tuple(map(tuple, probs.tolist())), classes=tuple(map(tuple, classes.tolist())),
+        probabilities=tuple(tuple(row) for row in probs.double().round(decimals=6).tolist()),
+        classes=tuple(map(tuple, classes.tolist())),
         length=boundary_length(classes), gradient_norm=gradient_norm(model, data.x_val),
+        n_features=data.n_features, rows=plane_rows(model, data, features),
     )

@@ -12,6 +12,10 @@ from typing import Any
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
+# The data a run makes itself when no CSV is given: the 10-feature synthetic task, or one of
+# the 2-D shapes of core/planar.py (the same names as its PLANAR_KINDS; a test checks).
+DATASETS = ("synthetic", "moons", "circles", "xor", "spiral")
+MAX_NOISE = 10.0  # the 2-D shapes have radius 1: past this they are noise and nothing else
 
 
 class ConfigError(ValueError):
@@ -49,10 +53,25 @@ class RunConfig:
     target: str | None = None
     row: int | None = None
     preset: str = "seed"
-    # Synthetic data (used when `data` is None); presets change these.
+    # The data made from the seed when `data` is None; presets change these. `features` and
+    # `label_noise` shape the synthetic task, `noise` the 2-D ones (two features each).
+    dataset: str = "synthetic"
     rows: int = 1000
     features: int = 10
     label_noise: float = 0.1
+    noise: float = 0.2  # 2-D data: the std of the Gaussian displacement of every point
+
+    @property
+    def planar(self) -> bool:
+        """True when the run trains on one of the 2-D shapes (moons, circles, xor, spiral)."""
+        return self.data is None and self.dataset != "synthetic"
+
+    @property
+    def n_features(self) -> int | None:
+        """How many input features the data has, when known before reading it (None for a CSV)."""
+        if self.data is not None:
+            return None
+        return 2 if self.planar else self.features
 
     def __post_init__(self) -> None:
         validate(self)
@@ -142,8 +161,15 @@ def validate(config: RunConfig) -> None:
         isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in config.hidden
     ):
         raise ConfigError(f"hidden sizes must be positive whole numbers, not {config.hidden!r}", "hidden")
-    # The synthetic data's width is known now; a CSV's is checked once it is read (data.prepare).
-    check_network(config.features if config.data is None else 1, config.hidden, 2)
+    if config.dataset not in DATASETS:
+        raise ConfigError(f"dataset must be one of {', '.join(DATASETS)}, not {config.dataset!r}", "dataset")
+    if config.data is not None and config.dataset != "synthetic":
+        raise ConfigError(f"a CSV file and the {config.dataset} data are two sources of data: give one", "dataset")
+    if not 0 <= _finite("noise", "noise", config.noise) <= MAX_NOISE:
+        raise ConfigError(f"noise must be between 0 and {MAX_NOISE:g} (the shapes have radius 1), not "
+                          f"{config.noise!r}", "noise")
+    # The generated data's width is known now; a CSV's is checked once it is read (data.prepare).
+    check_network(config.n_features or 1, config.hidden, 2)
     if not 0 < _finite("val_fraction", "validation fraction", config.val_fraction) < 1:
         raise ConfigError(f"validation fraction must be between 0 and 1, not {config.val_fraction!r}",
                           "val_fraction")

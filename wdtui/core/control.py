@@ -16,30 +16,56 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 
+# A spread run (`run_seconds`) gives an epoch at most this long: a 5-epoch run is watched in
+# 2.5 s, not stretched over the whole spread; longer runs go faster to fit it.
+MAX_SPREAD_EPOCH = 0.5
+POLL = 0.02  # seconds between two looks at the events while paused
+
+
 class Control:
     """What another thread asks of a run; the engine reads it between two steps.
 
     `go` set means train, clear means wait where you are. `hold`: when the last epoch is done,
     wait for more epochs (the app, where Epochs can be raised) instead of ending (the CLI).
-    `epoch_seconds` is the pace: each epoch takes at least that long (0 trains flat out).
-    `cancelled` ends the run between two steps; a worker passes its own cancel event.
+    The pace: each epoch takes at least `epoch_seconds` (0 trains flat out), and with
+    `run_seconds` > 0 at least run_seconds / epochs (at most MAX_SPREAD_EPOCH), so a run of
+    any length is spread over about that long; both change live. `cancelled` ends the run
+    between two steps; a worker passes its own cancel event.
     """
 
     def __init__(self, *, go: bool = True, hold: bool = False, epoch_seconds: float = 0.0,
-                 cancelled: threading.Event | None = None) -> None:
+                 run_seconds: float = 0.0, cancelled: threading.Event | None = None) -> None:
         self.go = threading.Event()
         if go:
             self.go.set()
         self.hold = hold
         self.one_epoch = False
+        self.one_step = False
         self.epoch_seconds = epoch_seconds
+        self.run_seconds = run_seconds
         self.cancelled = cancelled if cancelled is not None else threading.Event()
         self._requested: RunConfig | None = None
         self._lock = threading.Lock()
+        self._look = threading.Event()
+
+    def epoch_seconds_for(self, epochs: int) -> float:
+        """The least time an epoch of a run of `epochs` epochs takes at this pace (0: no wait)."""
+        spread = min(self.run_seconds / epochs, MAX_SPREAD_EPOCH) if self.run_seconds > 0 else 0.0
+        return max(self.epoch_seconds, spread)
 
     def start(self, one_epoch: bool = False) -> None:
         self.one_epoch = one_epoch
         self.go.set()
+
+    def step(self) -> None:
+        """Train one optimizer step, then pause (mid-epoch, where the engine reports it)."""
+        self.one_step = True
+        self.go.set()
+
+    def look(self) -> None:
+        """Ask a paused run for a fresh snapshot of its model (its Watch's), taken by the engine
+        on its own thread: the app shows a new view of the model without touching it."""
+        self._look.set()
 
     def pause(self) -> None:
         self.go.clear()
@@ -65,11 +91,29 @@ class Control:
                 return False
         return not self.cancelled.is_set()
 
+    def wait_or_look(self) -> bool | None:
+        """Block until told to go (True) or cancelled (False); None when a look was asked
+        meanwhile (the engine takes its snapshot, then waits again)."""
+        while not self.go.wait(POLL):
+            if self.cancelled.is_set():
+                return False
+            if self._look.is_set():
+                self._look.clear()
+                return None
+        return not self.cancelled.is_set()
+
 
 @dataclass(frozen=True)
 class Watch:
-    """A view taken every `every` optimizer steps: `take(engine)` runs on the engine's thread
-    and must return a frozen copy (say, a decision boundary), yielded as a Snapshot record."""
+    """A view of the model: `take(engine)` runs on the engine's thread and must return a frozen
+    copy (say, a decision boundary), yielded as a Snapshot record.
+
+    The engine takes one of the untrained model, then after every `every` optimizer steps, but
+    no sooner than `seconds` after the last one (a view costs milliseconds; at full speed a
+    few a second are all a screen can show), and again wherever the run stops (a pause, one
+    step, the last epoch) or a paused run is asked to look, so the latest view is never stale.
+    """
 
     every: int
     take: Callable[["Engine"], Any]
+    seconds: float = 0.0

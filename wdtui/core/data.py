@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import torch
 
 from .config import RunConfig, check_network
+from .planar import planar_tensors
 from .table import DataError, Table, read_csv
 
 
@@ -50,6 +51,18 @@ def synthetic_table(config: RunConfig) -> Table:
     )
 
 
+def planar_table(config: RunConfig) -> Table:
+    """The 2-D data of `config` (its shape, seed, size and noise) as a Table of two features."""
+    raw, labels = planar_tensors(config.dataset, config.seed, config.rows, config.noise)
+    return Table(
+        feature_names=("x0", "x1"),
+        rows=raw.tolist(),
+        labels=labels.tolist(),
+        class_names=("0", "1"),
+        source=f"{config.dataset} data, noise {config.noise:g}, seed {config.seed}",
+    )
+
+
 @dataclass(frozen=True)
 class Dataset:
     """The tensors a run trains on, with the statistics and indices that produced them."""
@@ -84,10 +97,10 @@ class Dataset:
 
 
 def load_table(config: RunConfig) -> Table:
-    """The CSV the user named, or the synthetic data made from the seed."""
+    """The CSV the user named, or the data made from the seed (synthetic, or a 2-D shape)."""
     if config.data is not None:
         return read_csv(config.data, config.target)
-    return synthetic_table(config)
+    return planar_table(config) if config.planar else synthetic_table(config)
 
 
 def prepare(config: RunConfig, table: Table | None = None) -> Dataset:

@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from .decay import AdamDecay
 from .insight import Insight
+from .measures import Boundary, PlaneRows
 from .records import (Diverged, EpochRecord, Layer, ParamGroupInfo, Prediction, Report, Setup, Stage, SweepPoint,
                       SweepResult, best_point)
 
@@ -79,7 +80,20 @@ def report(data: Mapping[str, Any]) -> Report:
                   epochs=tuple(epoch_record(e) for e in data.get("epochs") or ()),
                   prediction=prediction(data["prediction"]),
                   diverged=_make(Diverged, diverged) if diverged is not None else None,
-                  insight=insight(data["insight"]) if isinstance(data.get("insight"), Mapping) else None)
+                  insight=insight(data["insight"]) if isinstance(data.get("insight"), Mapping) else None,
+                  boundary=boundary(data["boundary"]) if isinstance(data.get("boundary"), Mapping) else None)
+
+
+def boundary(data: Mapping[str, Any]) -> Boundary:
+    """A decision boundary as the run drew it (runs stored before boundaries were kept have none)."""
+    rows = data.get("rows")
+    return _make(Boundary, data, features=_tuple(data.get("features")), feature_names=_tuple(data.get("feature_names")),
+                 extent=_tuple(data.get("extent")), shape=_tuple(data.get("shape")),
+                 probabilities=tuple(_tuple(r) for r in data.get("probabilities") or ()),
+                 classes=tuple(_tuple(r) for r in data.get("classes") or ()),
+                 rows=_make(PlaneRows, rows, **{k: _tuple(rows.get(k)) for k in ("x", "y", "label", "predicted",
+                                                                                 "training")})
+                 if isinstance(rows, Mapping) else None)
 
 
 def insight(data: Mapping[str, Any]) -> Insight:

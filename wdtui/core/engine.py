@@ -19,22 +19,19 @@ import torch.nn.functional as F
 
 from .config import LIVE_FIELDS, ConfigError, RunConfig
 from .control import Control, Watch
-from .boundary import gradient_norm
 from .data import Dataset, prepare
-from .decay import AdamDecay, adam_decay
-from .insight import Insight, key_insight
-from .model import architecture, build_model, layer_norms, parameter_count
+from .model import build_model, layer_norms
 from .observe import observe
 from .optim import decayed_norm, make_optimizer, set_weight_decay, split_parameters
-from .probe import checked_row, predict_row
-from .records import (ConfigChanged, Diverged, EpochRecord, ParamGroupInfo, Prediction, Record, Report, Setup,
-                      Snapshot, Stage, StepRecord, Stopped)
-from .stages import build_stages
-from .view import ModelView
+from .readout import Readout
+from .records import ConfigChanged, Diverged, EpochRecord, ParamGroupInfo, Record, Snapshot, StepRecord, Stopped
 
 # Step records are posted at most this often (seconds): enough for a live progress bar,
 # few enough that a UI thread never queues more than it can draw.
 STEP_EVERY = 0.05
+
+# The pace's shortest wait (seconds): shorter ones are gathered (see Engine._pace).
+MIN_WAIT = 0.01
 
 # Stop reasons the engine itself gives (a stop rule gives its own sentence).
 FINISHED, PAUSED = "finished", "paused"
@@ -42,7 +39,7 @@ FINISHED, PAUSED = "finished", "paused"
 StopRule = Callable[[Sequence[EpochRecord]], "str | None"]
 
 
-class Engine:
+class Engine(Readout):
     """One run, built from a config (same config ⇒ same initial weights and batch order)."""
 
     def __init__(self, config: RunConfig, control: Control | None = None, *, dataset: Dataset | None = None,
@@ -60,73 +57,8 @@ class Engine:
         self.initial: EpochRecord | None = None  # epoch 0: the model before any step
         self.global_step = 0
         self.diverged: Diverged | None = None
-
-    @property
-    def epoch(self) -> int:
-        return len(self.history)
-
-    @property
-    def steps_per_epoch(self) -> int:
-        return math.ceil(len(self.data.y_train) / self.config.batch_size)
-
-    # What the run is -------------------------------------------------------------------------
-
-    def setup(self) -> Setup:
-        d, table = self.data, self.data.table
-        return Setup(
-            source=table.source, feature_names=table.feature_names, class_names=table.class_names,
-            n_rows=len(table.rows), n_train=len(d.train_idx), n_val=len(d.val_idx),
-            mean=tuple(d.mean.tolist()), std=tuple(d.std.tolist()),
-            architecture=architecture(self.model), parameter_count=parameter_count(self.model),
-            param_groups=self.groups, steps_per_epoch=self.steps_per_epoch,
-            head=tuple(tuple(r) for r in table.rows[:8]),
-            head_labels=tuple(table.class_names[y] for y in table.labels[:8]),
-        )
-
-    @torch.no_grad()
-    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
-        """(mean cross-entropy, accuracy) of the current model on (x, y)."""
-        logits = self.model(x)
-        return float(F.cross_entropy(logits, y)), float((logits.argmax(1) == y).float().mean())
-
-    def predict(self, row: int | None = None) -> Prediction:
-        """The 4-layer trace of one row (the configured row by default) through the current model."""
-        return predict_row(self.model, self.data, checked_row(self.data, self.config.row if row is None else row))
-
-    def stages(self, prediction: Prediction | None = None) -> tuple[Stage, ...]:
-        """The six stages with the prediction's row as the example, from the current model."""
-        if self.history:
-            metrics: EpochRecord | tuple[float, float, float, float] = self.history[-1]
-        else:
-            metrics = (*self.evaluate(self.data.x_train, self.data.y_train),
-                       *self.evaluate(self.data.x_val, self.data.y_val))
-        prediction = prediction if prediction is not None else self.predict()
-        return tuple(build_stages(self.setup(), prediction, metrics, self.config.optimizer,
-                                  self.config.weight_decay))
-
-    def adam_decay(self) -> AdamDecay | None:
-        """Coupled Adam's decay per weight of the decayed group, from its state now (else None)."""
-        coupled = self.config.optimizer == "adam" and self.config.weight_decay > 0
-        return adam_decay(self.optimizer) if coupled else None
-
-    def view(self) -> ModelView:
-        """A frozen copy of the model as it is now, for readers on other threads."""
-        prediction = self.predict()
-        return ModelView.of(self.model, self.data, self.epoch, prediction, self.stages(prediction),
-                            self.adam_decay())
-
-    def insight(self) -> Insight:
-        """The key insight's numbers for the run so far, measured on the model as it is now."""
-        epochs = (self.initial, *self.history) if self.initial is not None else tuple(self.history)
-        return key_insight(self.config, epochs, self.steps_per_epoch, adam=self.adam_decay(),
-                           gradient_norm=gradient_norm(self.model, self.data.x_val))
-
-    def report(self, row: int | None = None) -> Report:
-        """Everything about the run so far, as the JSON output and the exports write it."""
-        prediction = self.predict(row)
-        epochs = (self.initial, *self.history) if self.initial is not None else tuple(self.history)
-        return Report(self.config.to_dict(), self.setup(), self.stages(prediction), epochs, prediction,
-                      self.diverged, self.insight())
+        self._at = (0, 0)  # (epoch, step within it) of the model now: where a snapshot is taken
+        self._shot_step, self._shot_time = -1, 0.0  # the global step and time of the latest snapshot
 
     # What happens next -----------------------------------------------------------------------
 
@@ -136,25 +68,28 @@ class Engine:
         Epoch 0, the model before any step, comes right after the Setup. Yields
         Stopped("finished") after the last epoch (then ends, or with `hold` waits for
         more), Stopped("paused") where a pause halts it, ConfigChanged where new settings take
-        effect. Returns with no further record when cancelled.
+        effect, and the Watch's Snapshots (see control.Watch). Returns with no further record
+        when cancelled.
         """
         c = self.control
         yield self.setup()
         self.initial = self._epoch_record(0, 0.0)
         yield self.initial
+        if self.watch is not None:
+            yield self._snapshot()
         said = True  # a stop already announced (or nothing trained yet): waiting needs no record
         while True:
             if not c.go.is_set():
                 if not said:
-                    yield Stopped(PAUSED, self.epoch)
-                if not c.wait():
+                    yield from self._stopped(PAUSED)
+                if not (yield from self._hold()):
                     return
             said = False
             changed = self._take_request()
             if changed is not None:
                 yield changed
             if self.epoch >= self.config.epochs:
-                yield Stopped(FINISHED, self.epoch)
+                yield from self._stopped(FINISHED)
                 if not c.hold:
                     return
                 c.pause()
@@ -165,7 +100,7 @@ class Engine:
                 return
             reason = self.stop_rule(self.history) if self.stop_rule is not None else None
             if reason is not None:
-                yield Stopped(reason, self.epoch)
+                yield from self._stopped(reason)
                 if not c.hold:
                     return
                 c.pause()
@@ -173,6 +108,34 @@ class Engine:
             elif c.one_epoch and self.epoch < self.config.epochs:
                 c.one_epoch = False
                 c.pause()
+
+    # The watch -------------------------------------------------------------------------------
+
+    def _snapshot(self) -> Snapshot:
+        """The Watch's view of the model as it is now (in eval mode while it looks)."""
+        training = self.model.training
+        self.model.eval()
+        epoch, step = self._at
+        value = self.watch.take(self)
+        self.model.train(training)
+        self._shot_step, self._shot_time = self.global_step, time.perf_counter()
+        return Snapshot(epoch, step, self.global_step, value)
+
+    def _stopped(self, reason: str) -> Iterator[Record]:
+        """Stopped(reason), after a snapshot of the model where it stopped if the last one is older."""
+        if self.watch is not None and self._shot_step != self.global_step:
+            yield self._snapshot()
+        yield Stopped(reason, self.epoch)
+
+    def _hold(self) -> Iterator[Record]:
+        """Wait to be told to go (returns True) or cancelled (False); each look asked
+        meanwhile yields a fresh snapshot (say, of another plane of the same model)."""
+        while True:
+            go = self.control.wait_or_look()
+            if go is not None:
+                return go
+            if self.watch is not None:
+                yield self._snapshot()
 
     def _take_request(self) -> ConfigChanged | None:
         """The settings asked for since the last epoch, now in force (λ reaches the optimizer)."""
@@ -188,24 +151,28 @@ class Engine:
         return ConfigChanged(self.epoch + 1, requested)
 
     def _step_seconds(self) -> float:
-        """The pace as seconds per step: each epoch takes at least the control's epoch_seconds."""
-        return self.control.epoch_seconds / self.steps_per_epoch
+        """The pace as seconds per step: each epoch takes at least what the control's pace asks."""
+        return self.control.epoch_seconds_for(self.config.epochs) / self.steps_per_epoch
 
-    def _pace(self, due: float) -> float:
+    def _pace(self, due: float, last: bool) -> float:
         """Wait until `due`, the pace's end for this step; the next step's. A step that ran late
-        sets the next one's due from now: the pace never rushes to catch up."""
+        sets the next one's due from now: the pace never rushes to catch up. Waits shorter than
+        MIN_WAIT are gathered into one (a thread woken every millisecond waits each time for
+        the GIL, and falls behind its pace), except at an epoch's last step, which waits out the
+        rest of the epoch's time."""
         step_seconds = self._step_seconds()
         if step_seconds <= 0:
             return due
         now = time.perf_counter()
         if due <= now:
             return now + step_seconds
-        self.control.cancelled.wait(due - now)
+        if due - now >= MIN_WAIT or last:
+            self.control.cancelled.wait(due - now)
         return due + step_seconds
 
     def _epoch(self) -> Iterator[Record]:
         """Train one epoch; yields throttled step records, snapshots, pauses, then the epoch record."""
-        c, epoch = self.control, self.epoch + 1
+        c, epoch, watch = self.control, self.epoch + 1, self.watch
         x, y, bs = self.data.x_train, self.data.y_train, self.config.batch_size
         model, optimizer, steps = self.model, self.optimizer, self.steps_per_epoch
         start = last_post = time.perf_counter()
@@ -227,23 +194,27 @@ class Engine:
             loss.backward()
             optimizer.step()
             self.global_step += 1
+            self._at = (epoch, step)
             running += value
-            if self.watch is not None and self.global_step % self.watch.every == 0:
-                model.eval()
-                yield Snapshot(epoch, step, self.global_step, self.watch.take(self))
-                model.train()
+            if c.one_step:  # one optimizer step was asked for: pause right after it
+                c.one_step = False
+                c.pause()
             now = time.perf_counter()
-            if now - last_post >= STEP_EVERY and step < steps:
+            if (watch is not None and self.global_step % watch.every == 0
+                    and now - self._shot_time >= watch.seconds):
+                yield self._snapshot()
+            halt = not c.go.is_set() and step < steps  # paused mid-epoch: hold right here
+            if (halt or now - last_post >= STEP_EVERY) and step < steps:
                 last_post = now
                 yield StepRecord(epoch, step, steps, self.global_step, running / step, now - start - paused)
-            if not c.go.is_set() and step < steps:  # paused mid-epoch: hold right here
-                yield Stopped(PAUSED, self.epoch)
+            if halt:
+                yield from self._stopped(PAUSED)
                 held = time.perf_counter()
-                if not c.wait():
+                if not (yield from self._hold()):
                     return
                 paused += time.perf_counter() - held
                 due = time.perf_counter() + self._step_seconds()
-            due = self._pace(due)
+            due = self._pace(due, last=step == steps)
         model.eval()
         record = self._epoch_record(epoch, time.perf_counter() - start - paused)
         if not all(map(math.isfinite, (record.train_loss, record.val_loss, record.weight_norm))):

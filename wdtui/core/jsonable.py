@@ -7,6 +7,7 @@ reverse, a stored document back into records, is decode.py.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import fields
 from typing import Any
 
@@ -44,5 +45,14 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a record")
 
 
+# A list of numbers (and nothing else), which `indent` would spread over one line per number.
+_NUMBER_LIST = re.compile(r"\[\s*(-?[\d.eE+-]+(?:,\s*-?[\d.eE+-]+)*)\s*\]")
+
+
 def to_json(value: Any, indent: int | None = 2) -> str:
-    return json.dumps(value, indent=indent, ensure_ascii=False, default=json_default)
+    """JSON of a record; with `indent`, a list of plain numbers stays on one line (a boundary's
+    grid is 96 lines of numbers, not 15,360)."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False, default=json_default)
+    if indent is None:
+        return text
+    return _NUMBER_LIST.sub(lambda m: "[" + ", ".join(n.strip() for n in m.group(1).split(",")) + "]", text)

@@ -55,6 +55,24 @@ class WeightHistogram:
 
 
 @dataclass(frozen=True)
+class PlaneRows:
+    """The data's rows as a boundary view draws them: where each sits on the plane (z-scores of
+    the plane's two features), its true class, the class the model predicts for it (from all
+    its features, not only the two shown) and whether it is a training row.
+
+    A picture of a few thousand cells cannot show tens of thousands of rows, so past a limit
+    these are an evenly spread sample; `total` and `misclassified` count every row."""
+
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    label: tuple[int, ...]
+    predicted: tuple[int, ...]
+    training: tuple[bool, ...]
+    total: int  # rows in the data
+    misclassified: int  # of all of them
+
+
+@dataclass(frozen=True)
 class Boundary:
     """The model's predicted probability over a plane of two input features, and two numbers
     that sum it up (computed in core/boundary.py). All coordinates are z-scores, the space the
@@ -73,3 +91,5 @@ class Boundary:
     classes: tuple[tuple[int, ...], ...]  # the predicted class of each cell
     length: int  # cells whose predicted class differs from the right or the lower neighbour
     gradient_norm: float  # the smoothness number: mean ‖∂p/∂x‖ over the validation rows
+    n_features: int = 2  # of the data: with more than two, the plane is a slice
+    rows: PlaneRows | None = None  # the data's rows on the plane, training rows first

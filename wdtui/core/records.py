@@ -13,6 +13,7 @@ from .config import RunConfig
 
 if TYPE_CHECKING:
     from .insight import Insight
+    from .measures import Boundary
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class Report:
     prediction: Prediction
     diverged: Diverged | None = None
     insight: Insight | None = None  # every number the key insight states (core.insight)
+    boundary: Boundary | None = None  # the model's decision boundary (None for data of one feature)
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,8 @@ class SweepPoint:
     val_acc: float | None
     weight_norm: float | None  # ‖θ‖ over the decayed parameters
     diverged: bool = False
+    boundary_length: int | None = None  # of its decision boundary, when the sweep measured it
+    gradient_norm: float | None = None  # its smoothness number (mean ‖∂p/∂x‖, validation rows), likewise
 
 
 def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:

@@ -21,19 +21,23 @@ gives each copy exactly its own gradient, as no parameter is shared. The optimiz
 
 from __future__ import annotations
 
+import copy
 import math
 import time
+from dataclasses import replace
 from typing import Iterator, Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .boundary import boundary, default_plane
 from .config import RunConfig
 from .data import Dataset, prepare
 from .control import Control
 from .grid import weight_decay_grid
 from .histograms import raw_histograms
+from .measures import Boundary
 from .model import build_model, linear_layers
 from .observe import observe
 from .optim import split_parameters
@@ -113,73 +117,119 @@ def _points(weight_decays: Sequence[float], metrics: list[list[float]],
     )
 
 
-def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
-          control: Control | None = None, *, dataset: Dataset | None = None, histograms: bool = False,
-          ) -> Iterator[SweepProgress | SweepResult]:
-    """Train `config` once per λ in `weight_decays` (default: the optimizer's grid), all at once.
+class Sweep:
+    """A sweep over λ as one stacked network; `run()` trains it. Between two of its records any
+    copy can be read out as a model of its own (`model`), and all of them as decision
+    boundaries over one plane (`boundaries`), on the thread that runs it."""
 
-    Yields a progress record after every epoch (every λ's EpochRecord in it, and with
-    `histograms` each λ's weight histograms), then the result.
-    `config.weight_decay` is not used. Stops as the engine does: between two steps, with no
-    result, once `control` is cancelled. A copy whose loss stops being finite is marked
-    diverged (as the engine would stop it) and the others carry on.
-    """
-    if weight_decays is None:
-        weight_decays = weight_decay_grid(config.optimizer, lr=config.lr)
-    weight_decays = tuple(config.replace(weight_decay=float(wd)).weight_decay for wd in weight_decays)
-    cancelled = (control if control is not None else Control()).cancelled
-    data = dataset if dataset is not None else prepare(config)
-    model = build_model(data.n_features, config.hidden, data.n_classes, config.seed)
-    stack = _Stack(config, model, weight_decays)
-    names = [name for name, _ in linear_layers(model)]
-    histories: list[list[tuple[float, float, float, float]]] = [[] for _ in weight_decays]
-    shuffle = torch.Generator().manual_seed(config.seed)
-    x, y, bs = data.x_train, data.y_train, config.batch_size
-    steps = math.ceil(len(y) / bs)
-    # Training and validation rows are evaluated in one pass, then split at n.
-    x_eval, y_eval, n = torch.cat([x, data.x_val]), torch.cat([y, data.y_val]), len(y)
-    alive = torch.ones(len(weight_decays), dtype=torch.bool)
-    start = epoch_start = time.perf_counter()
-    for epoch in range(1, config.epochs + 1):
-        order = torch.randperm(len(y), generator=shuffle)
-        for first in range(0, len(y), bs):
-            if cancelled.is_set():
-                return
-            idx = order[first:first + bs]
-            losses = stack.losses(x[idx], y[idx])
-            total = losses.sum()
-            if not math.isfinite(total.item()):
-                # A copy diverged, now or before: from here on only the others take a gradient.
-                alive &= torch.isfinite(losses)
-                total = losses[alive].sum()
-            stack.step(total)
-        row_losses, correct = stack.evaluate(x_eval, y_eval)
-        train_loss, val_loss = row_losses[:, :n].mean(1), row_losses[:, n:].mean(1)
-        train_acc, val_acc = correct[:, :n].mean(1), correct[:, n:].mean(1)
-        norms = stack.weight_norms()
-        alive &= torch.isfinite(train_loss) & torch.isfinite(val_loss) & torch.isfinite(norms)
-        metrics = [t.tolist() for t in (train_loss, val_loss, train_acc, val_acc, norms)]
-        gone = (~alive).tolist()
-        points = _points(weight_decays, metrics, gone)
-        layers = [dict(zip(names, norms)) for norms in zip(*(w.detach().flatten(1).norm(dim=1).tolist()
-                                                           for w, _ in stack.layers))]
-        now = time.perf_counter()
-        records = []
-        for k, (p, history) in enumerate(zip(points, histories)):
-            if gone[k]:
-                records.append(None)
-                continue
-            records.append(EpochRecord(
-                epoch=epoch, train_loss=p.train_loss, val_loss=p.val_loss, train_acc=p.train_acc,
-                val_acc=p.val_acc, penalty=0.5 * p.weight_decay * p.weight_norm ** 2, weight_norm=p.weight_norm,
-                layer_norms=layers[k], seconds=now - epoch_start,
-                observation=observe(p.train_loss, p.val_loss, p.train_acc, p.val_acc, history, data.n_classes),
-                weight_decay=p.weight_decay, lr=config.lr, global_step=epoch * steps))
-            history.append((p.train_loss, p.val_loss, p.train_acc, p.val_acc))
-        epoch_start = now
-        weights: tuple[dict | None, ...] = ()
-        if histograms:
-            weights = tuple(None if gone[k] else h for k, h in enumerate(
-                raw_histograms([(name, w.detach().numpy()) for name, (w, _) in zip(names, stack.layers)])))
-        yield SweepProgress(epoch, config.epochs, points, now - start, tuple(records), weights)
-    yield SweepResult(config.to_dict(), points, best_point(points))
+    def __init__(self, config: RunConfig, weight_decays: Sequence[float] | None = None,
+                 control: Control | None = None, *, dataset: Dataset | None = None, measure: bool = False,
+                 histograms: bool = False) -> None:
+        if weight_decays is None:
+            weight_decays = weight_decay_grid(config.optimizer, lr=config.lr)
+        self.config = config
+        self.weight_decays = tuple(config.replace(weight_decay=float(wd)).weight_decay for wd in weight_decays)
+        self.cancelled = (control if control is not None else Control()).cancelled
+        self.data = dataset if dataset is not None else prepare(config)
+        self.model0 = build_model(self.data.n_features, config.hidden, self.data.n_classes, config.seed)
+        self.stack = _Stack(config, self.model0, self.weight_decays)
+        self.alive = torch.ones(len(self.weight_decays), dtype=torch.bool)
+        self.measure = measure  # the result's points get each λ's boundary length and smoothness
+        self.histograms = histograms  # each progress record carries every λ's weight histograms
+        self.epoch = 0
+        self._boundaries: tuple[int, tuple[int, int] | None, tuple[Boundary | None, ...]] | None = None
+
+    def model(self, k: int) -> nn.Sequential:
+        """Copy k (of λ = weight_decays[k]) as it is now, as a network of its own."""
+        model = copy.deepcopy(self.model0)
+        with torch.no_grad():
+            for linear, (w, b) in zip((m for m in model if isinstance(m, nn.Linear)), self.stack.layers):
+                linear.weight.copy_(w[k])
+                linear.bias.copy_(b[k, :, 0])
+        return model.eval()
+
+    def boundaries(self, features: tuple[int, int] | None = None) -> tuple[Boundary | None, ...]:
+        """Every copy's decision boundary now (None for a diverged one), all over one plane:
+        `features`, or the two the first layer of the smallest λ's copy weighs most."""
+        if self.data.n_features < 2:
+            return (None,) * len(self.weight_decays)
+        if self._boundaries is not None and self._boundaries[:2] == (self.epoch, features):
+            return self._boundaries[2]
+        alive = self.alive.tolist()
+        models = [self.model(k) if alive[k] else None for k in range(len(alive))]
+        plane = features or next((default_plane(m) for m in models if m is not None), (0, 1))
+        found = tuple(boundary(m, self.data, plane) if m is not None else None for m in models)
+        self._boundaries = (self.epoch, features, found)
+        return found
+
+    def run(self) -> Iterator[SweepProgress | SweepResult]:
+        """Yields a progress record after every epoch (every λ's EpochRecord in it, and with
+        `histograms` each λ's weight histograms), then the result. Stops as the engine does: between two steps, with no result, once cancelled.
+        A copy whose loss stops being finite is marked diverged (as the engine would stop it)
+        and the others carry on."""
+        config, data, stack, alive = self.config, self.data, self.stack, self.alive
+        names = [name for name, _ in linear_layers(self.model0)]
+        histories: list[list[tuple[float, float, float, float]]] = [[] for _ in self.weight_decays]
+        shuffle = torch.Generator().manual_seed(config.seed)
+        x, y, bs = data.x_train, data.y_train, config.batch_size
+        steps = math.ceil(len(y) / bs)
+        # Training and validation rows are evaluated in one pass, then split at n.
+        x_eval, y_eval, n = torch.cat([x, data.x_val]), torch.cat([y, data.y_val]), len(y)
+        start = epoch_start = time.perf_counter()
+        for epoch in range(1, config.epochs + 1):
+            order = torch.randperm(len(y), generator=shuffle)
+            for first in range(0, len(y), bs):
+                if self.cancelled.is_set():
+                    return
+                idx = order[first:first + bs]
+                losses = stack.losses(x[idx], y[idx])
+                total = losses.sum()
+                if not math.isfinite(total.item()):
+                    # A copy diverged, now or before: from here on only the others take a gradient.
+                    alive &= torch.isfinite(losses)
+                    total = losses[alive].sum()
+                stack.step(total)
+            self.epoch = epoch
+            row_losses, correct = stack.evaluate(x_eval, y_eval)
+            train_loss, val_loss = row_losses[:, :n].mean(1), row_losses[:, n:].mean(1)
+            train_acc, val_acc = correct[:, :n].mean(1), correct[:, n:].mean(1)
+            norms = stack.weight_norms()
+            alive &= torch.isfinite(train_loss) & torch.isfinite(val_loss) & torch.isfinite(norms)
+            metrics = [t.tolist() for t in (train_loss, val_loss, train_acc, val_acc, norms)]
+            gone = (~alive).tolist()
+            points = _points(self.weight_decays, metrics, gone)
+            layers = [dict(zip(names, norms)) for norms in zip(*(w.detach().flatten(1).norm(dim=1).tolist()
+                                                               for w, _ in stack.layers))]
+            now = time.perf_counter()
+            records = []
+            for k, (p, history) in enumerate(zip(points, histories)):
+                if gone[k]:
+                    records.append(None)
+                    continue
+                records.append(EpochRecord(
+                    epoch=epoch, train_loss=p.train_loss, val_loss=p.val_loss, train_acc=p.train_acc,
+                    val_acc=p.val_acc, penalty=0.5 * p.weight_decay * p.weight_norm ** 2, weight_norm=p.weight_norm,
+                    layer_norms=layers[k], seconds=now - epoch_start,
+                    observation=observe(p.train_loss, p.val_loss, p.train_acc, p.val_acc, history, data.n_classes),
+                    weight_decay=p.weight_decay, lr=config.lr, global_step=epoch * steps))
+                history.append((p.train_loss, p.val_loss, p.train_acc, p.val_acc))
+            epoch_start = now
+            weights: tuple[dict | None, ...] = ()
+            if self.histograms:
+                weights = tuple(None if gone[k] else h for k, h in enumerate(
+                    raw_histograms([(name, w.detach().numpy()) for name, (w, _) in zip(names, stack.layers)])))
+            yield SweepProgress(epoch, config.epochs, points, now - start, tuple(records), weights)
+        if self.measure:
+            points = tuple(p if b is None else replace(p, boundary_length=b.length, gradient_norm=b.gradient_norm)
+                           for p, b in zip(points, self.boundaries()))
+        yield SweepResult(config.to_dict(), points, best_point(points))
+
+
+def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,
+          control: Control | None = None, *, dataset: Dataset | None = None, measure: bool = False,
+          histograms: bool = False) -> Iterator[SweepProgress | SweepResult]:
+    """Train `config` once per λ in `weight_decays` (default: the optimizer's grid), all at once
+    (`config.weight_decay` is not used): Sweep(…).run(). With `measure`, the result's points
+    carry each λ's boundary length and smoothness number; with `histograms`, each progress
+    record each λ's weight histograms."""
+    return Sweep(config, weight_decays, control, dataset=dataset, measure=measure, histograms=histograms).run()

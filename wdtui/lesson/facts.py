@@ -31,6 +31,7 @@ class Observed:
     twins_finished: bool = False
     twins: tuple[Sequence[EpochRecord], Sequence[EpochRecord]] = ((), ())  # λ = 0, λ: epochs 1, 2, …
     twins_smoothness: tuple[float | None, float | None] = (None, None)
+    twins_length: tuple[int | None, int | None] = (None, None)  # each twin's decision boundary, in cells
     sweep_config: RunConfig | None = None
     sweep: SweepResult | None = None
     update: UpdateAnatomy | None = None  # one weight of the run's last update, taken apart
@@ -107,6 +108,9 @@ def _twins(o: Observed) -> dict[str, Callable[[], Any]]:
         "zero_smooth": lambda: o.twins_smoothness[0],
         "lam_smooth": lambda: o.twins_smoothness[1],
         "smooth_change": lambda: _change(*o.twins_smoothness[::-1]) if None not in o.twins_smoothness else None,
+        "zero_length": lambda: o.twins_length[0],
+        "lam_length": lambda: o.twins_length[1],
+        "length_change": lambda: _change(*o.twins_length[::-1]) if None not in o.twins_length else None,
     }
 
 

@@ -75,6 +75,16 @@ raw = raw.float()
 n_classes = 2
 ''')
 
+PLANAR = Template('''\
+# ---- 1. Data: a 2-D shape, its points displaced by Gaussian noise ---------------------
+$source
+
+
+raw, labels = planar_tensors(DATASET, SEED, ROWS, NOISE)
+raw = raw.float()
+n_classes = 2
+''')
+
 CSV = Template('''\
 # ---- 1. Data: your CSV, read as wdtui reads it ---------------------------------------
 $source
@@ -232,6 +242,9 @@ def _words(optimizer: str) -> str:
 
 def _data_settings(config: RunConfig) -> tuple[str, str]:
     """(the data settings, the standard-library imports of the script)."""
+    if config.planar:
+        return (f"DATASET = {config.dataset!r}  # one of moons, circles, xor, spiral\nROWS = {config.rows!r}\n"
+                f"NOISE = {config.noise!r}  # the std of each point's Gaussian displacement", "import math")
     if config.data is None:
         return (f"ROWS = {config.rows!r}\nFEATURES = {config.features!r}\n"
                 f"LABEL_NOISE = {config.label_noise!r}  # share of labels flipped", "import math")
@@ -240,7 +253,8 @@ def _data_settings(config: RunConfig) -> tuple[str, str]:
 
 
 def _summary(config: RunConfig) -> str:
-    data = f"{Path(config.data).name}" if config.data else f"synthetic {config.rows} × {config.features}"
+    data = (f"{Path(config.data).name}" if config.data else f"{config.dataset} {config.rows} × 2" if config.planar
+            else f"synthetic {config.rows} × {config.features}")
     return (f"{OPTIMIZER_NAMES[config.optimizer]}, λ = {config.weight_decay:g}, "
             f"γ = {config.lr:g}, {config.epochs} epochs on {data}")
 
@@ -256,7 +270,9 @@ def script_for(config: RunConfig) -> str:
         momentum_setting=f"MOMENTUM = {config.momentum!r}  # μ\n" if config.optimizer == "sgd" else "",
         batch_size=repr(config.batch_size), epochs=repr(config.epochs),
     )
-    if config.data is None:
+    if config.planar:
+        data = PLANAR.substitute(source=core_source("planar", "planar_tensors"))
+    elif config.data is None:
         data = SYNTHETIC.substitute(source=core_source("data", "synthetic_tensors"))
     else:
         data = CSV.substitute(source=core_source("table", "_class_names"))

@@ -46,8 +46,12 @@ SWEEP_COLUMNS: tuple[Column, ...] = (
     Column("Val acc", True, lambda p: f"{p.val_acc:.1%}"),
     Column("Gap", True, lambda p: f"{p.val_loss - p.train_loss:.4f}"),
     Column("‖θ‖", True, lambda p: f"{p.weight_norm:.3f}"),
+    Column("Length", True, lambda p: "…" if p.boundary_length is None else f"{p.boundary_length}"),
+    Column("‖∂p/∂x‖", True, lambda p: "…" if p.gradient_norm is None else f"{p.gradient_norm:.4f}"),
 )
 BEST, DIVERGED = "★ best", "diverged"
+SWEEP_CAPTION_MEASURES = ("length = cells of the 160 × 96 grid where the predicted class changes; ‖∂p/∂x‖ = the "
+                          "smoothness number, mean over the validation rows (smaller is smoother).")
 
 
 def point_cells(p: SweepPoint, best: bool) -> tuple[str, ...]:

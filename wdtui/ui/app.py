@@ -19,10 +19,12 @@ from textual.worker import Worker
 
 from ..core.config import LIVE_FIELDS, RunConfig
 from ..core.control import Control
+from ..core.pace import AUTO, Pace, step_pace
 from ..core.presets import PRESETS, preset_config
 from ..store.recording import Recording
 from .commands import WdtuiCommands
 from .jobs.host import JobHost
+from .jobs.plane import PlaneChoice
 from .jobs.runs import RunsState
 from .jobs.sweep import SweepState
 from .jobs.twins import TwinsState
@@ -35,6 +37,7 @@ from .screens.welcome import WelcomeScreen
 from .session import RunState, Session
 
 MODES_GROUP = Binding.Group("modes")
+DEFAULT_PACE = AUTO  # a run of any length is watched over a few seconds (core/pace.py)
 
 
 class WdtuiApp(JobHost, LessonHost, App[None]):
@@ -59,6 +62,10 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         # n and r work everywhere; the Train screen shows them in its footer.
         Binding("n", "one_epoch", "One epoch", show=False, tooltip="Train one epoch, then pause"),
         Binding("r", "reset", "Reset", show=False, tooltip="A new model from the current settings; tables cleared"),
+        Binding("full_stop", "one_step", "One step", show=False, tooltip="Train one optimizer step, then pause"),
+        Binding("plus,equals_sign", "faster", "Faster", show=False, key_display="+",
+                tooltip="Train at a faster pace: 2, 10, 50 epochs a second, instant (auto where its rate puts it)"),
+        Binding("minus", "slower", "Slower", show=False, tooltip="Train at a slower pace"),
         Binding("question_mark", "help", "Help", tooltip="Every key of every mode"),
         Binding("q", "quit", "Quit", tooltip="Quit at once, even mid-epoch"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
@@ -70,10 +77,12 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
     A `var`, not a `reactive`: a reactive on the App repaints the whole screen on every
     change, forty times a second while training, when only the watching screens need to act."""
 
-    def __init__(self, config: RunConfig | None = None, record: bool = True,
+    def __init__(self, config: RunConfig | None = None, pace: Pace | None = None, record: bool = True,
                  tensorboard: Callable[..., Any] | None = None) -> None:
         super().__init__()
         self.session = Session(config or RunConfig())
+        self.pace = pace or DEFAULT_PACE  # every run's, until changed (+, -, the Train form)
+        self.plane = PlaneChoice()  # the boundary views' plane, which the workers read
         self.control = Control(go=False, hold=True)
         self.run_id = 0
         self.twins: TwinsState | None = None  # Mode 6's twin runs, which Mode 8 shows too
@@ -106,7 +115,8 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         self.run_id += 1
         self.session = Session(config)
         self.control = Control(go=False, hold=True)
-        self._start("run", self.run_id, config, self.control, self.recording)
+        self.pace.apply(self.control)
+        self._start("run", self.run_id, config, self.control, self.plane, self.recording)
 
     def apply_config(self, config: RunConfig) -> None:
         """Take new settings from the Train controls.
@@ -158,6 +168,37 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
             self.session.state = RunState.TRAINING if self.session.setup else self.session.state
             self.run_version += 1
 
+    def action_one_step(self) -> None:
+        """Train one optimizer step, then pause where it ends (mid-epoch, most often)."""
+        if not self._refuse_training():
+            self.control.step()
+            self.session.state = RunState.TRAINING if self.session.setup else self.session.state
+            self.run_version += 1
+
+    def set_pace(self, pace: Pace) -> None:
+        """Train at `pace` from the next step on; the engine keeps it, and so does every later run."""
+        self.pace = pace
+        pace.apply(self.control)
+        self.run_version += 1
+
+    def action_faster(self) -> None:
+        self._step_pace(faster=True)
+
+    def action_slower(self) -> None:
+        self._step_pace(faster=False)
+
+    def _step_pace(self, faster: bool) -> None:
+        pace = step_pace(self.pace, self.session.target.epochs, faster)
+        if pace == self.pace:
+            self.notify(f"{'No faster pace than' if faster else 'No slower pace than'} {pace.label}.", title="Pace")
+        self.set_pace(pace)
+
+    def choose_plane(self, features: tuple[int, int] | None) -> None:
+        """Show the boundary over `features` (None: the default plane); a paused run looks again."""
+        self.plane.features = features
+        self.control.look()
+        self.run_version += 1
+
     def action_reset(self) -> None:
         """A new model from the current settings (and any pending ones); tables cleared."""
         s = self.session
@@ -197,8 +238,9 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
             self.pop_screen()
         self.switch_mode(mode)
 
-def create_app(config: RunConfig | None = None, record: bool = True,
+def create_app(config: RunConfig | None = None, pace: Pace | None = None, record: bool = True,
                tensorboard: Callable[..., Any] | None = None) -> WdtuiApp:
-    """The app as `wdtui` runs it; tests build theirs here too. `record` keeps every run in the
-    run store; `tensorboard` opens a run's TensorBoard log (commands.cli.tensorboard_logs)."""
-    return WdtuiApp(config, record, tensorboard)
+    """The app as `wdtui` runs it (at `pace`, by default DEFAULT_PACE); tests build theirs here
+    too. `record` keeps every run in the run store; `tensorboard` opens a run's TensorBoard log
+    (commands.tensorboard_option.tensorboard_logs)."""
+    return WdtuiApp(config, pace, record, tensorboard)

@@ -153,6 +153,7 @@ class LessonHost:
             twins_finished=twins is not None and twins.state == RunState.FINISHED,
             twins=(twins.zero, twins.decayed) if twins else ((), ()),
             twins_smoothness=(twins.smoothness(0), twins.smoothness(1)) if twins else (None, None),
+            twins_length=(twins.boundary_length(0), twins.boundary_length(1)) if twins else (None, None),
             sweep_config=sweep and sweep.config, sweep=sweep and sweep.result, update=update,
             quiz=(round_.score, len(round_.answers)) if round_ else (0, 0),
         )

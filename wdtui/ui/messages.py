@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from ..core.records import ConfigChanged, Diverged, EpochRecord, Setup, StepRecord, Stopped, SweepProgress, SweepResult
+from ..core.records import (ConfigChanged, Diverged, EpochRecord, Setup, Snapshot, StepRecord, Stopped, SweepProgress,
+                             SweepResult)
 
 if TYPE_CHECKING:
     from ..core.anatomy import LastUpdate
+    from ..core.measures import Boundary
     from ..core.view import ModelView
     from ..present.runs import RunsTable
     from ..store.runs import StoredRun
@@ -47,10 +49,28 @@ class StepDone(JobMessage):
 
 @dataclass
 class EpochDone(JobMessage):
-    """One epoch ended: its record, the model as it is now, and what the epoch's last optimizer
-    step read, for the Weights mode's anatomy."""
+    """One epoch ended: its record, and (at most every VIEW_EVERY seconds, see ui/jobs/run.py)
+    the model as it is now and what the epoch's last optimizer step read, for the Weights
+    mode's anatomy; None between two views."""
 
     record: EpochRecord
+    view: ModelView | None
+    last_update: LastUpdate | None
+
+
+@dataclass
+class BoundaryTaken(JobMessage):
+    """The run's Watch took a look at the model: `record.value` is its Boundary (None for data
+    of one feature), taken after `record.global_step` steps."""
+
+    record: Snapshot
+
+
+@dataclass
+class ViewTaken(JobMessage):
+    """The model at the latest epoch end, and what its last optimizer step read: sent when the
+    run stops after epochs whose EpochDone came without them (see ui/jobs/run.py)."""
+
     view: ModelView
     last_update: LastUpdate | None
 
@@ -80,8 +100,16 @@ class TwinRecord(JobMessage):
     the λ = 0 twin's model at an epoch end, for the Weights mode's histograms."""
 
     which: int
-    record: Any  # StepRecord | EpochRecord | Diverged | Stopped
+    record: Any  # StepRecord | EpochRecord | Snapshot (of its boundary) | Diverged | Stopped
     view: ModelView | None = None
+
+
+@dataclass
+class SweepBoundaries(JobMessage):
+    """Every λ's decision boundary after `epoch` epochs, over one plane (None: diverged)."""
+
+    epoch: int
+    boundaries: tuple[Boundary | None, ...]
 
 
 @dataclass

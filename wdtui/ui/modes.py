@@ -32,13 +32,15 @@ class Mode:
 
 MODE_LIST = (
     Mode("1", "pipeline", "Pipeline", "the six data stages, one real row followed through them", PipelineScreen),
-    Mode("2", "train", "Train", "set λ and the rest, train, watch the loss chart and epoch table fill", TrainScreen),
+    Mode("2", "train", "Train", "set λ and the rest, train, watch the loss chart, epoch table and decision boundary",
+         TrainScreen),
     Mode("3", "inspect", "Inspect", "one row through the 4 layers: input, ReLU, logits, softmax", InspectScreen),
     Mode("4", "quiz", "Quiz", "rounds of three questions, some made from your own run", QuizScreen),
     Mode("5", "insight", "Insight", "the key insight in your run's numbers: shrink, half-life, penalty", InsightScreen),
-    Mode("6", "compare", "Compare", "twin runs, λ = 0 and your λ, from the same start: who generalizes better",
-         CompareScreen),
-    Mode("7", "sweep", "Sweep", "many values of λ trained at once: the U-curve and the best λ", SweepScreen),
+    Mode("6", "compare", "Compare", "twin runs, λ = 0 and your λ, from the same start: who generalizes better, "
+                                    "whose boundary is smoother", CompareScreen),
+    Mode("7", "sweep", "Sweep", "many values of λ trained at once: the U-curve, the boundary at each λ, the best λ",
+         SweepScreen),
     Mode("8", "weights", "Weights", "the weights themselves: norms per layer, histograms, one update taken apart",
          WeightsScreen),
     Mode("9", "code", "Code", "the run as a PyTorch script to copy or save; export the run as JSON and CSV",

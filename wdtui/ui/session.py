@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from ..core.config import RunConfig
 from ..core.insight import Insight, key_insight
-from ..core.records import Diverged, EpochRecord, Prediction, Report, Setup, Stage, StepRecord
+from ..core.records import Diverged, EpochRecord, Prediction, Report, Setup, Snapshot, Stage, StepRecord
 
 if TYPE_CHECKING:
     from ..core.anatomy import LastUpdate
+    from ..core.measures import Boundary
     from ..core.view import ModelView
 
 
@@ -42,6 +43,8 @@ class Session:
     last_step: StepRecord | None = None
     view: ModelView | None = None  # the model at the latest epoch end, with the run's row traced
     last_update: LastUpdate | None = None  # what that epoch's last optimizer step read
+    look: Snapshot | None = None  # the latest look of the run's Watch: its value is the Boundary then
+    untrained: Boundary | None = None  # the boundary of the model before any step, for comparison
     diverged: Diverged | None = None
     lambda_changes: set[int] = field(default_factory=set)  # epochs that ran with a new λ
     state: RunState = RunState.BUILDING
@@ -60,6 +63,10 @@ class Session:
         return self.requested or self.config
 
     @property
+    def boundary(self) -> Boundary | None:
+        return self.look.value if self.look is not None else None
+
+    @property
     def all_epochs(self) -> list[EpochRecord]:
         """Epoch 0 (once the run is built), then the epochs trained: the table's rows, the chart's points."""
         return ([self.initial] if self.initial is not None else []) + self.epochs
@@ -73,21 +80,32 @@ class Session:
         """The run's own row (configured, or the first validation row) through the latest model."""
         return self.view.prediction if self.view is not None else None
 
+    @property
+    def viewed_epochs(self) -> list[EpochRecord]:
+        """Epoch 0 up to the epoch of the latest view: while training, the table may be a few
+        epochs past it (views go out at most every VIEW_EVERY seconds); once stopped, never."""
+        return self.all_epochs[:self.view.epoch + 1] if self.view is not None else []
+
     def report(self) -> Report | None:
         """The run so far as `wdtui trace --json` and the exports write it; None before it is built.
 
         Made from the records the worker posted, not from the engine: that would read the model
-        while the worker trains it, and these stages and this prediction were taken at the latest
-        epoch end, the point the epoch table stops at. A diverged run keeps its last good epoch.
+        while the worker trains it. These stages, this prediction and the epochs are those of the
+        latest view's epoch end; a diverged run keeps its last good epoch. The boundary is the
+        run's latest look when it was taken there, else the view's model's (worked out here, once).
         """
         if self.setup is None or self.view is None:
             return None
-        return Report(self.config.to_dict(), self.setup, self.stages, tuple(self.all_epochs), self.view.prediction,
-                      self.diverged, self.insight())
+        epochs = self.viewed_epochs
+        look = self.look
+        boundary = (look.value if look is not None and look.global_step == epochs[-1].global_step
+                    else self.view.boundary())
+        return Report(self.config.to_dict(), self.setup, self.stages, tuple(epochs), self.view.prediction,
+                      self.diverged, self.insight(), boundary)
 
     def insight(self) -> Insight | None:
-        """The key insight's numbers for the settings in force and the latest model."""
+        """The key insight's numbers for the settings in force and the latest view's model."""
         if self.setup is None or self.view is None:
             return None
-        return key_insight(self.config, self.all_epochs, self.setup.steps_per_epoch, adam=self.view.adam,
+        return key_insight(self.config, self.viewed_epochs, self.setup.steps_per_epoch, adam=self.view.adam,
                            gradient_norm=self.view.gradient_norm)

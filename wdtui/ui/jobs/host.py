@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, Callable
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...core.config import RunConfig
-from ..messages import (ConfigApplied, EpochDone, JobMessage, RecordingTrouble, RunDiverged, RunsChanged,
-                        RunsListed, RunsLoaded, RunStopped, SetupReady, StepDone, SweepDone, SweepProgressed,
-                        TwinRecord)
+from ..messages import (BoundaryTaken, ConfigApplied, EpochDone, JobMessage, RecordingTrouble, RunDiverged,
+                        RunsChanged, RunsListed, RunsLoaded, RunStopped, SetupReady, StepDone, SweepBoundaries,
+                        SweepDone, SweepProgressed, TwinRecord, ViewTaken)
 from ..session import RunState
 from .run import train_run
 from .runs import delete_runs, export_runs, list_runs, load_runs
@@ -80,14 +80,14 @@ class JobHost:
             return
         number = self.twins.number + 1 if self.twins is not None else 1
         self.twins = TwinsState(number, config, self.run_id)
-        self._start("twins", number, config, self.recording)
+        self._start("twins", number, config, self.plane, self.recording)
 
     def start_sweep(self, config: RunConfig, grid: tuple[float, ...]) -> None:
         if self.predict_first():
             return
         number = self.sweep.number + 1 if self.sweep is not None else 1
         self.sweep = SweepState(number, config, grid)
-        self._start("sweep", number, config, grid, self.recording)
+        self._start("sweep", number, config, grid, self.plane, self.recording)
 
     def start_runs_job(self, job: str, *args: Any) -> None:
         """A runs job (list, load, delete, export) on the app's one store, off the UI thread."""
@@ -138,7 +138,20 @@ class JobHost:
             s.initial = message.record
         else:
             s.epochs.append(message.record)
-        s.view, s.last_update, s.last_step = message.view, message.last_update, None
+        s.last_step = None
+        if message.view is not None:
+            s.view, s.last_update = message.view, message.last_update
+
+    @job_message(_run)
+    def on_view_taken(self, message: ViewTaken) -> None:
+        self.session.view, self.session.last_update = message.view, message.last_update
+
+    @job_message(_run)
+    def on_boundary_taken(self, message: BoundaryTaken) -> None:
+        s = self.session
+        s.look = message.record
+        if message.record.global_step == 0 and s.untrained is None:
+            s.untrained = message.record.value
 
     @job_message(_run)
     def on_config_applied(self, message: ConfigApplied) -> None:
@@ -169,6 +182,10 @@ class JobHost:
     @job_message(_sweep)
     def on_sweep_progressed(self, message: SweepProgressed) -> None:
         self.sweep.progress(message.record)
+
+    @job_message(_sweep)
+    def on_sweep_boundaries(self, message: SweepBoundaries) -> None:
+        self.sweep.boundaries, self.sweep.boundaries_epoch = message.boundaries, message.epoch
 
     @job_message(_sweep)
     def on_sweep_done(self, message: SweepDone) -> None:

@@ -8,31 +8,46 @@ looks at other modes.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ...core.config import RunConfig
 from ...core.records import SweepPoint, SweepProgress, SweepResult
 from ...present.runs import sweep_label
 from ...store.recording import Recording, SweepRecord
-from ..messages import JobMessage, SweepDone, SweepProgressed
+from ..messages import JobMessage, SweepBoundaries, SweepDone, SweepProgressed
 from ..session import RunState
+from .plane import PlaneChoice
+
+if TYPE_CHECKING:
+    from ...core.measures import Boundary
+
+# Every λ's boundary costs a few milliseconds, so while the sweep trains they are taken at
+# most this often (seconds); and once more after the last epoch.
+BOUNDARIES_EVERY = 1.5
 
 
 def train_sweep(post: Callable[[JobMessage], object], job: int, config: RunConfig, grid: tuple[float, ...],
-                recording: Recording, cancelled: threading.Event) -> None:
-    """Train every λ of `grid` at once; post each record; stop between two steps when cancelled.
-    Each λ is recorded as a run of one group ("stopped" if the sweep is)."""
+                plane: PlaneChoice, recording: Recording, cancelled: threading.Event) -> None:
+    """Train every λ of `grid` at once; post each record, and every λ's boundary now and then;
+    stop between two steps when cancelled. The result's points carry each boundary's length
+    and smoothness number. Each λ is recorded as a run of one group ("stopped" if the sweep is)."""
     from ...core.control import Control
-    from ...core.sweep import sweep
+    from ...core.sweep import Sweep
 
+    run = Sweep(config, grid, Control(cancelled=cancelled), measure=True, histograms=recording.wants_weights)
     kept = SweepRecord(recording, config, grid, sweep_label(grid))
     result = None
+    taken = time.perf_counter()
     try:
-        for record in sweep(config, grid, Control(cancelled=cancelled), histograms=recording.wants_weights):
+        for record in run.run():
             if isinstance(record, SweepProgress):
                 kept.progress(record)
                 post(SweepProgressed(record, job=job))
+                if record.epoch == record.epochs or time.perf_counter() - taken >= BOUNDARIES_EVERY:
+                    post(SweepBoundaries(record.epoch, run.boundaries(plane.for_data(run.data.n_features)), job=job))
+                    taken = time.perf_counter()
             else:
                 result = record
                 post(SweepDone(record, job=job))
@@ -50,6 +65,8 @@ class SweepState:
     result: SweepResult | None = None
     state: RunState = RunState.TRAINING
     error: str | None = None
+    boundaries: tuple[Boundary | None, ...] = ()  # every λ's, as the latest look has them
+    boundaries_epoch: int = 0  # the epoch they were taken after
 
     @property
     def best(self) -> SweepPoint | None:

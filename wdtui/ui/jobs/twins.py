@@ -12,27 +12,42 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from ...core.config import RunConfig
-from ...core.records import Diverged, EpochRecord, StepRecord
+from ...core.records import Diverged, EpochRecord, Snapshot, StepRecord
 from ...present.runs import twins_label
 from ...store.recording import Recording, new_group
 from ..messages import JobMessage, TwinRecord
 from ..session import RunState
+from .plane import VIEW_EVERY, PlaneChoice
 
 if TYPE_CHECKING:
+    from ...core.measures import Boundary
     from ...core.view import ModelView
 
 
-def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfig, recording: Recording,
-                cancelled: threading.Event) -> None:
+def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfig, plane: PlaneChoice,
+                recording: Recording, cancelled: threading.Event) -> None:
     """Train both twins, an epoch each in turn; post each record (and at each epoch end the
-    twin's model view); stop between two steps when cancelled. Both are recorded, as one
-    group, each with its report when it finishes or diverges ("stopped" if cut short)."""
+    twin's model view); stop between two steps when cancelled.
+
+    Each twin's Watch takes its decision boundary at epoch ends, at most every VIEW_EVERY
+    seconds, and at its last epoch; both over one plane (`plane`'s, else the one the λ = 0
+    twin's first layer weighs most), so the two pictures show the same slice. Both are
+    recorded, as one group, each with its report when it finishes or diverges ("stopped" if
+    cut short)."""
+    from ...core.boundary import default_plane
     from ...core.compare import twin_engines, twins
-    from ...core.control import Control
+    from ...core.control import Control, Watch
     from ...core.histograms import histograms_later
     from ...core.records import Stopped
 
     engines = twin_engines(config, Control(cancelled=cancelled))
+
+    def take(engine):
+        n = engine.data.n_features
+        return engine.boundary(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
+
+    for engine in engines:
+        engine.watch = Watch(every=engine.steps_per_epoch, take=take, seconds=VIEW_EVERY)
     group, label = new_group(), twins_label(config.weight_decay)
     kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
     try:
@@ -60,6 +75,7 @@ class TwinsState:
     diverged: list[Diverged | None] = field(default_factory=lambda: [None, None])
     last_step: StepRecord | None = None  # of the twin training now, within its epoch
     views: tuple[list[ModelView], list[ModelView]] = field(default_factory=lambda: ([], []))  # at each epoch end
+    looks: list[Snapshot | None] = field(default_factory=lambda: [None, None])  # each twin's latest boundary
     state: RunState = RunState.TRAINING
     error: str | None = None
 
@@ -96,6 +112,9 @@ class TwinsState:
         if isinstance(record, StepRecord):
             self.last_step = record
             return
+        if isinstance(record, Snapshot):
+            self.looks[message.which] = record
+            return
         self.last_step = None
         if isinstance(record, EpochRecord) and record.epoch == 0:
             self.initial[message.which] = record
@@ -119,6 +138,19 @@ class TwinsState:
         """Twin `which`'s smoothness number at its latest epoch (mean ‖∂p/∂x‖ over the validation rows)."""
         views = self.views[which]
         return views[-1].gradient_norm if views else None
+
+    def boundary_length(self, which: int) -> int | None:
+        """Twin `which`'s decision boundary length, in grid cells, as its latest boundary has it."""
+        look = self.looks[which]
+        return look.value.length if look is not None and look.value is not None else None
+
+    def boundary(self, which: int) -> tuple[Boundary, EpochRecord | None] | None:
+        """Twin `which`'s latest boundary and the epoch record it was taken at (None before one)."""
+        look = self.looks[which]
+        if look is None or look.value is None:
+            return None
+        at = next((e for e in reversed(self.curve(which)) if e.epoch == look.epoch), None)
+        return look.value, at
 
     def zero_at(self, epoch: int) -> tuple[int, ModelView] | None:
         """(epoch, view) of the λ = 0 twin at the end of `epoch`, or of its last epoch if it

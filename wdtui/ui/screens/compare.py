@@ -2,7 +2,7 @@
 
 Both twins are built from the run's settings and differ in λ alone, so the seed gives them
 the same data, initial weights and batch order (core.compare): whatever separates their curves
-is weight decay's doing. `c` asks the app to train them (a job of its own, ui/jobs/twins.py),
+(and their decision boundaries, drawn side by side over one plane) is weight decay's doing. `c` asks the app to train them (a job of its own, ui/jobs/twins.py),
 and entering the mode starts them when there is no comparison yet. What they produced is kept
 on the app (`WdtuiApp.twins`), where the Weights mode reads it too; a reset or new settings
 leave it in place but marked stale.
@@ -12,19 +12,23 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual_plotext import PlotextPlot
 
 from ...core.compare import verdict
 from ...core.records import EpochRecord
+from ...present.boundary import taken_at, twin_caption
 from ...present.charts import compare_chart
 from ...present.verdicts import smoothness_line, twins_verdict
 from ...present.words import describe
 from ..jobs.twins import TwinsState
 from ..session import RunState
+from ..widgets.boundary import BoundaryPicture
 from .base import ModeScreen
+
+SHORT = 34  # rows: a terminal shorter than this has no room for the boundaries beside the chart
 
 NEEDS_DECAY = ("The comparison needs λ > 0: at λ = 0 both twins would be the same run. Set λ in 2 Train, or "
                "start with [b]wdtui --preset overfit[/b], a task that overfits at λ = 0 and where λ = 0.1 helps.")
@@ -47,7 +51,13 @@ class CompareScreen(ModeScreen):
         with Horizontal(id="compare-progress-row"):
             yield ProgressBar(total=1, show_eta=False, id="compare-progress")
             yield Static(id="compare-state")
-        yield PlotextPlot(id="compare-chart")
+        with Horizontal(id="compare-middle"):
+            yield PlotextPlot(id="compare-chart")
+            for which in (0, 1):
+                with Vertical(classes="twin-boundary", id=f"twin-{which}"):
+                    yield Static(classes="twin-title")
+                    yield BoundaryPicture()
+                    yield Static(classes="twin-numbers")
         yield Static(id="compare-verdict")
         yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
@@ -64,7 +74,7 @@ class CompareScreen(ModeScreen):
             self.action_compare()  # entering the mode with no comparison yet starts one (the lesson predicts first)
             return
         self.query_one("#compare-about", Static).update(self.about())
-        for part in ("#compare-progress-row", "#compare-chart", "#compare-verdict", "#compare-table"):
+        for part in ("#compare-progress-row", "#compare-middle", "#compare-verdict", "#compare-table"):
             self.query_one(part).display = c is not None
         if c is None:
             return
@@ -78,6 +88,30 @@ class CompareScreen(ModeScreen):
             compare_chart(chart.plt, c.curve(0), c.curve(1), c.config.weight_decay)
             chart.refresh()
             self.fill_table(c)
+        self.show_boundaries(c)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT, "-short")
+
+    def show_boundaries(self, c: TwinsState) -> None:
+        """Each twin's latest boundary, with its validation loss at that epoch and its numbers."""
+        steps = self.session.setup.steps_per_epoch if self.session.setup is not None else 0
+        for which in (0, 1):
+            panel = self.query_one(f"#twin-{which}")
+            colour = "red" if which == 0 else "green"
+            found = c.boundary(which)
+            panel.query_one(BoundaryPicture).show(found[0] if found else None)
+            title = f"[b {colour}]{c.name(which)}[/]"
+            if found is None:
+                words = "its boundary appears after its first epoch" if c.state == RunState.TRAINING else "no boundary"
+            else:
+                look, b = c.looks[which], found[0]
+                words = twin_caption(b, found[1].val_loss if found[1] else None, taken_at(look.epoch, look.step, steps))
+                if b.n_features > 2:  # a slice: say which, under both pictures alike
+                    title += f" · {escape(' × '.join(b.feature_names))}"
+                    words += f"\nthe other {b.n_features - 2} features at their training mean"
+            panel.query_one(".twin-title", Static).update(title)
+            panel.query_one(".twin-numbers", Static).update(words)
 
     def about(self) -> str:
         """What the twins are, and whether they still match the run."""

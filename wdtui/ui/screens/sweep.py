@@ -5,7 +5,9 @@ stacked network (core.sweep, a job of its own: ui/jobs/sweep.py); the chart and 
 in as epochs end, and the sweep goes on while you look at other modes. The validation loss
 against λ falls while decay curbs overfitting and rises once it also curbs learning: its
 lowest point is the best λ, which `a` hands to the Train mode exactly as typing it into the λ
-field would.
+field would. A strip of small pictures shows the decision boundaries across λ (the sweep's
+worker draws them, over one plane): bent around noisy rows at λ = 0, smooth at the best λ,
+too simple once decay curbs learning. It follows the table's cursor.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from textual_plotext import PlotextPlot
 
 from ...core.config import RunConfig
 from ...core.grid import weight_decay_grid
+from ...present.boundary import strip_picks
 from ...present.charts import sweep_chart
 from ...present.columns import BEST, DIVERGED, SWEEP_COLUMNS, point_cells
 from ...present.verdicts import sweep_verdict
 from ...present.words import describe
 from ..jobs.sweep import SweepState
 from ..session import RunState
+from ..widgets.boundary import BoundaryStrip
 from .base import ModeScreen
 
 MARKS = {BEST: "bold green", DIVERGED: "red"}  # the styles of the last column's marks
@@ -48,6 +52,7 @@ class SweepScreen(ModeScreen):
         yield Header()
         yield Static(id="sweep-about")
         yield PlotextPlot(id="sweep-chart")
+        yield BoundaryStrip(id="sweep-strip")
         with Horizontal(id="sweep-progress-row"):
             yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="sweep-progress")
             yield Static(id="sweep-epochs")
@@ -77,7 +82,7 @@ class SweepScreen(ModeScreen):
     def refresh_view(self) -> None:
         self.query_one("#sweep-about", Static).update(self.about())
         sweep = self.sweep
-        for widget in self.query("#sweep-chart, #sweep-progress-row, #sweep-table"):
+        for widget in self.query("#sweep-chart, #sweep-strip, #sweep-progress-row, #sweep-table"):
             widget.display = sweep is not None
         if sweep is None:
             return
@@ -85,6 +90,30 @@ class SweepScreen(ModeScreen):
         if drawn != self._drawn:
             self._drawn = drawn
             self.show_points(sweep)
+        self.show_strip(sweep)
+
+    def show_strip(self, sweep: SweepState) -> None:
+        """Small pictures across λ: λ = 0, the best (★), the table's cursor (▸), the rest spread
+        evenly; the validation loss under each, at the epoch the pictures were taken."""
+        strip = self.query_one(BoundaryStrip)
+        if not sweep.boundaries:
+            strip.show([("", None, "…")])
+            return
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row if table.row_count else None
+        best = sweep.points.index(sweep.best) if sweep.best is not None else None
+        tiles = []
+        for i in strip_picks(len(sweep.points), strip.fits, best, cursor):
+            point, boundary = sweep.points[i], sweep.boundaries[i]
+            mark = "★" if i == best else "▸" if i == cursor else " "
+            title = f"{'[b]' if mark != ' ' else ''}{mark}λ {point.weight_decay:g}{'[/b]' if mark != ' ' else ''}"
+            caption = "diverged" if point.diverged else f"val {point.val_loss:.4f}"
+            tiles.append((title, boundary, caption))
+        strip.show(tiles)
+
+    def on_data_table_row_highlighted(self) -> None:
+        if self.sweep is not None:
+            self.show_strip(self.sweep)
 
     def about(self) -> str:
         """What a sweep trains; it follows the settings, which change elsewhere."""

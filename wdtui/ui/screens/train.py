@@ -1,7 +1,11 @@
-"""Mode 2 — Train: the settings, the live loss chart, the epoch trace and the run's progress.
+"""Mode 2 — Train: the settings, the live loss chart, the epoch trace, the decision boundary
+and the run's progress.
 
-space starts/pauses, n trains one epoch, r builds a new model (app-wide keys). λ and
-epochs changed mid-run apply from the next epoch; other settings wait for r.
+space starts/pauses, n trains one epoch, . one step, + and - change the pace, r builds a new
+model (app-wide keys). λ and epochs changed mid-run apply from the next epoch; other settings
+wait for r. The boundary under the table is the run's own, taken by the engine's Watch in the
+worker as the run goes (ui/jobs/run.py); x and y choose its plane when the data has more than
+two features.
 """
 
 from __future__ import annotations
@@ -12,20 +16,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from ...core.config import RunConfig
 from ...present.words import changed_settings, describe
+from ..widgets.boundary import BoundaryPanel, BoundaryPicture
 from ..widgets.epoch_table import EpochTable
 from ..widgets.loss_chart import LossChart
 from ..widgets.run_controls import RunControls
 from ..widgets.run_status import RunStatus
+from ...present.boundary import boundary_words, measures, next_feature, taken_at
 from .base import ModeScreen
 
 
 # While the run trains, the table and the chart (a new row lays the whole screen out again)
-# follow at most this often (seconds); the progress bar and status line follow every redraw.
+# follow at most this often (seconds); the progress bar, the status line and the boundary
+# follow every redraw.
 TABLE_EVERY = 1.0
+SHORT = 34  # rows: a terminal shorter than this has no room for the boundary under the table
+STEPS, PACE = Binding.Group("epoch/step", compact=True), Binding.Group("pace", compact=True)
 
 
 def waiting(s) -> str:
@@ -47,8 +56,19 @@ class TrainScreen(ModeScreen):
     BINDINGS = [
         Binding("escape", "leave_form", "Leave form", tooltip="Leave the settings form (enter applies a field)"),
         Binding("s", "settings", "Settings", tooltip="Edit the settings (tab between fields; esc leaves)"),
-        Binding("n", "app.one_epoch", "One epoch", tooltip="Train one epoch, then pause"),
+        Binding("n", "app.one_epoch", "One epoch", tooltip="Train one epoch, then pause", group=STEPS),
+        Binding("full_stop", "app.one_step", "One step", tooltip="Train one optimizer step, then pause", group=STEPS),
+        Binding("plus,equals_sign", "app.faster", "Faster", key_display="+", tooltip="A faster pace", group=PACE),
+        Binding("minus", "app.slower", "Slower", tooltip="A slower pace", group=PACE),
         Binding("r", "app.reset", "Reset", tooltip="A new model from the current settings; tables cleared"),
+        Binding("b", "swap_chart", "Boundary", tooltip="Show the boundary large in place of the loss chart, or the "
+                                                       "chart again (on a short terminal, the only place it fits)"),
+        # The plane keys work on data of more than two features; the boundary's words name them.
+        Binding("x", "plane(0)", "x axis", show=False, tooltip="The boundary's horizontal axis: the next feature "
+                                                               "(data of more than two features)"),
+        Binding("y", "plane(1)", "y axis", show=False, tooltip="The boundary's vertical axis: the next feature"),
+        Binding("v", "default_plane", "Default plane", show=False,
+                tooltip="The boundary over the two features the first layer weighs most"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -58,14 +78,20 @@ class TrainScreen(ModeScreen):
                 yield RunControls(id="controls")
                 yield Static(id="config-now")
                 yield Static(id="config-pending")
-            yield LossChart(id="loss-chart")
+            with ContentSwitcher(initial="loss-chart", id="train-chart"):
+                yield LossChart(id="loss-chart")
+                yield BoundaryPicture(id="chart-boundary")
         yield EpochTable(id="epoch-table")
+        yield BoundaryPanel(id="train-boundary")
         yield RunStatus(id="run-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         settings = self.query_one("#train-settings")
         settings.border_title, settings.border_subtitle = "Settings (s)", "enter applies"
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT, "-short")
 
     def refresh_view(self) -> None:
         s = self.session
@@ -79,7 +105,27 @@ class TrainScreen(ModeScreen):
             self._table_drawn = now
             self.query_one(LossChart).show(s.all_epochs)
             self.query_one(EpochTable).show(s.all_epochs, s.lambda_changes)
-        self.query_one(RunStatus).show(s)
+        self.query_one(RunControls).show_pace(self.wdtui.pace)
+        self.query_one(RunStatus).show(s, self.wdtui.pace)
+        self.query_one(BoundaryPanel).show(s.boundary, self.boundary_words())
+        large = self.query_one("#chart-boundary", BoundaryPicture)
+        if large.display:
+            large.show(s.boundary)
+            large.border_title = self.large_title()
+
+    def large_title(self) -> str:
+        s = self.session
+        if s.boundary is None or s.look is None or s.setup is None:
+            return "Decision boundary (b: the loss chart)"
+        where = taken_at(s.look.epoch, s.look.step, s.setup.steps_per_epoch)
+        return f"Decision boundary · {where} · {measures(s.boundary)} (b: the loss chart)"
+
+    def boundary_words(self) -> str:
+        s = self.session
+        if s.look is None or s.setup is None:
+            return "[b]Decision boundary[/b]\nIt appears once the model is built (torch is loading)."
+        where = taken_at(s.look.epoch, s.look.step, s.setup.steps_per_epoch)
+        return boundary_words(s.boundary, where, s.setup.class_names, s.untrained, self.wdtui.plane.features is not None)
 
     @on(RunControls.Edited)
     def _edited(self, message: RunControls.Edited) -> None:
@@ -89,10 +135,17 @@ class TrainScreen(ModeScreen):
     def _preset(self, message: RunControls.PresetChosen) -> None:
         self.wdtui.action_preset(message.name)
 
+    @on(RunControls.PaceChosen)
+    def _pace(self, message: RunControls.PaceChosen) -> None:
+        self.wdtui.set_pace(message.pace)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """esc is offered only while a settings field has focus (then it is the only way out)."""
         if action == "leave_form":
             return self.focused is not None and self.query_one("#train-settings") in self.focused.ancestors
+        if action in ("plane", "default_plane"):  # only a slice has other planes to show
+            setup = self.session.setup
+            return setup is not None and len(setup.feature_names) > 2
         return True
 
     def action_settings(self) -> None:
@@ -100,3 +153,21 @@ class TrainScreen(ModeScreen):
 
     def action_leave_form(self) -> None:
         self.query_one(EpochTable).focus()
+
+    def action_plane(self, axis: int) -> None:
+        """The next feature on one axis of the boundary's plane (never the other axis's)."""
+        shown = self.session.boundary
+        if shown is None or self.session.setup is None:
+            return
+        features = list(shown.features)
+        features[axis] = next_feature(features[axis], features[1 - axis], len(self.session.setup.feature_names))
+        self.wdtui.choose_plane((features[0], features[1]))
+
+    def action_default_plane(self) -> None:
+        self.wdtui.choose_plane(None)
+
+    def action_swap_chart(self) -> None:
+        """The loss chart, or the boundary large in its place."""
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "chart-boundary" if switcher.current == "loss-chart" else "loss-chart"
+        self.refresh_view()

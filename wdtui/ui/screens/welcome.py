@@ -18,7 +18,9 @@ WHAT = (
     "not keep needing fade away, so the learned function stays smoother and simpler, and "
     "overfits less. How much, and how fast, depends on the run: wdtui measures it.\n\n"
     "Here a real small network (PyTorch) trains on real numbers while you watch: every value "
-    "on screen comes from the run."
+    "on screen comes from the run. To [b]see[/b] it, pick the [b]moons[/b] preset in 2 Train (or start "
+    "with [b]wdtui --preset moons[/b]): at λ = 0 the decision boundary bends around noisy points, with "
+    "weight decay it turns smooth."
 )
 
 

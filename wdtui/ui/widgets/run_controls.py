@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Select, Static, Switch
 
 from ...core.config import OPTIMIZER_NAMES, OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from ...core.pace import PACES, Pace
 from ...core.presets import PRESETS
 
 
@@ -41,7 +42,8 @@ FIELDS: tuple[tuple[str, str, Callable[[str], Any], Callable[[Any], str]], ...] 
 
 
 class RunControls(Vertical):
-    """The preset, λ, γ, optimizer, epochs, batch size, hidden sizes, seed and bias decay."""
+    """The preset, λ, γ, optimizer, epochs, batch size, hidden sizes, seed, bias decay, and the
+    pace (the app's, not the run config's: it changes how fast the engine goes, not what it trains)."""
 
     class Edited(Message):
         """A valid new configuration, made from the one shown with one field changed."""
@@ -57,7 +59,15 @@ class RunControls(Vertical):
             super().__init__()
             self.name = name
 
+    class PaceChosen(Message):
+        """A pace was picked in the form."""
+
+        def __init__(self, pace: Pace) -> None:
+            super().__init__()
+            self.pace = pace
+
     _shown: RunConfig | None = None
+    _pace: Pace | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="control"):
@@ -74,6 +84,9 @@ class RunControls(Vertical):
         with Horizontal(classes="control"):
             yield Label("decay biases")
             yield Switch(id="cfg-decay_bias")
+        with Horizontal(classes="control"):
+            yield Label("pace (+ −)")
+            yield Select([(p.short, p) for p in PACES], id="cfg-pace", compact=True, allow_blank=False)
         yield Static(id="config-error")
 
     def show(self, config: RunConfig) -> None:
@@ -90,6 +103,17 @@ class RunControls(Vertical):
             self.query_one("#cfg-optimizer", Select).value = config.optimizer
             self.query_one("#cfg-preset", Select).value = config.preset
             self.query_one("#cfg-decay_bias", Switch).value = config.decay_bias
+
+    def show_pace(self, pace: Pace) -> None:
+        """Show the app's pace (one typed with --pace joins the list); a no-op if shown already."""
+        if pace == self._pace:
+            return
+        self._pace = pace
+        select = self.query_one("#cfg-pace", Select)
+        with self.prevent(Select.Changed):
+            if pace not in PACES:
+                select.set_options([(p.short, p) for p in (*PACES, pace)])
+            select.value = pace
 
     def _edit(self, name: str, value: Any, field: Input | None = None) -> None:
         if self._shown is None:  # the widgets' own start-up events, before any config is shown
@@ -135,6 +159,12 @@ class RunControls(Vertical):
     @on(Select.Changed, "#cfg-optimizer")
     def _optimizer(self, event: Select.Changed) -> None:
         self._edit("optimizer", event.value)
+
+    @on(Select.Changed, "#cfg-pace")
+    def _pace_chosen(self, event: Select.Changed) -> None:
+        if self._pace is not None and isinstance(event.value, Pace) and event.value != self._pace:
+            self._pace = event.value
+            self.post_message(self.PaceChosen(event.value))
 
     @on(Select.Changed, "#cfg-preset")
     def _preset(self, event: Select.Changed) -> None:

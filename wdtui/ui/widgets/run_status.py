@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ProgressBar, Static
 
+from ...core.pace import Pace
 from ..session import RunState, Session
 
 SAYS = {
@@ -28,7 +29,7 @@ class RunStatus(Vertical):
             yield Static(id="timing")
         yield Static(id="run-state")
 
-    def show(self, s: Session) -> None:
+    def show(self, s: Session, pace: Pace) -> None:
         total = s.target.epochs
         done = float(len(s.epochs))
         step = s.last_step
@@ -44,8 +45,8 @@ class RunStatus(Vertical):
         running = f" · loss so far {step.loss:.4f} (step {step.step}/{step.steps_per_epoch})" if step else ""
         # Both lines have a fixed size (app.tcss), so 20 updates a second repaint them alone
         # instead of laying out the whole screen again.
-        self.query_one("#run-state", Static).update(f"epoch {len(s.epochs)} of {total} · {says}{running}",
-                                                    layout=False)
+        self.query_one("#run-state", Static).update(f"epoch {len(s.epochs)} of {total} · {says}{running} · "
+                                                    f"pace {pace.label}", layout=False)
         self.query_one("#timing", Static).update(_timing(s), layout=False)
 
 

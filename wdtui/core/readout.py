@@ -1,0 +1,122 @@
+"""What a run is, as its readers see it: the Setup, the six stages, one row's trace, the key
+insight, the report, the decision boundary and a frozen view of the model.
+
+The run engine (engine.py) decides what happens next; this is the other half of it, kept apart
+so each file reads in one go. Every method reads the engine's model as it is now, on the
+engine's thread: a reader on another thread gets a frozen copy (`view`) or a record.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .boundary import boundary, gradient_norm
+from .config import RunConfig
+from .data import Dataset
+from .decay import AdamDecay, adam_decay
+from .insight import Insight, key_insight
+from .measures import Boundary
+from .model import architecture, frozen_copy, parameter_count
+from .probe import checked_row, predict_row
+from .records import Diverged, EpochRecord, ParamGroupInfo, Prediction, Report, Setup, Stage
+from .stages import build_stages
+from .view import Kept, ModelView
+
+
+class Readout:
+    """Mixed into the Engine: what its run is, read from its model, data and history."""
+
+    config: RunConfig
+    data: Dataset
+    model: nn.Sequential
+    optimizer: torch.optim.Optimizer
+    groups: tuple[ParamGroupInfo, ...]
+    history: list[EpochRecord]
+    initial: EpochRecord | None
+    diverged: Diverged | None
+
+    @property
+    def epoch(self) -> int:
+        return len(self.history)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.data.y_train) / self.config.batch_size)
+
+    # What the run is -------------------------------------------------------------------------
+
+    def setup(self) -> Setup:
+        d, table = self.data, self.data.table
+        return Setup(
+            source=table.source, feature_names=table.feature_names, class_names=table.class_names,
+            n_rows=len(table.rows), n_train=len(d.train_idx), n_val=len(d.val_idx),
+            mean=tuple(d.mean.tolist()), std=tuple(d.std.tolist()),
+            architecture=architecture(self.model), parameter_count=parameter_count(self.model),
+            param_groups=self.groups, steps_per_epoch=self.steps_per_epoch,
+            head=tuple(tuple(r) for r in table.rows[:8]),
+            head_labels=tuple(table.class_names[y] for y in table.labels[:8]),
+        )
+
+    @torch.no_grad()
+    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+        """(mean cross-entropy, accuracy) of the current model on (x, y)."""
+        logits = self.model(x)
+        return float(F.cross_entropy(logits, y)), float((logits.argmax(1) == y).float().mean())
+
+    def predict(self, row: int | None = None) -> Prediction:
+        """The 4-layer trace of one row (the configured row by default) through the current model."""
+        return predict_row(self.model, self.data, checked_row(self.data, self.config.row if row is None else row))
+
+    def stages(self, prediction: Prediction | None = None) -> tuple[Stage, ...]:
+        """The six stages with the prediction's row as the example, from the current model."""
+        if self.history:
+            metrics: EpochRecord | tuple[float, float, float, float] = self.history[-1]
+        else:
+            metrics = (*self.evaluate(self.data.x_train, self.data.y_train),
+                       *self.evaluate(self.data.x_val, self.data.y_val))
+        prediction = prediction if prediction is not None else self.predict()
+        return tuple(build_stages(self.setup(), prediction, metrics, self.config.optimizer,
+                                  self.config.weight_decay))
+
+    def adam_decay(self) -> AdamDecay | None:
+        """Coupled Adam's decay per weight of the decayed group, from its state now (else None)."""
+        coupled = self.config.optimizer == "adam" and self.config.weight_decay > 0
+        return adam_decay(self.optimizer) if coupled else None
+
+    def keep(self) -> Kept:
+        """A copy of the model as it is now, and what the optimizer says of it: cheap, for a view later."""
+        return Kept(self.epoch, frozen_copy(self.model), self.adam_decay())
+
+    def view(self, kept: Kept | None = None) -> ModelView:
+        """A frozen copy of the model as it is now (or as `kept` holds it, at an epoch end since
+        passed), with the run's row traced through it and the six stages, for readers on other
+        threads."""
+        if kept is None:
+            prediction = self.predict()
+            return ModelView.of(self.keep(), self.data, prediction, self.stages(prediction))
+        record = self.history[kept.epoch - 1] if kept.epoch else self.initial
+        prediction = predict_row(kept.model, self.data, checked_row(self.data, self.config.row))
+        stages = build_stages(self.setup(), prediction, record, self.config.optimizer, record.weight_decay)
+        return ModelView.of(kept, self.data, prediction, tuple(stages))
+
+    def insight(self) -> Insight:
+        """The key insight's numbers for the run so far, measured on the model as it is now."""
+        epochs = (self.initial, *self.history) if self.initial is not None else tuple(self.history)
+        return key_insight(self.config, epochs, self.steps_per_epoch, adam=self.adam_decay(),
+                           gradient_norm=gradient_norm(self.model, self.data.x_val))
+
+    def boundary(self, features: tuple[int, int] | None = None) -> Boundary | None:
+        """The decision boundary of the model now (over `features`, by default the two its first
+        layer weighs most), with the data's rows on it; None for data of one feature."""
+        return boundary(self.model, self.data, features) if self.data.n_features >= 2 else None
+
+    def report(self, row: int | None = None) -> Report:
+        """Everything about the run so far, as the JSON output and the exports write it."""
+        prediction = self.predict(row)
+        epochs = (self.initial, *self.history) if self.initial is not None else tuple(self.history)
+        return Report(self.config.to_dict(), self.setup(), self.stages(prediction), epochs, prediction,
+                      self.diverged, self.insight(), self.boundary())

@@ -1,0 +1,32 @@
+"""Which plane the boundary views show, shared by the UI thread that chooses it and the workers
+whose Watch draws it.
+
+`features` is None for the default (the two input features the first layer weighs most) or
+the pair chosen with x and y in 2 Train. The UI thread sets it; a worker reads it when it takes
+a view: one tuple attribute, set and read whole, needs no lock.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...core.measures import Boundary
+    from ...core.readout import Readout
+
+# A running job's views are taken at most this often (seconds): as often as a screen redraws
+# while training (screens.base.REDRAW_EVERY); a view costs a few milliseconds of the worker's time.
+VIEW_EVERY = 0.2
+
+
+class PlaneChoice:
+    features: tuple[int, int] | None = None
+
+    def for_data(self, n_features: int) -> tuple[int, int] | None:
+        """The chosen pair if the data has those features, else None (the default plane)."""
+        f = self.features
+        return f if f is not None and max(f) < n_features else None
+
+    def take(self, engine: "Readout") -> "Boundary | None":
+        """A Watch's `take`: the engine's model's boundary over the chosen plane (on its thread)."""
+        return engine.boundary(self.for_data(engine.data.n_features))
