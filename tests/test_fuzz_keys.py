@@ -47,7 +47,7 @@ async def _drive(keys: list[str]) -> None:
     assert app._exception is None
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(KEYS), min_size=5, max_size=40))
 def test_random_keys_never_break_the_app(keys):
     asyncio.run(_drive(keys))  # `s` and `e` in Code mode write under WDTUI_DATA_DIR (conftest)

@@ -15,7 +15,7 @@ from wdtui.ui.app import create_app
 from wdtui.ui.session import RunState
 from wdtui.ui.widgets.lesson_panel import LessonPanel
 
-from app_helpers import SIZE, text_of, wait_for
+from app_helpers import SIZE, settled, text_of, wait_for
 
 
 def panel_text(app) -> str:
@@ -183,12 +183,23 @@ async def test_a_damaged_progress_file_starts_over(data_dir):
         assert app.step.id == "pipeline"
 
 
+def steady(run):
+    """`run`, then the screen as it stays: the toasts (which last a few seconds, so a loaded
+    machine may or may not still show them) cleared, and the last repaints landed."""
+    async def then(pilot):
+        await run(pilot)
+        pilot.app.clear_notifications()
+        await settled(pilot)
+
+    return then
+
+
 def test_snapshot_step_2_waiting_for_a_prediction(snap_compare):
     async def run(pilot):
         await pilot.press("enter", "right_square_bracket")
         await wait_for(pilot, RunState.READY)
 
-    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run)
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=steady(run))
 
 
 def test_snapshot_step_3_after_its_outcome(snap_compare):
@@ -199,7 +210,7 @@ def test_snapshot_step_3_after_its_outcome(snap_compare):
         await pilot.press("a", "c")
         await until(pilot, lambda: "small-lambda" in pilot.app.progress.outcomes)
 
-    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run)
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=steady(run))
 
 
 def test_snapshot_the_summary(snap_compare):
@@ -212,4 +223,4 @@ def test_snapshot_the_summary(snap_compare):
         await wait_for(pilot, RunState.READY)  # the last step's run, built
         await pilot.pause(0.3)
 
-    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=run)
+    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=steady(run))

@@ -18,7 +18,7 @@ from ..core.presets import DEFAULT, PRESETS, preset_config
 from ..core.table import DataError, read_csv
 from . import runs, serve
 from .tensorboard_option import check_tensorboard, tensorboard_logs
-from .exits import BAD_INPUT, INTERRUPTED, leave
+from .exits import BAD_INPUT, INTERRUPTED, catch_ctrl_c, leave
 
 PROG = "wdtui"
 
@@ -206,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config_from(args)
         check_tensorboard(args)
         if args.command in ("trace", "sweep"):
+            catch_ctrl_c()
             status = headless(args, config)
             if status == INTERRUPTED:
                 leave(status)

@@ -64,6 +64,7 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
     JSON and its points as CSV; a sweep where every λ diverged too, so the file says so.
     `recording` keeps each λ as a run of one group (and in TensorBoard, with the HParams).
     """
+    from ..core.control import Control
     from ..core.sweep import sweep
 
     paths = None if export is None else run_targets(export or None, "sweep")  # a bad path fails first
@@ -77,13 +78,16 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
                       MofNCompleteColumn(), TextColumn("epochs"), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("sweep", total=config.epochs)
-            for record in sweep(config, weight_decays, measure=True, histograms=recording.wants_weights):
+            for record in sweep(config, weight_decays, Control(cancelled=exits.interrupted), measure=True,
+                                histograms=recording.wants_weights):
                 if isinstance(record, SweepProgress):
                     runs.progress(record)
                     done = record.epoch
                     bar.update(task, completed=done)
                 else:
                     result = record
+        if exits.interrupted.is_set():  # Ctrl+C, its KeyboardInterrupt swallowed on the way
+            return stopped(err, done)
     except KeyboardInterrupt:
         return stopped(err, done)
     finally:

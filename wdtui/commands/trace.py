@@ -23,7 +23,7 @@ from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text
 from ..store.export import export_run, run_targets
 from ..store.recording import Recording
-from .exits import DIVERGED, INTERRUPTED
+from .exits import DIVERGED, INTERRUPTED, interrupted
 
 
 def stopped(err: Console, epoch: int) -> int:
@@ -115,10 +115,11 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
     JSON and CSV; a diverged run too, with its last good epochs. `recording` keeps the run
     (in the run store, and TensorBoard if asked); a run stopped by Ctrl+C is kept "stopped".
     """
+    from ..core.control import Control
     from ..core.engine import Engine
     from ..core.histograms import histograms_later
 
-    engine = Engine(config)
+    engine = Engine(config, Control(cancelled=interrupted))  # Ctrl+C stops it between two steps
     engine.predict()  # a bad --row fails before any training
     paths = None if export is None else run_targets(export or None)  # and so does a bad --export
     err = Console(stderr=True)
@@ -140,6 +141,8 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
                     if paths is not None:
                         exported(report, paths, err)
                     return DIVERGED
+        if interrupted.is_set():  # Ctrl+C, its KeyboardInterrupt swallowed on the way
+            return stopped(err, engine.epoch)
         report = engine.report()
         run.finish("finished", report)
     except KeyboardInterrupt:

@@ -120,6 +120,10 @@ class CompareScreen(ModeScreen):
             if s.state == RunState.FAILED:
                 return (f"The run could not be built ({escape(s.error or '')}), so neither can its twins: fix the "
                         "settings in 2 Train.")
+            if s.config.weight_decay > 0:  # held until the lesson's prediction is made
+                return (f"Twin runs of these settings, [b red]λ = 0[/b red] and [b green]λ = {s.config.weight_decay:g}"
+                        f"[/b green], train once you have made your prediction in the lesson panel.\n"
+                        f"Settings: {describe(s.config)}")
             return NEEDS_DECAY
         text = (f"[b]Twin runs[/b], alike but for λ: [b red]λ = 0[/b red] and [b green]{c.name(1)}[/b green] "
                 "(the run's). The same seed gives both the same data, initial weights and batch order.\n"

@@ -73,7 +73,8 @@ class LessonPanel(VerticalScroll, can_focus=True):
                 mark = "▶ " if i == choice else "  "
                 parts.append(Text(f"{mark}{LETTERS[i]}) {option.text}", style="bold" if i == choice else ""))
             if choice is None:
-                parts.append(Text("Press a–d to predict before you run it.", style="italic"))
+                last = LETTERS[len(step.prediction.options) - 1]
+                parts.append(Text(f"Press a–{last} to predict before you run it.", style="italic"))
         if step.do and (step.prediction is None or choice is not None):
             parts.append(Text.assemble(("\nDo: ", "bold"), step.do))
         outcome = progress.outcomes.get(step.id)
