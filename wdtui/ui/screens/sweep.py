@@ -61,7 +61,11 @@ class SweepScreen(ModeScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*(c.name for c in SWEEP_COLUMNS), "")
+        table = self.query_one(DataTable)
+        table.add_columns(*(c.name for c in SWEEP_COLUMNS))
+        # The marks' column as wide as its widest mark from the start: sized by the rows it
+        # happened to hold, it would change width as the best λ moves during a sweep.
+        table.add_column("", width=max(len(BEST), len(DIVERGED)))
 
     @property
     def sweep(self) -> SweepState | None:
