@@ -89,6 +89,13 @@ class JobHost:
         self.sweep = SweepState(number, config, grid)
         self._start("sweep", number, config, grid, self.plane, self.recording)
 
+    def list_runs(self) -> None:
+        """Read the stored runs again, off the UI thread; an older listing still on its way
+        (slow on a loaded machine, and perhaps from before this app's latest run was kept) is
+        dropped when it comes."""
+        self.runs.asked += 1
+        self.start_runs_job("runs-list", self.runs.asked)
+
     def start_runs_job(self, job: str, *args: Any) -> None:
         """A runs job (list, load, delete, export) on the app's one store, off the UI thread."""
         self._start(job, self.recording, *args)
@@ -124,8 +131,7 @@ class JobHost:
         s.setup, s.view = message.setup, message.view
         s.state = RunState.TRAINING if self.control.go.is_set() else RunState.READY
         if not self.runs.asked:  # the app is built and idle: read the stored runs now, so that
-            self.runs.asked = True  # the Runs view (h) shows them at once when it opens
-            self.start_runs_job("runs-list")
+            self.list_runs()  # the Runs view (h) shows them at once when it opens
 
     @job_message(_run)
     def on_step_done(self, message: StepDone) -> None:
@@ -197,6 +203,8 @@ class JobHost:
                     severity="warning", timeout=12, markup=False)
 
     def on_runs_listed(self, message: RunsListed) -> None:
+        if message.job != self.runs.asked:
+            return
         self.runs.listing(message)
         self.run_version += 1
 

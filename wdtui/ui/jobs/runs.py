@@ -24,21 +24,22 @@ if TYPE_CHECKING:
 Post = Callable[[JobMessage], object]
 
 
-def list_runs(post: Post, recording: Recording, cancelled: threading.Event) -> None:
-    """Post the stored runs, newest first, their cells made; or why they cannot be read."""
+def list_runs(post: Post, recording: Recording, job: int, cancelled: threading.Event) -> None:
+    """Post the stored runs, newest first, their cells made; or why they cannot be read
+    (`job`: the listing's number, so that a slow older one arriving late is dropped)."""
     from ...store.runs import StoreError
 
     store = recording.store()
     if store is None:
-        post(RunsListed(None, recording.why))
+        post(RunsListed(None, recording.why, job=job))
         return
     try:
         runs = store.list()
     except StoreError as exc:
-        post(RunsListed(None, str(exc)))
+        post(RunsListed(None, str(exc), job=job))
         return
     if not cancelled.is_set():
-        post(RunsListed(RunsTable(runs)))
+        post(RunsListed(RunsTable(runs), job=job))
 
 
 def load_runs(post: Post, recording: Recording, ids: tuple[int, ...], cancelled: threading.Event) -> None:
@@ -104,7 +105,7 @@ class RunsState:
     """What the app knows of the stored runs; the Runs view shows it."""
 
     table: RunsTable | None = None  # the latest listing (None before the first)
-    asked: bool = False  # a listing has been asked for (the first, once the app is built)
+    asked: int = 0  # listings asked for; the latest one's number (0: none yet)
     error: str | None = None  # why the store cannot be read
     listed: int = 0  # how many listings have arrived: the view redraws its table on a new one
     stored: dict[int, StoredRun] = field(default_factory=dict)  # whole runs loaded for the chart

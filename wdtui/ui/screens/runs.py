@@ -87,7 +87,7 @@ class RunsScreen(ModeScreen):
         self.set_timer(RELIST_AFTER, self.relist)
 
     def relist(self) -> None:
-        self.wdtui.start_runs_job("runs-list")
+        self.wdtui.list_runs()
 
     def _relist_while_training(self) -> None:
         """While a job trains or a run listed is still running (here, or in another process:
