@@ -65,6 +65,10 @@ def _sweep(app: "WdtuiApp") -> int | None:
     return app.sweep.number if app.sweep is not None else None
 
 
+def _listing(app: "WdtuiApp") -> int:
+    return app.runs.asked
+
+
 class JobHost:
     """Starts the jobs and keeps their states: `session` (the run), `twins`, `sweep`."""
 
@@ -202,11 +206,9 @@ class JobHost:
         self.notify(message.line[0].upper() + message.line[1:] + ". Training goes on.", title="Not recorded",
                     severity="warning", timeout=12, markup=False)
 
+    @job_message(_listing)
     def on_runs_listed(self, message: RunsListed) -> None:
-        if message.job != self.runs.asked:
-            return
         self.runs.listing(message)
-        self.run_version += 1
 
     def on_runs_loaded(self, message: RunsLoaded) -> None:
         self.runs.loaded(message)

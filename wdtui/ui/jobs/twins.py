@@ -141,8 +141,8 @@ class TwinsState:
 
     def boundary_length(self, which: int) -> int | None:
         """Twin `which`'s decision boundary length, in grid cells, as its latest boundary has it."""
-        look = self.looks[which]
-        return look.value.length if look is not None and look.value is not None else None
+        taken = self.boundary(which)
+        return taken[0].length if taken is not None else None
 
     def boundary(self, which: int) -> tuple[Boundary, EpochRecord | None] | None:
         """Twin `which`'s latest boundary and the epoch record it was taken at (None before one)."""
