@@ -273,3 +273,22 @@ async def test_the_view_follows_a_run_to_its_end(data_dir, monkeypatch):
                 break
         run = screen.table.shown[0].run
         assert (run.status, run.epochs_done) == ("finished", 60)
+
+
+async def test_a_runs_job_that_fails_says_so(data_dir, monkeypatch):
+    """A listing that raises is said in one line, not left as an empty table without a word."""
+    from wdtui.ui.jobs import host
+
+    def broken(*args):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setitem(host.JOBS, "runs-list", broken)
+    app = create_app(RunConfig())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if len(app._notifications) and app.runs.asked > 1:  # the view's own listing failed too
+                break
+        said = {n.message for n in app._notifications if n.title == "Cannot list the runs"}
+        assert said == {"the disk went away"}

@@ -552,3 +552,31 @@ def test_a_recording_says_each_trouble_once_and_records_on(data_dir):
     assert said == ["runs are not being written to TensorBoard: Permission denied: /tb"]
     with open_store() as store:
         assert [r.status for r in store.list()] == ["finished", "finished"]
+
+
+def test_threads_asking_while_the_store_opens_all_get_it(data_dir, monkeypatch):
+    """The app's run and the Runs view's listing ask for the store at once, on two threads: the
+    one that comes second waits for the open instead of being told there is no store (which
+    left the run unrecorded and the Runs view empty, without a word)."""
+    import threading
+
+    from wdtui.store import recording as recording_module
+    from wdtui.store.recording import Recording
+
+    opening = threading.Event()
+
+    def slow_open(**kwargs):
+        opening.set()
+        time.sleep(0.3)
+        return open_store(**kwargs)
+
+    monkeypatch.setattr(recording_module, "open_store", slow_open)
+    recording = Recording(print)
+    got: list[object] = []
+    first = threading.Thread(target=lambda: got.append(recording.store()))
+    first.start()
+    assert opening.wait(10)
+    second = recording.store()  # asked while the first thread is opening it
+    first.join(10)
+    assert second is not None and got == [second]
+    recording.close()

@@ -43,6 +43,7 @@ class Recording:
         self._store: Store | None = None
         self._opened = False
         self._lock = threading.Lock()
+        self._opening = threading.Lock()  # held while the store opens: another thread waits for it
         self._said: set[str] = set()
         self.runs: set[RunRecord] = set()  # not closed yet
         self.why: str | None = None  # why runs are not being recorded, once that is known
@@ -62,19 +63,17 @@ class Recording:
 
     def store(self) -> Store | None:
         """The run store, opened on the first call from any thread; None when it cannot be
-        opened (said once: a damaged, unreadable or newer file is never touched)."""
-        with self._lock:
-            if self._opened:
-                return self._store
-            self._opened = True
-        try:
-            store = open_store(on_failure=self._failed)
-        except StoreError as exc:
-            self._failed(str(exc))
-            return None
-        with self._lock:
-            self._store = store
-        return store
+        opened (said once: a damaged, unreadable or newer file is never touched). A thread
+        that asks while another is opening it waits for that open's answer (not None: the
+        run would go unrecorded and the Runs view stay empty, without a word)."""
+        with self._opening:
+            if not self._opened:
+                self._opened = True
+                try:
+                    self._store = open_store(on_failure=self._failed)
+                except StoreError as exc:
+                    self._failed(str(exc))
+            return self._store
 
     def _failed(self, why: str) -> None:
         self.why = self.why or why
@@ -100,7 +99,7 @@ class Recording:
         recording get the status `unfinished`, if given (see Store.close)."""
         for run in list(self.runs):
             run.close(unfinished)
-        with self._lock:
+        with self._opening:
             store, self._store = self._store, None
         if store is not None:
             store.close(unfinished)

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 ENDED = {WorkerState.CANCELLED: RunState.STOPPED, WorkerState.ERROR: RunState.FAILED}
 JOBS = {"run": train_run, "twins": train_twins, "sweep": train_sweep, "runs-list": list_runs,
         "runs-load": load_runs, "runs-delete": delete_runs, "runs-export": export_runs}
-FAILED_TITLES = {"run": "Cannot build the run", "twins": "Cannot build the twins", "sweep": "The sweep cannot run"}
+FAILED_TITLES = {"run": "Cannot build the run", "twins": "Cannot build the twins", "sweep": "The sweep cannot run",
+                 "runs-list": "Cannot list the runs", "runs-load": "Cannot load the runs",
+                 "runs-delete": "Cannot delete the runs", "runs-export": "Cannot export the runs"}
 
 
 def in_worker(job: Callable[..., None], *args: Any) -> None:
@@ -111,7 +113,7 @@ class JobHost:
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A job's worker ended: the twins finished or stopped, a sweep was stopped, or a job
-        could not be built (say, too few rows for the split), which it says."""
+        could not be built (say, too few rows for the split) or a runs job failed, which it says."""
         job = next((name for name, w in self.workers_of.items() if w is event.worker), None)
         state = RunState.FINISHED if event.state == WorkerState.SUCCESS else ENDED.get(event.state)
         if job is None or state is None:
@@ -123,6 +125,8 @@ class JobHost:
             self.twins.end(state, error)
         elif job == "sweep" and self.sweep is not None:
             self.sweep.end(state, error)
+        elif job.startswith("runs-") and error is not None:
+            self.runs.loading.clear()  # a failed load brings nothing: the chart stops waiting
         else:
             return
         if error is not None:
@@ -215,8 +219,10 @@ class JobHost:
         self.run_version += 1
 
     def on_runs_changed(self, message: RunsChanged) -> None:
-        """A delete or an export is done (or could not be)."""
+        """A delete or an export is done (or could not be); after a delete, the runs listed anew."""
         self.runs.forget(message.deleted)
+        if message.deleted:
+            self.list_runs()
         if message.error is not None:
             self.notify(message.error, title="Runs", severity="error", markup=False)
         elif message.what:

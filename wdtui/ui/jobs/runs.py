@@ -56,7 +56,7 @@ def load_runs(post: Post, recording: Recording, ids: tuple[int, ...], cancelled:
 
 
 def delete_runs(post: Post, recording: Recording, ids: tuple[int, ...], cancelled: threading.Event) -> None:
-    """Delete runs, say so, and list the runs again."""
+    """Delete runs and say so (the app lists the runs again when it hears)."""
     from ...store.runs import StoreError
 
     store = recording.store()
@@ -68,7 +68,6 @@ def delete_runs(post: Post, recording: Recording, ids: tuple[int, ...], cancelle
         post(RunsChanged("", str(exc)))
         return
     post(RunsChanged(f"Deleted {_runs(deleted)}.", deleted=tuple(deleted)))
-    list_runs(post, recording, cancelled)
 
 
 def export_runs(post: Post, recording: Recording, ids: tuple[int, ...], as_sweep: bool, folder: str | None,
