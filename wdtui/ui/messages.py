@@ -49,11 +49,12 @@ class StepDone(JobMessage):
 
 @dataclass
 class EpochDone(JobMessage):
-    """One epoch ended: its record, and (at most every VIEW_EVERY seconds, see ui/jobs/run.py)
-    the model as it is now and what the epoch's last optimizer step read, for the Weights
-    mode's anatomy; None between two views."""
+    """Epochs ended: their records, oldest first (one, or at pace instant those of the last
+    few hundredths of a second, see ui/jobs/run.py), and (at most every VIEW_EVERY seconds)
+    the model as it is after the last of them and what that epoch's last optimizer step read,
+    for the Weights mode's anatomy; None between two views."""
 
-    record: EpochRecord
+    records: tuple[EpochRecord, ...]
     view: ModelView | None
     last_update: LastUpdate | None
 

@@ -148,10 +148,11 @@ class JobHost:
     @job_message(_run)
     def on_epoch_done(self, message: EpochDone) -> None:
         s = self.session
-        if message.record.epoch == 0:
-            s.initial = message.record
-        else:
-            s.epochs.append(message.record)
+        for record in message.records:
+            if record.epoch == 0:
+                s.initial = record
+            else:
+                s.epochs.append(record)
         s.last_step = None
         if message.view is not None:
             s.view, s.last_update = message.view, message.last_update

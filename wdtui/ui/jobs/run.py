@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ...core.config import RunConfig
 from ...core.control import Control, Watch
@@ -17,6 +17,59 @@ from ...store.recording import Recording
 from ..messages import (BoundaryTaken, ConfigApplied, EpochDone, JobMessage, RunDiverged, RunStopped, SetupReady,
                         StepDone, ViewTaken)
 from .plane import VIEW_EVERY, PlaneChoice
+
+if TYPE_CHECKING:
+    from ...core.anatomy import LastUpdate
+    from ...core.records import EpochRecord, StepRecord
+    from ...core.view import ModelView
+
+# Seconds between two messages of steps, or of epochs, at most: at pace instant a step takes a
+# fraction of a millisecond and a small epoch a few, and a message for each kept the UI thread
+# (and with it, through the GIL, the training thread) busy for nothing a screen redrawn five
+# times a second could show. Epochs held back go out together, none is lost.
+POST_EVERY = 0.05
+
+
+class Outbox:
+    """The run's messages to the UI thread, in order, steps and epochs at most every POST_EVERY
+    seconds: the epochs held back go out together before any other message, and a step held
+    back goes out where the run stops mid-epoch (the screen shows where it stopped)."""
+
+    def __init__(self, post: Callable[[JobMessage], object], job: int) -> None:
+        self._post, self.job = post, job
+        self._epochs: list[EpochRecord] = []
+        self._step: StepRecord | None = None
+        self._epochs_sent = self._step_sent = -POST_EVERY
+
+    def send(self, message: JobMessage) -> None:
+        self._send_epochs(None, None)
+        self._post(message)
+
+    def step(self, record: StepRecord) -> None:
+        self._step = record
+        if time.perf_counter() - self._step_sent >= POST_EVERY:
+            self._send_epochs(None, None)
+            self._post(StepDone(record, job=self.job))
+            self._step, self._step_sent = None, time.perf_counter()
+
+    def epoch(self, record: EpochRecord, view: ModelView | None = None, update: LastUpdate | None = None) -> None:
+        """An epoch's record; with a view (and its last update) it goes out at once."""
+        self._epochs.append(record)
+        self._step = None  # the epoch's record says where the run is
+        if view is not None or time.perf_counter() - self._epochs_sent >= POST_EVERY:
+            self._send_epochs(view, update)
+
+    def stopped(self) -> None:
+        """The run stopped: what was held back goes out now."""
+        self._send_epochs(None, None)
+        if self._step is not None:
+            self._post(StepDone(self._step, job=self.job))
+            self._step = None
+
+    def _send_epochs(self, view: ModelView | None, update: LastUpdate | None) -> None:
+        if self._epochs:
+            self._post(EpochDone(tuple(self._epochs), view, update, job=self.job))
+            self._epochs, self._epochs_sent = [], time.perf_counter()
 
 
 def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig, control: Control,
@@ -30,6 +83,8 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     as long as a whole epoch of a small run) go out with an epoch's record at most as often;
     between them only a copy of the model is kept, and the latest epoch end's view goes out
     where the run stops, so a paused or finished run always shows its latest epoch.
+
+    Steps and epochs go out through an Outbox, at most every POST_EVERY seconds.
 
     The run is recorded from its first trained epoch (a model built and never trained is not
     a run; its epoch 0 is stored then), here on the worker: "finished" when its epochs are
@@ -51,14 +106,15 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     engine = Engine(config, control, watch=Watch(every=1, take=plane.take, seconds=VIEW_EVERY))
     updates = LastUpdates(engine)
     viewed, unviewed = 0.0, None  # when the latest view went out; the epoch end not viewed yet
+    out = Outbox(post, job)
     stored = None  # the run's record in the store, begun at its first trained epoch
     untrained = None  # epoch 0's record, stored with the first trained one
     try:
         for record in engine.run():
             if isinstance(record, StepRecord):
-                post(StepDone(record, job=job))
+                out.step(record)
             elif isinstance(record, Snapshot):
-                post(BoundaryTaken(record, job=job))
+                out.send(BoundaryTaken(record, job=job))
             elif isinstance(record, EpochRecord):
                 if record.epoch == 0:
                     untrained = (record, histograms_later(engine.model))
@@ -69,16 +125,17 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
                     stored.reopen()  # after "finished", when it was given more epochs; else nothing
                     stored.epoch(record, histograms_later(engine.model))
                 if time.perf_counter() - viewed >= VIEW_EVERY:
-                    post(EpochDone(record, engine.view(), updates.latest, job=job))
+                    out.epoch(record, engine.view(), updates.latest)
                     viewed, unviewed = time.perf_counter(), None
                 else:
-                    post(EpochDone(record, None, None, job=job))
+                    out.epoch(record)
                     unviewed = (engine.keep(), updates.latest)
             elif isinstance(record, Setup):
-                post(SetupReady(record, engine.view(), job=job))
+                out.send(SetupReady(record, engine.view(), job=job))
             elif isinstance(record, ConfigChanged):
-                post(ConfigApplied(record, job=job))
+                out.send(ConfigApplied(record, job=job))
             elif isinstance(record, (Stopped, Diverged)):
+                out.stopped()
                 if unviewed is not None:
                     post(ViewTaken(engine.view(unviewed[0]), unviewed[1], job=job))
                     viewed, unviewed = time.perf_counter(), None

@@ -15,13 +15,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Header, Input, Label, Static, TextArea
 
 from ...core.config import RunConfig
 from ...present.codegen import script_for
 from ...present.words import describe
 from ...store import export
 from .base import ModeScreen
+from ..widgets.footer import ModeFooter
 
 
 class CodeScreen(ModeScreen):
@@ -48,7 +49,7 @@ class CodeScreen(ModeScreen):
             yield Label("Folder (f) for s and e")
             default = str(export.default_dir())
             yield Input(default, placeholder=f"{default} (the default)", id="code-dir", compact=True)
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)
 
     def refresh_view(self) -> None:
         s = self.session

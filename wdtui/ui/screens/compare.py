@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual_plotext import PlotextPlot
 
 from ...core.compare import verdict
@@ -27,6 +27,7 @@ from ..jobs.twins import TwinsState
 from ..session import RunState
 from ..widgets.boundary import BoundaryPicture
 from .base import ModeScreen
+from ..widgets.footer import ModeFooter
 
 SHORT = 34  # rows: a terminal shorter than this has no room for the boundaries beside the chart
 
@@ -60,7 +61,7 @@ class CompareScreen(ModeScreen):
                     yield Static(classes="twin-numbers")
         yield Static(id="compare-verdict")
         yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)
 
     @property
     def compare(self) -> TwinsState | None:

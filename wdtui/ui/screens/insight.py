@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from ...core.config import OPTIMIZER_NAMES
@@ -21,6 +21,7 @@ from ...present.charts import norm_chart
 from ...present.insight import CLAIM, insight_rows
 from ...present.words import DECAY, label
 from .base import ModeScreen
+from ..widgets.footer import ModeFooter
 
 class InsightScreen(ModeScreen):
     """The claim, a table of the run's numbers, ‖θ‖ per epoch and what λ means per optimizer."""
@@ -33,7 +34,7 @@ class InsightScreen(ModeScreen):
             yield Static(id="insight-numbers")
             yield PlotextPlot(id="insight-norms")
             yield Static(id="insight-optimizers")
-        yield Footer()
+        yield ModeFooter()
 
     def on_mount(self) -> None:
         self.query_one("#insight-claim").border_title = "The key insight"

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from ...present.prediction import result_text
+from ..widgets.footer import ModeFooter
 from ..widgets.layers import LayerPanel
 from .base import ModeScreen
 
@@ -44,7 +45,7 @@ class InspectScreen(ModeScreen):
         with VerticalScroll(id="layers"):
             yield Static(id="inspect-note")
             yield Static(id="inspect-result")
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)
 
     def _prediction(self):
         """The trace of the chosen row through the latest model copy, or None before setup."""

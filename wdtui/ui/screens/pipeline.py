@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from ..widgets.footer import ModeFooter
 from ..widgets.stages import STAGE_IDS, StageCard, StageDetail
 from .base import ModeScreen
 
@@ -42,7 +43,7 @@ class PipelineScreen(ModeScreen):
                 if i % COLUMNS != COLUMNS - 1:
                     yield Static("→", classes="flow-arrow")
         yield StageDetail(id="stage-detail", initial="detail-data")
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(StageCard).focus()

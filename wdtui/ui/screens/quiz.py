@@ -13,10 +13,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...quiz import LETTERS, Quiz, load_bank, run_questions
 from .base import ModeScreen
+from ..widgets.footer import ModeFooter
 
 
 class QuizScreen(ModeScreen):
@@ -42,7 +43,7 @@ class QuizScreen(ModeScreen):
                 yield Static(id=f"option-{i}", classes="option")
             yield Static(id="quiz-feedback")
             yield Static(id="quiz-hint")
-        yield Footer()
+        yield ModeFooter()
 
     def on_mount(self) -> None:
         """Deal the first round (ModeScreen.on_mount, run after this one, watches the run)."""

@@ -17,11 +17,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual_plotext import PlotextPlot
 
 from ...core.config import ConfigError, RunConfig
 from ...present.runs import RUN_COLORS, RUN_COLUMNS, RunRow, run_label
+from ..widgets.footer import ModeFooter
 from ..widgets.run_list import RunList
 from ..widgets.runs_chart import chart_runs, detail
 from .base import ModeScreen
@@ -73,7 +74,7 @@ class RunsScreen(ModeScreen):
         with Horizontal(id="runs-bottom"):
             yield PlotextPlot(id="runs-chart")
             yield Static(id="runs-detail")
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(RELIST_EVERY, self._relist_while_training)

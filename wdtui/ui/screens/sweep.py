@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual_plotext import PlotextPlot
 
 from ...core.config import RunConfig
@@ -30,6 +30,7 @@ from ..jobs.sweep import SweepState
 from ..session import RunState
 from ..widgets.boundary import BoundaryStrip
 from .base import ModeScreen
+from ..widgets.footer import ModeFooter
 
 MARKS = {BEST: "bold green", DIVERGED: "red"}  # the styles of the last column's marks
 SAYS = {RunState.TRAINING: "training", RunState.FINISHED: "done", RunState.STOPPED: "stopped",
@@ -58,7 +59,7 @@ class SweepScreen(ModeScreen):
             yield Static(id="sweep-epochs")
         yield Static(id="sweep-verdict")
         yield DataTable(id="sweep-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

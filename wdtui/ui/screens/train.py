@@ -16,12 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 
 from ...core.config import RunConfig
 from ...present.words import changed_settings, describe
 from ..widgets.boundary import BoundaryPanel, BoundaryPicture
 from ..widgets.epoch_table import EpochTable
+from ..widgets.footer import ModeFooter
 from ..widgets.loss_chart import LossChart
 from ..widgets.run_controls import RunControls
 from ..widgets.run_status import RunStatus
@@ -84,7 +85,7 @@ class TrainScreen(ModeScreen):
         yield EpochTable(id="epoch-table")
         yield BoundaryPanel(id="train-boundary")
         yield RunStatus(id="run-status")
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)
 
     def on_mount(self) -> None:
         settings = self.query_one("#train-settings")

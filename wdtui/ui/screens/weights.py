@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from ...core.measures import UpdateAnatomy
@@ -25,6 +25,7 @@ from ...present.anatomy import anatomy_table
 from ...present.charts import histogram_chart, layer_norm_chart
 from ..jobs.twins import TwinsState
 from .base import ModeScreen
+from ..widgets.footer import ModeFooter
 
 class WeightsScreen(ModeScreen):
     """‖W‖ per layer over the epochs, a histogram per layer, and one weight's update taken apart."""
@@ -51,7 +52,7 @@ class WeightsScreen(ModeScreen):
             yield PlotextPlot(id="weights-norms")
             yield Horizontal(id="weights-histograms")
         yield Static(id="weights-anatomy")
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)
 
     def twin(self) -> TwinsState | None:
         """The Compare mode's twins, when they match the run as it is now."""

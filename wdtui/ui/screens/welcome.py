@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..modes import MODE_LIST
+from ..widgets.footer import ModeFooter
 
 WHAT = (
     "[b]Weight decay[/b] (L2 regularization) pulls every weight a little towards zero at every "
@@ -43,4 +44,4 @@ class WelcomeScreen(Screen):
                              "[b]Press enter for the lesson[/b] (about 12 minutes, every step a real run; "
                              "it resumes where you left it), or a number to explore on your own.",
                              id="welcome-keys")
-        yield Footer(compact=True)
+        yield ModeFooter(compact=True)

@@ -81,7 +81,7 @@ class BoundaryPanel(Horizontal):
 
     def show(self, boundary: Boundary | None, words: str) -> None:
         self.query_one(BoundaryPicture).show(boundary)
-        self.query_one("#boundary-words", Static).update(words)
+        self.query_one("#boundary-words", Static).update(words, layout=False)  # its size is the panel's
 
 
 class BoundaryStrip(Horizontal):

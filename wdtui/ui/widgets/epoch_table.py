@@ -29,9 +29,10 @@ class EpochTable(DataTable):
         follow = self.cursor_row >= self.row_count - 1
         for e in epochs[self.row_count:]:
             epoch, *cells = epoch_cells(e)
-            if e.epoch in lambda_changes:
-                epoch = Text(f"{epoch} λ→{e.weight_decay:g}", style="bold yellow")
-            row = [Text(cell, justify="right") if column.numeric else cell
+            # Text, never str: a str cell is parsed as markup (emoji codes and all) each time the
+            # table measures its rows, hundreds of them a second at pace instant.
+            epoch = Text(f"{epoch} λ→{e.weight_decay:g}", style="bold yellow") if e.epoch in lambda_changes else Text(epoch)
+            row = [Text(cell, justify="right") if column.numeric else Text(cell)
                    for column, cell in zip(EPOCH_COLUMNS[1:], cells)]
             self.add_row(epoch, *row, key=str(e.epoch))
         if follow and self.row_count:
