@@ -9,6 +9,7 @@ engine's thread: a reader on another thread gets a frozen copy (`view`) or a rec
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -113,6 +114,15 @@ class Readout:
         """The decision boundary of the model now (over `features`, by default the two its first
         layer weighs most), with the data's rows on it; None for data of one feature."""
         return boundary(self.model, self.data, features) if self.data.n_features >= 2 else None
+
+    def boundary_later(self, features: tuple[int, int] | None = None) -> Callable[[], Boundary | None]:
+        """The boundary of the model as it is now, worked out when called, on any thread: the
+        model is copied now (a fraction of a millisecond), the boundary (milliseconds) later,
+        say by the app's viewer thread while this one trains on (ui/jobs/viewer.py)."""
+        if self.data.n_features < 2:
+            return lambda: None
+        model, data = frozen_copy(self.model), self.data
+        return lambda: boundary(model, data, features)
 
     def report(self, row: int | None = None) -> Report:
         """Everything about the run so far, as the JSON output and the exports write it."""

@@ -8,7 +8,7 @@ a view: one tuple attribute, set and read whole, needs no lock.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from ...core.measures import Boundary
@@ -27,6 +27,6 @@ class PlaneChoice:
         f = self.features
         return f if f is not None and max(f) < n_features else None
 
-    def take(self, engine: "Readout") -> "Boundary | None":
-        """A Watch's `take`: the engine's model's boundary over the chosen plane (on its thread)."""
-        return engine.boundary(self.for_data(engine.data.n_features))
+    def later(self, engine: "Readout") -> "Callable[[], Boundary | None]":
+        """A Watch's `take` whose boundary is worked out later, off the engine's thread (ui/jobs/viewer.py)."""
+        return engine.boundary_later(self.for_data(engine.data.n_features))

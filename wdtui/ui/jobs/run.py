@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Callable
 from ...core.config import RunConfig
 from ...core.control import Control, Watch
 from ...store.recording import Recording
-from ..messages import (BoundaryTaken, ConfigApplied, EpochDone, JobMessage, RunDiverged, RunStopped, SetupReady,
-                        StepDone, ViewTaken)
+from ..messages import ConfigApplied, EpochDone, JobMessage, RunDiverged, RunStopped, SetupReady, StepDone, ViewTaken
 from .plane import VIEW_EVERY, PlaneChoice
+from .viewer import Viewer
 
 if TYPE_CHECKING:
     from ...core.anatomy import LastUpdate
@@ -77,8 +77,10 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     """Build the run, post its SetupReady, then post every record the engine yields; the
     worker's `cancelled` (a quit, or a new run) ends it between two steps.
 
-    The engine's Watch takes the decision boundary (over `plane`) at most every VIEW_EVERY
-    seconds and wherever the run stops, so the Train mode's view follows the run, paced or not.
+    The engine's Watch looks at the model (over `plane`) at most every VIEW_EVERY seconds and
+    wherever the run stops, so the Train mode's boundary follows the run, paced or not; each
+    look's boundary is worked out by a Viewer beside training, and every one is posted before
+    the run says it stopped.
     Views of the model (a row traced, the stages, the smoothness number: about a millisecond,
     as long as a whole epoch of a small run) go out with an epoch's record at most as often;
     between them only a copy of the model is kept, and the latest epoch end's view goes out
@@ -103,7 +105,8 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     from ...core.records import ConfigChanged, Diverged, EpochRecord, Setup, Snapshot, StepRecord, Stopped
 
     control.cancelled = cancelled
-    engine = Engine(config, control, watch=Watch(every=1, take=plane.take, seconds=VIEW_EVERY))
+    engine = Engine(config, control, watch=Watch(every=1, take=plane.later, seconds=VIEW_EVERY))
+    viewer = Viewer(post, job)
     updates = LastUpdates(engine)
     viewed, unviewed = 0.0, None  # when the latest view went out; the epoch end not viewed yet
     out = Outbox(post, job)
@@ -114,7 +117,7 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
             if isinstance(record, StepRecord):
                 out.step(record)
             elif isinstance(record, Snapshot):
-                out.send(BoundaryTaken(record, job=job))
+                viewer.send(record)
             elif isinstance(record, EpochRecord):
                 if record.epoch == 0:
                     untrained = (record, histograms_later(engine.model))
@@ -135,6 +138,7 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
             elif isinstance(record, ConfigChanged):
                 out.send(ConfigApplied(record, job=job))
             elif isinstance(record, (Stopped, Diverged)):
+                viewer.drain()
                 out.stopped()
                 if unviewed is not None:
                     post(ViewTaken(engine.view(unviewed[0]), unviewed[1], job=job))
@@ -145,6 +149,7 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
                     stored.finish("finished", engine.report())
                 post(RunStopped(record, job=job) if isinstance(record, Stopped) else RunDiverged(record, job=job))
     finally:
+        viewer.close()
         if stored is not None:
             if stored.is_open:  # a new run, or quitting, cut it short
                 stored.finish("stopped", engine.report())

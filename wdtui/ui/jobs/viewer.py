@@ -1,0 +1,53 @@
+"""A run's decision boundary, worked out on a thread of its own so that training does not wait.
+
+The run's Watch copies the model where it looks (`Readout.boundary_later`: a fraction of a
+millisecond); the boundary itself (15,360 grid points through the network, the smoothness
+number's backward pass, the rows placed) takes milliseconds, and on the training thread it cost
+the default run about a tenth of its speed at pace instant (benchmarks/bench_app.py). Here it
+runs beside training: torch lets go of the GIL inside its products, so the other core does the
+arithmetic while the model trains on.
+
+Looks are worked out one at a time, in the order taken, each posted as soon as it is ready.
+`drain` waits for those taken so far and raises what one of them raised: the run's job calls
+it before it says the run stopped, so the picture of where it stopped is on screen first.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable
+
+from ..messages import BoundaryTaken, JobMessage
+
+if TYPE_CHECKING:
+    from ...core.records import Snapshot
+
+
+class Viewer:
+    """Turns a run's Snapshots, each holding a `boundary_later`, into BoundaryTaken messages."""
+
+    def __init__(self, post: Callable[[JobMessage], object], job: int) -> None:
+        self._post, self._job = post, job
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wdtui-boundary")
+        self._pending: list[Future[None]] = []
+
+    def send(self, snapshot: Snapshot) -> None:
+        """Work out `snapshot`'s boundary (its value, called) on the viewer's thread, then post it."""
+        self._collect(wait=False)
+        self._pending.append(self._pool.submit(self._work, snapshot))
+
+    def _work(self, snapshot: Snapshot) -> None:
+        self._post(BoundaryTaken(replace(snapshot, value=snapshot.value()), job=self._job))
+
+    def drain(self) -> None:
+        """Wait until every look sent so far is posted; raise the first one's error, if any failed."""
+        self._collect(wait=True)
+
+    def _collect(self, wait: bool) -> None:
+        while self._pending and (wait or self._pending[0].done()):
+            self._pending.pop(0).result()
+
+    def close(self) -> None:
+        """No more looks: those not started are dropped (the run is over), the thread ends."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
