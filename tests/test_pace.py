@@ -10,7 +10,8 @@ import pytest
 from wdtui.core.config import RunConfig
 from wdtui.core.control import MAX_SPREAD_EPOCH, Control, Watch
 from wdtui.core.engine import PAUSED, Engine, train
-from wdtui.core.pace import AUTO, INSTANT, PACES, Pace, parse_pace, step_pace
+from wdtui.core.pace import (AUTO, FOLLOW_EVERY, FOLLOW_EVERY_INSTANT, INSTANT, PACES, Pace, follow_every, parse_pace,
+                             step_pace)
 from wdtui.core.records import EpochRecord, Snapshot, StepRecord, Stopped
 
 from helpers import in_thread, until
@@ -77,6 +78,21 @@ def test_the_watch_is_throttled_and_sees_every_stop():
     assert records.index(snaps[-1]) == len(records) - 2 and isinstance(records[-1], Stopped)
     every = [r.global_step for r in watched(Control(), seconds=0.0).run() if isinstance(r, Snapshot)]
     assert every == list(range(31))  # unthrottled, every step, and no second look at the end
+
+
+def test_with_no_pace_the_watch_looks_at_its_flat_out_spacing_and_with_one_at_its_own():
+    def looks(control: Control) -> list[int]:
+        watch = Watch(every=1, take=lambda e: e.global_step, seconds=0.0, flat_out_seconds=60.0)
+        return [r.global_step for r in Engine(SMALL, control, watch=watch).run() if isinstance(r, Snapshot)]
+
+    assert looks(Control()) == [0, 30]  # flat out: the untrained model and where it stopped
+    assert looks(Control(epoch_seconds=0.001)) == list(range(31))  # paced: every step, as `seconds` says
+    assert Control().flat_out(5) and not Control(run_seconds=5.0).flat_out(5)
+
+
+def test_the_app_follows_an_instant_run_less_often_than_a_paced_one():
+    assert INSTANT.instant and not AUTO.instant and not Pace("10", 10.0).instant
+    assert follow_every(True) == FOLLOW_EVERY_INSTANT > follow_every(False) == FOLLOW_EVERY
 
 
 def test_a_spread_pace_fits_the_run_in_its_seconds_and_caps_an_epoch():

@@ -53,6 +53,10 @@ class Control:
         spread = min(self.run_seconds / epochs, MAX_SPREAD_EPOCH) if self.run_seconds > 0 else 0.0
         return max(self.epoch_seconds, spread)
 
+    def flat_out(self, epochs: int) -> bool:
+        """True when a run of `epochs` epochs trains with no pace at all (pace instant)."""
+        return self.epoch_seconds_for(epochs) <= 0
+
     def start(self, one_epoch: bool = False) -> None:
         self.one_epoch = one_epoch
         self.go.set()
@@ -110,10 +114,16 @@ class Watch:
 
     The engine takes one of the untrained model, then after every `every` optimizer steps, but
     no sooner than `seconds` after the last one (a view costs milliseconds; at full speed a
-    few a second are all a screen can show), and again wherever the run stops (a pause, one
-    step, the last epoch) or a paused run is asked to look, so the latest view is never stale.
+    few a second are all a screen can show), or `flat_out_seconds` while the run has no pace,
+    and again wherever the run stops (a pause, one step, the last epoch) or a paused run is
+    asked to look, so the latest view is never stale.
     """
 
     every: int
     take: Callable[["Engine"], Any]
     seconds: float = 0.0
+    flat_out_seconds: float | None = None  # None: `seconds` at every pace
+
+    def spacing(self, flat_out: bool) -> float:
+        """The least time between two looks (seconds), with no pace (`flat_out`) or with one."""
+        return self.flat_out_seconds if flat_out and self.flat_out_seconds is not None else self.seconds

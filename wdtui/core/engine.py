@@ -177,6 +177,7 @@ class Engine(Readout):
         model, optimizer, steps = self.model, self.optimizer, self.steps_per_epoch
         start = last_post = time.perf_counter()
         due = start + self._step_seconds()
+        look_every = watch.spacing(c.flat_out(self.config.epochs)) if watch is not None else 0.0
         paused = running = 0.0
         order = torch.randperm(len(y), generator=self.shuffle)
         model.train()
@@ -201,7 +202,7 @@ class Engine(Readout):
                 c.pause()
             now = time.perf_counter()
             if (watch is not None and self.global_step % watch.every == 0
-                    and now - self._shot_time >= watch.seconds):
+                    and now - self._shot_time >= look_every):
                 yield self._snapshot()
             halt = not c.go.is_set() and step < steps  # paused mid-epoch: hold right here
             if (halt or now - last_post >= STEP_EVERY) and step < steps:

@@ -20,6 +20,19 @@ if TYPE_CHECKING:
 
 RUN_SECONDS = 5.0  # `auto` spreads a whole run over about this long
 
+# How often (seconds) the app follows a training run: its screen redraws, its job looks at the
+# model (the boundary, the view of the latest epoch). Five times a second, smooth to watch; at
+# pace instant, where the user asked for speed, twice: each look and each redraw takes the GIL
+# from the training thread (measured with benchmarks/bench_app.py, 10-feature run: in-app
+# throughput 0.74 of train() when following five times a second, 0.89 twice).
+FOLLOW_EVERY = 0.2
+FOLLOW_EVERY_INSTANT = 0.5
+
+
+def follow_every(instant: bool) -> float:
+    """Seconds between two looks at a run that trains at pace instant (`instant`) or not."""
+    return FOLLOW_EVERY_INSTANT if instant else FOLLOW_EVERY
+
 
 @dataclass(frozen=True)
 class Pace:
@@ -32,6 +45,10 @@ class Pace:
 
     def __str__(self) -> str:
         return self.name  # what --pace reads back (wdtui serve passes the option on)
+
+    @property
+    def instant(self) -> bool:
+        return not (self.epochs_per_second or self.run_seconds)
 
     @property
     def label(self) -> str:

@@ -50,7 +50,7 @@ class StepDone(JobMessage):
 @dataclass
 class EpochDone(JobMessage):
     """Epochs ended: their records, oldest first (one, or at pace instant those of the last
-    few hundredths of a second, see ui/jobs/run.py), and (at most every VIEW_EVERY seconds)
+    few hundredths of a second, see ui/jobs/run.py), and (at most every FOLLOW_EVERY seconds, core/pace.py)
     the model as it is after the last of them and what that epoch's last optimizer step read,
     for the Weights mode's anatomy; None between two views."""
 

@@ -83,7 +83,7 @@ class Session:
     @property
     def viewed_epochs(self) -> list[EpochRecord]:
         """Epoch 0 up to the epoch of the latest view: while training, the table may be a few
-        epochs past it (views go out at most every VIEW_EVERY seconds); once stopped, never."""
+        epochs past it (views go out at most every FOLLOW_EVERY seconds); once stopped, never."""
         return self.all_epochs[:self.view.epoch + 1] if self.view is not None else []
 
     def report(self) -> Report | None:

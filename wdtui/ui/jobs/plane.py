@@ -14,10 +14,6 @@ if TYPE_CHECKING:
     from ...core.measures import Boundary
     from ...core.readout import Readout
 
-# A running job's views are taken at most this often (seconds): as often as a screen redraws
-# while training (screens.base.REDRAW_EVERY); a view costs a few milliseconds of the worker's time.
-VIEW_EVERY = 0.2
-
 
 class PlaneChoice:
     features: tuple[int, int] | None = None

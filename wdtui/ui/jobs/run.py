@@ -15,7 +15,8 @@ from ...core.config import RunConfig
 from ...core.control import Control, Watch
 from ...store.recording import Recording
 from ..messages import ConfigApplied, EpochDone, JobMessage, RunDiverged, RunStopped, SetupReady, StepDone, ViewTaken
-from .plane import VIEW_EVERY, PlaneChoice
+from ...core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT, follow_every
+from .plane import PlaneChoice
 from .viewer import Viewer
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     """Build the run, post its SetupReady, then post every record the engine yields; the
     worker's `cancelled` (a quit, or a new run) ends it between two steps.
 
-    The engine's Watch looks at the model (over `plane`) at most every VIEW_EVERY seconds and
+    The engine's Watch looks at the model (over `plane`) at most every FOLLOW_EVERY seconds
+    (FOLLOW_EVERY_INSTANT at pace instant) and
     wherever the run stops, so the Train mode's boundary follows the run, paced or not; each
     look's boundary is worked out by a Viewer beside training, and every one is posted before
     the run says it stopped.
@@ -105,7 +107,8 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     from ...core.records import ConfigChanged, Diverged, EpochRecord, Setup, Snapshot, StepRecord, Stopped
 
     control.cancelled = cancelled
-    engine = Engine(config, control, watch=Watch(every=1, take=plane.later, seconds=VIEW_EVERY))
+    engine = Engine(config, control, watch=Watch(every=1, take=plane.later, seconds=FOLLOW_EVERY,
+                                                 flat_out_seconds=FOLLOW_EVERY_INSTANT))
     viewer = Viewer(post, job)
     updates = LastUpdates(engine)
     viewed, unviewed = 0.0, None  # when the latest view went out; the epoch end not viewed yet
@@ -127,7 +130,7 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
                         stored.epoch(*untrained)
                     stored.reopen()  # after "finished", when it was given more epochs; else nothing
                     stored.epoch(record, histograms_later(engine.model))
-                if time.perf_counter() - viewed >= VIEW_EVERY:
+                if time.perf_counter() - viewed >= follow_every(control.flat_out(engine.config.epochs)):
                     out.epoch(record, engine.view(), updates.latest)
                     viewed, unviewed = time.perf_counter(), None
                 else:

@@ -17,7 +17,8 @@ from ...present.runs import twins_label
 from ...store.recording import Recording, new_group
 from ..messages import JobMessage, TwinRecord
 from ..session import RunState
-from .plane import VIEW_EVERY, PlaneChoice
+from ...core.pace import FOLLOW_EVERY
+from .plane import PlaneChoice
 
 if TYPE_CHECKING:
     from ...core.measures import Boundary
@@ -29,7 +30,7 @@ def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfi
     """Train both twins, an epoch each in turn; post each record (and at each epoch end the
     twin's model view); stop between two steps when cancelled.
 
-    Each twin's Watch takes its decision boundary at epoch ends, at most every VIEW_EVERY
+    Each twin's Watch takes its decision boundary at epoch ends, at most every FOLLOW_EVERY
     seconds, and at its last epoch; both over one plane (`plane`'s, else the one the λ = 0
     twin's first layer weighs most), so the two pictures show the same slice. Both are
     recorded, as one group, each with its report when it finishes or diverges ("stopped" if
@@ -47,7 +48,7 @@ def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfi
         return engine.boundary(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
 
     for engine in engines:
-        engine.watch = Watch(every=engine.steps_per_epoch, take=take, seconds=VIEW_EVERY)
+        engine.watch = Watch(every=engine.steps_per_epoch, take=take, seconds=FOLLOW_EVERY)
     group, label = new_group(), twins_label(config.weight_decay)
     kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
     try:

@@ -2,9 +2,10 @@
 
 A screen that is not on display only notes that it is stale and redraws when it is shown
 again. While a job trains (the run, Compare's twins, a sweep), the visible screen redraws at
-most every REDRAW_EVERY seconds: the UI thread shares the GIL with training, and a redraw per record (twenty step
-records a second, and short epochs faster still) would slow training down to half speed.
-Any other change (a pause, the end of the run, a key) redraws at once.
+most every FOLLOW_EVERY seconds (core/pace.py; FOLLOW_EVERY_INSTANT at pace instant): the UI
+thread shares the GIL with training, and a redraw per record (twenty step records a second, and
+short epochs faster still) would slow training down to half speed. Any other change (a pause,
+the end of the run, a key) redraws at once.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from typing import TYPE_CHECKING, cast
 from textual.screen import Screen
 from textual.timer import Timer
 
+from ...core.pace import follow_every
 from ..session import RunState
 from ..widgets.lesson_panel import LessonPanel
 
 if TYPE_CHECKING:
     from ..app import WdtuiApp
     from ..session import Session
-
-
-REDRAW_EVERY = 0.2  # seconds
 
 
 class ModeScreen(Screen):
@@ -52,7 +51,7 @@ class ModeScreen(Screen):
         elif not self._training():
             self._redraw()
         elif self._redraw_due is None:
-            wait = self._last_redraw + REDRAW_EVERY - time.monotonic()
+            wait = self._last_redraw + follow_every(self.wdtui.pace.instant) - time.monotonic()
             if wait <= 0:
                 self._redraw()
             else:
