@@ -12,6 +12,7 @@ from wdtui.core.sweep import sweep
 from wdtui.present.columns import point_cells
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.sweep import SweepScreen
+from wdtui.ui.widgets.boundary import BoundaryStrip
 from wdtui.ui.session import RunState
 
 from app_helpers import ready_in, settled, SIZE, text_of, wait_for
@@ -78,6 +79,25 @@ async def test_the_table_and_best_lambda_are_the_core_sweep():
         await pilot.resize_terminal(SIZE[0] + 10, SIZE[1] + 2)
         await pilot.pause()
         assert "best λ" in screen.query_one("#sweep-chart").plt.build()
+
+
+async def test_the_strip_holds_as_many_pictures_as_its_width_after_any_resize():
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, RunState.READY)
+        screen = await swept(pilot)
+        strip = screen.query_one(BoundaryStrip)
+
+        def tiles() -> int:
+            return sum(1 for tile in strip.query(".tile") if tile.display)
+
+        for width in (SIZE[0], 80, 160, SIZE[0]):
+            await pilot.resize_terminal(width, SIZE[1])
+            for _ in range(20):
+                await pilot.pause(0.05)
+                if tiles() == min(strip.fits, len(app.sweep.points)):
+                    break
+            assert tiles() == min(strip.fits, len(app.sweep.points)) == min(strip.size.width // 13, 12), width
 
 
 async def test_apply_best_before_training_rebuilds_the_run_with_it():

@@ -120,6 +120,10 @@ class SweepScreen(ModeScreen):
         if self.sweep is not None:
             self.show_strip(self.sweep)
 
+    def on_boundary_strip_refit(self) -> None:
+        if self.sweep is not None:
+            self.show_strip(self.sweep)
+
     def about(self) -> str:
         """What a sweep trains; it follows the settings, which change elsewhere."""
         settings = self.settings

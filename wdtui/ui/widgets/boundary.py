@@ -13,6 +13,7 @@ from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
@@ -90,6 +91,12 @@ class BoundaryStrip(Horizontal):
 
     TILES = 12  # at most; a screen shows as many as fit its width
     TILE_WIDTH = 13
+    _fitted = 0  # the tiles its width held when it last said so
+
+    class Refit(Message):
+        """The strip's width holds another number of tiles now (it was laid out, or the terminal
+        resized): its screen picks the tiles again. Picked before the first layout, a strip of
+        no width would keep its three tiles until something else redrew it."""
 
     def compose(self) -> ComposeResult:
         for i in range(self.TILES):
@@ -102,6 +109,11 @@ class BoundaryStrip(Horizontal):
     def fits(self) -> int:
         """How many tiles the strip's width holds (at least 3, at most TILES)."""
         return max(3, min(self.TILES, self.size.width // self.TILE_WIDTH))
+
+    def on_resize(self) -> None:
+        if self.fits != self._fitted:
+            self._fitted = self.fits
+            self.post_message(self.Refit())
 
     def show(self, tiles: list[tuple[str, Boundary | None, str]]) -> None:
         """(title, boundary, caption) per tile, left to right; the rest hidden."""
