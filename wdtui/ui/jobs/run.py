@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Callable
 
 from ...core.config import RunConfig
 from ...core.control import Control, Watch
+from ...core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT, follow_every
 from ...store.recording import Recording
 from ..messages import ConfigApplied, EpochDone, JobMessage, RunDiverged, RunStopped, SetupReady, StepDone, ViewTaken
-from ...core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT, follow_every
 from .plane import PlaneChoice
 from .viewer import Viewer
 
@@ -79,10 +79,9 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     worker's `cancelled` (a quit, or a new run) ends it between two steps.
 
     The engine's Watch looks at the model (over `plane`) at most every FOLLOW_EVERY seconds
-    (FOLLOW_EVERY_INSTANT at pace instant) and
-    wherever the run stops, so the Train mode's boundary follows the run, paced or not; each
-    look's boundary is worked out by a Viewer beside training, and every one is posted before
-    the run says it stopped.
+    (FOLLOW_EVERY_INSTANT at pace instant) and wherever the run stops, so the Train mode's
+    boundary follows the run, paced or not; each look's boundary is worked out by a Viewer
+    beside training, and every one is posted before the run says it stopped.
     Views of the model (a row traced, the stages, the smoothness number: about a millisecond,
     as long as a whole epoch of a small run) go out with an epoch's record at most as often;
     between them only a copy of the model is kept, and the latest epoch end's view goes out

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from ...core.config import RunConfig
+from ...core.pace import FOLLOW_EVERY
 from ...core.records import Diverged, EpochRecord, Snapshot, StepRecord
 from ...present.runs import twins_label
 from ...store.recording import Recording, new_group
 from ..messages import JobMessage, TwinRecord
 from ..session import RunState
-from ...core.pace import FOLLOW_EVERY
 from .plane import PlaneChoice
 
 if TYPE_CHECKING:
