@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ...core.config import RunConfig
 from ...core.control import Control, Watch
-from ...core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT, follow_every
+from ...core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT
 from ...store.recording import Recording
 from ..messages import ConfigApplied, EpochDone, JobMessage, RunDiverged, RunStopped, SetupReady, StepDone, ViewTaken
 from .plane import PlaneChoice
@@ -83,9 +83,9 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     boundary follows the run, paced or not; each look's boundary is worked out by a Viewer
     beside training, and every one is posted before the run says it stopped.
     Views of the model (a row traced, the stages, the smoothness number: about a millisecond,
-    as long as a whole epoch of a small run) go out with an epoch's record at most as often;
-    between them only a copy of the model is kept, and the latest epoch end's view goes out
-    where the run stops, so a paused or finished run always shows its latest epoch.
+    as long as a whole epoch of a small run) go out with an epoch's record at most as often as
+    the Watch looks; between them only a copy of the model is kept, and the latest epoch end's
+    view goes out where the run stops, so a paused or finished run always shows its latest epoch.
 
     Steps and epochs go out through an Outbox, at most every POST_EVERY seconds.
 
@@ -106,8 +106,8 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     from ...core.records import ConfigChanged, Diverged, EpochRecord, Setup, Snapshot, StepRecord, Stopped
 
     control.cancelled = cancelled
-    engine = Engine(config, control, watch=Watch(every=1, take=plane.later, seconds=FOLLOW_EVERY,
-                                                 flat_out_seconds=FOLLOW_EVERY_INSTANT))
+    watch = Watch(every=1, take=plane.later, seconds=FOLLOW_EVERY, flat_out_seconds=FOLLOW_EVERY_INSTANT)
+    engine = Engine(config, control, watch=watch)
     viewer = Viewer(post, job)
     updates = LastUpdates(engine)
     viewed, unviewed = 0.0, None  # when the latest view went out; the epoch end not viewed yet
@@ -129,7 +129,7 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
                         stored.epoch(*untrained)
                     stored.reopen()  # after "finished", when it was given more epochs; else nothing
                     stored.epoch(record, histograms_later(engine.model))
-                if time.perf_counter() - viewed >= follow_every(control.flat_out(engine.config.epochs)):
+                if time.perf_counter() - viewed >= watch.spacing(control.flat_out(engine.config.epochs)):
                     out.epoch(record, engine.view(), updates.latest)
                     viewed, unviewed = time.perf_counter(), None
                 else:

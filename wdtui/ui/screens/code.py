@@ -21,8 +21,8 @@ from ...core.config import RunConfig
 from ...present.codegen import script_for
 from ...present.words import describe
 from ...store import export
-from .base import ModeScreen
 from ..widgets.footer import ModeFooter
+from .base import ModeScreen
 
 
 class CodeScreen(ModeScreen):

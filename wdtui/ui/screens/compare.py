@@ -26,8 +26,8 @@ from ...present.words import describe
 from ..jobs.twins import TwinsState
 from ..session import RunState
 from ..widgets.boundary import BoundaryPicture
-from .base import ModeScreen
 from ..widgets.footer import ModeFooter
+from .base import ModeScreen
 
 SHORT = 34  # rows: a terminal shorter than this has no room for the boundaries beside the chart
 

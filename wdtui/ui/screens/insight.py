@@ -20,8 +20,9 @@ from ...core.insight import Insight
 from ...present.charts import norm_chart
 from ...present.insight import CLAIM, insight_rows
 from ...present.words import DECAY, label
-from .base import ModeScreen
 from ..widgets.footer import ModeFooter
+from .base import ModeScreen
+
 
 class InsightScreen(ModeScreen):
     """The claim, a table of the run's numbers, ‖θ‖ per epoch and what λ means per optimizer."""

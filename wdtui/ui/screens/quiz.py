@@ -16,8 +16,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from ...quiz import LETTERS, Quiz, load_bank, run_questions
-from .base import ModeScreen
 from ..widgets.footer import ModeFooter
+from .base import ModeScreen
 
 
 class QuizScreen(ModeScreen):

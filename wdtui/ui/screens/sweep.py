@@ -29,8 +29,8 @@ from ...present.words import describe
 from ..jobs.sweep import SweepState
 from ..session import RunState
 from ..widgets.boundary import BoundaryStrip
-from .base import ModeScreen
 from ..widgets.footer import ModeFooter
+from .base import ModeScreen
 
 MARKS = {BEST: "bold green", DIVERGED: "red"}  # the styles of the last column's marks
 SAYS = {RunState.TRAINING: "training", RunState.FINISHED: "done", RunState.STOPPED: "stopped",

@@ -24,8 +24,9 @@ from ...core.measures import UpdateAnatomy
 from ...present.anatomy import anatomy_table
 from ...present.charts import histogram_chart, layer_norm_chart
 from ..jobs.twins import TwinsState
-from .base import ModeScreen
 from ..widgets.footer import ModeFooter
+from .base import ModeScreen
+
 
 class WeightsScreen(ModeScreen):
     """‖W‖ per layer over the epochs, a histogram per layer, and one weight's update taken apart."""
