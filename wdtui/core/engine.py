@@ -25,6 +25,7 @@ from .observe import observe
 from .optim import decayed_norm, make_optimizer, set_weight_decay, split_parameters
 from .readout import Readout
 from .records import ConfigChanged, Diverged, EpochRecord, ParamGroupInfo, Record, Snapshot, StepRecord, Stopped
+from .threads import one_thread
 
 # Step records are posted at most this often (seconds): enough for a live progress bar,
 # few enough that a UI thread never queues more than it can draw.
@@ -44,6 +45,7 @@ class Engine(Readout):
 
     def __init__(self, config: RunConfig, control: Control | None = None, *, dataset: Dataset | None = None,
                  watch: Watch | None = None, stop_rule: StopRule | None = None) -> None:
+        one_thread()  # the same floats for the same config, on any number of cores
         self.config = config  # the settings in force: λ and epochs may change between epochs
         self.control = control if control is not None else Control()
         self.watch, self.stop_rule = watch, stop_rule

@@ -42,6 +42,7 @@ from .model import build_model, linear_layers
 from .observe import observe
 from .optim import split_parameters
 from .records import EpochRecord, SweepPoint, SweepProgress, SweepResult, best_point
+from .threads import one_thread
 
 
 class _Stack:
@@ -125,6 +126,7 @@ class Sweep:
     def __init__(self, config: RunConfig, weight_decays: Sequence[float] | None = None,
                  control: Control | None = None, *, dataset: Dataset | None = None, measure: bool = False,
                  histograms: bool = False) -> None:
+        one_thread()  # as the engine: the same floats on any number of cores
         if weight_decays is None:
             weight_decays = weight_decay_grid(config.optimizer, lr=config.lr)
         self.config = config

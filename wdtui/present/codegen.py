@@ -53,6 +53,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+# One thread, as wdtui trains. Several threads split a sum and add its terms in another order;
+# where training is chaotic (λ = 0 for hundreds of epochs) those last bits grow until two runs
+# of the same settings end visibly apart. On one thread this script gives wdtui's numbers on
+# any number of cores.
+torch.set_num_threads(1)
+
 # ---- 0. Settings ($preset) -----------------------------------------------------------
 SEED = $seed  # seeds the data, the split, the initial weights and the batch order
 $data_settings

@@ -93,13 +93,6 @@ def train_run(post: Callable[[JobMessage], object], job: int, config: RunConfig,
     a run; its epoch 0 is stored then), here on the worker: "finished" when its epochs are
     done ("running" again if it is given more), "diverged", or "stopped" when the user moves
     on to a new run or quits."""
-    import torch
-
-    # One intra-op thread: this network is far too small to gain from more, and extra
-    # OpenMP threads spin on the cores the UI thread needs (measured: training in the app
-    # ran 4× slower with torch's default of one thread per core; see benchmarks/bench_app.py).
-    torch.set_num_threads(1)
-
     from ...core.anatomy import LastUpdates
     from ...core.engine import Engine
     from ...core.histograms import histograms_later
