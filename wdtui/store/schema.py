@@ -8,8 +8,9 @@ append the next one.
 
 Before anything is written, `connect` makes sure the file is ours and one this code can read:
 an SQLite header, `PRAGMA application_id` = wdtui's, a schema version no newer than this
-code's. A file that fails is reported in one line (`StoreError`) and never modified: the
-checks only read, and nothing writes before they pass.
+code's, every table and column of its version, and every page whole (check.py). A file that
+fails is reported in one line (`StoreError`) and never modified: the checks only read, on a
+read-only connection, and nothing writes before they pass.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from .check import StoreError, check_pages, check_tables
 from .paths import make_folder
 
 APPLICATION_ID = 0x77647475  # "wdtu": so wdtui never adopts another program's SQLite file
@@ -69,11 +71,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class StoreError(Exception):
-    """The run store cannot be used: one line naming the file and why, which a caller shows as
-    "runs are not being recorded: …" and carries on without it."""
 
 
 def describe(path: Path, exc: BaseException, timeout: float) -> str:
@@ -133,15 +130,21 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
-def _check_runs(conn: sqlite3.Connection, path: Path) -> None:
-    """A quick check of the runs table, the part every open and listing reads (under a
-    millisecond with thousands of runs; the whole file takes tens). Damage elsewhere, in one
-    run's epochs, shows as a StoreError when that run is read."""
-    if sqlite3.sqlite_version_info < (3, 33):  # older SQLite reads the argument as a count
-        return
-    problems = [row[0] for row in conn.execute("PRAGMA quick_check(runs)")]
-    if problems != ["ok"]:
-        raise StoreError(f"{path} is damaged ({problems[0]}); move it aside and wdtui will start a new one")
+def _verify(path: Path, timeout: float) -> int:
+    """Refuse a file that is not wholly wdtui's, on a read-only connection (which neither writes
+    nor folds the write-ahead log into the file when it closes): the checks of check.py, in one
+    snapshot, as another process may be migrating the file right now."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        version = _check_schema(conn, path)
+        if version:
+            check_tables(conn, path, MIGRATIONS[:version])
+            check_pages(conn, path)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return version
 
 
 def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
@@ -180,22 +183,17 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 def connect(path: Path, timeout: float) -> sqlite3.Connection:
     """An open connection to the run store at `path`, at SCHEMA_VERSION, in WAL mode. Raises
-    StoreError, having written nothing, for a file it must not use."""
+    StoreError, having written nothing, for a file it must not use: not SQLite, another
+    program's, newer, damaged, or missing a table or column (see check.py)."""
     try:
         _make_folder(path.parent)
         _check_file(path)
+        version = _verify(path, timeout) if path.exists() and path.stat().st_size else 0
         # isolation_level=None: no hidden transactions; every write says BEGIN and COMMIT itself.
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
-    except (OSError, sqlite3.Error) as exc:
+    except (StoreError, OSError, sqlite3.Error) as exc:
         raise StoreError(describe(path, exc, timeout)) from None
     try:
-        conn.execute("BEGIN")  # one snapshot: another process may be migrating the file right now
-        try:
-            version = _check_schema(conn, path)
-            if version:
-                _check_runs(conn, path)
-        finally:
-            conn.execute("COMMIT")
         _use_wal(conn, timeout)
         if version < SCHEMA_VERSION:
             _migrate(conn, path)
