@@ -133,7 +133,7 @@ def test_delete_asks_first(capsys, monkeypatch):
     (("runs", "compare", "1"), "two runs or more"),
     (("runs", "compare", "1", "99"), "no run 99"),
     (("runs", "delete", "99", "--yes"), "no run 99"),
-    (("runs", "--limit", "-1"), "--limit must be a whole number"),
+    (("runs", "--limit", "-1"), "argument --limit: a whole number"),
 ])
 def test_bad_requests_are_one_line(capsys, argv, says):
     run(capsys, "trace", "--epochs", "1", "--json")

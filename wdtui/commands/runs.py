@@ -20,29 +20,40 @@ from ..store.paths import database_path
 DEFAULT_LIMIT = 50  # the table's rows unless --limit says otherwise (--json lists every run)
 
 
-def run_ids(text: str) -> list[int]:
-    """argparse type: `12`, or a range `31-47` (a sweep's runs, say)."""
+MAX_ID = 2 ** 63 - 1  # the largest id SQLite gives (and takes)
+
+
+def _whole(text: str) -> int | None:
+    """A whole number written in the digits 0-9 (not ٣٢, not 1e3), or None."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def run_ids(text: str) -> tuple[int, int]:
+    """argparse type: `12`, or a range `31-47` (a sweep's runs, say), as (first, last). Never
+    expanded here: `1-10000000000000` is two numbers until the store says which runs exist."""
     first, dash, last = text.partition("-")
-    try:
-        ids = list(range(int(first), int(last) + 1)) if dash else [int(first)]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a run is its id (12) or a range of ids (31-47), not {text!r}") from None
-    if not ids or ids[0] < 1:
-        raise argparse.ArgumentTypeError(f"run ids are whole numbers from 1, in a range low-high, not {text!r}")
-    return ids
+    low, high = _whole(first), _whole(last) if dash else _whole(first)
+    if low is None or high is None:
+        raise argparse.ArgumentTypeError(f"a run is its id (12) or a range of ids (31-47), not {text!r}")
+    if not 1 <= low <= MAX_ID or not 1 <= high <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"run ids are whole numbers from 1 to {MAX_ID:,}, not {text!r}")
+    if low > high:
+        raise argparse.ArgumentTypeError(f"a range of ids goes from low to high ({high}-{low}), not {text!r}")
+    return low, high
 
 
 def one_id(text: str) -> int:
-    ids = run_ids(text)
-    if len(ids) != 1:
+    first, last = run_ids(text)
+    if first != last:
         raise argparse.ArgumentTypeError(f"one run id, not the range {text!r}")
-    return ids[0]
+    return first
 
 
 def _limit(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"--limit must be a whole number (0: every run), not {text!r}")
-    return int(text)
+    limit = _whole(text)
+    if limit is None or limit > MAX_ID:
+        raise argparse.ArgumentTypeError(f"a whole number from 0 (every run) to {MAX_ID:,}, not {text!r}")
+    return limit
 
 
 def add_parser(sub: Any) -> None:

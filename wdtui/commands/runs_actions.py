@@ -20,6 +20,7 @@ from ..core import decode
 from ..core.insight import key_insight
 from ..core.records import EpochRecord
 from ..present.runs import RUN_COLORS, RUN_COLUMNS, RUNS_CAPTION, RunRow, RunsTable, run_label, when
+from ..store.cells import UnreadableRun
 from ..store.runs import Store, StoredRun
 
 
@@ -27,9 +28,24 @@ class Refused(Exception):
     """A request `wdtui runs` cannot do: the one line it ends with (exit status 2)."""
 
 
-def flat(ids: list[list[int]]) -> list[int]:
-    """Ids and ranges as one list of ids, each once, in the order given."""
-    return list(dict.fromkeys(i for group in ids for i in group))
+def count(ranges: list[tuple[int, int]]) -> int:
+    """How many ids the ranges (first, last) name, each once: worked out, not listed."""
+    total, reach = 0, 0
+    for first, last in sorted(ranges):
+        first = max(first, reach + 1)
+        if first <= last:
+            total += last - first + 1
+            reach = last
+    return total
+
+
+def chosen(store: Store, ranges: list[tuple[int, int]]) -> list[int]:
+    """The ids the ranges name, each once, in the order given, every one a stored run. Checked
+    before any is listed, so `1-10000000000000` costs what the store holds, not ten trillion ids."""
+    missing = store.first_missing(ranges)
+    if missing is not None:
+        raise Refused(f"no run {missing}: wdtui runs lists the stored runs")
+    return list(dict.fromkeys(i for first, last in ranges for i in range(first, last + 1)))
 
 
 STATUS_STYLES = {"finished": "green", "stopped": "yellow", "diverged": "red", "incomplete": "magenta",
@@ -133,11 +149,11 @@ def compare(store: Store, args: argparse.Namespace) -> int:
     from ..present.charts import overlaid_losses
     from .trace import stdout
 
-    ids = flat(args.ids)
+    if count(args.ids) > len(RUN_COLORS):
+        raise Refused(f"at most {len(RUN_COLORS)} runs can be compared at once (one colour each)")
+    ids = chosen(store, args.ids)
     if len(ids) < 2:
         raise Refused("compare needs two runs or more")
-    if len(ids) > len(RUN_COLORS):
-        raise Refused(f"at most {len(RUN_COLORS)} runs can be compared at once (one colour each)")
     runs = [stored(store, i) for i in ids]
     curves = [(run_label(r), color, epochs(r)) for r, (color, _) in zip(runs, RUN_COLORS)]
     out = stdout()
@@ -172,9 +188,13 @@ def export(store: Store, args: argparse.Namespace) -> int:
 
 
 def delete(store: Store, args: argparse.Namespace) -> int:
-    ids = flat(args.ids)
-    runs = [stored(store, i) for i in ids]
-    for r in runs:
+    ids = chosen(store, args.ids)
+    for run_id in ids:
+        try:
+            r = stored(store, run_id)
+        except UnreadableRun as exc:  # deleting is how such a run goes: it is listed as what it is
+            print(f"  run {run_id:>5}  cannot be read: {exc.what}")
+            continue
         print(f"  run {r.id:>5}  {when(r.created)}  {run_label(r).split(' ', 1)[1]}  {r.status}")
     what = f"run {ids[0]}" if len(ids) == 1 else f"these {len(ids)} runs"
     if not args.yes:
@@ -193,7 +213,7 @@ def tensorboard(store: Store, args: argparse.Namespace) -> int:
     from ..core.tensorboard import open_log
     from ..store.paths import make_folder
 
-    runs = [stored(store, i, weights=True) for i in flat(args.ids)]
+    runs = [stored(store, i, weights=True) for i in chosen(store, args.ids)]
     folder = Path(args.dir).expanduser()
     try:
         make_folder(folder)

@@ -19,7 +19,6 @@ finds its writer gone and marks it "incomplete". Nothing is ever deleted except 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -30,6 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from . import cells
 from .paths import database_path
 from .recorder import FINAL_STATUSES, KINDS, METRICS, Recorder, writer_alive
 from .schema import StoreError, connect, describe
@@ -91,18 +91,15 @@ def _progress(conn: sqlite3.Connection, run_id: int) -> tuple[int, dict[str, flo
     count, last = conn.execute("SELECT count(*), (SELECT record FROM epochs WHERE run_id = ?1 "
                                "ORDER BY seq DESC LIMIT 1) FROM epochs WHERE run_id = ?1 AND epoch > 0",
                                (run_id,)).fetchone()
-    record = json.loads(last) if last else {}
-    return count, {m: record.get(m) for m in METRICS}
+    return count, cells.finals(run_id, cells.json_cell(run_id, "last epoch's record", last) if last else {})
 
 
 def _summary(conn: sqlite3.Connection, row: tuple, cls: type = RunSummary, **extra: Any) -> Any:
-    (id_, created, ended, status, kind, group_id, group_label, version, config, epochs_done,
-     *metrics) = row
-    final = dict(zip(METRICS, metrics))
-    if status == "running":
-        epochs_done, final = _progress(conn, id_)
-    return cls(id_, created, ended, status, kind, group_id, group_label, version, json.loads(config),
-               epochs_done, final, **extra)
+    """The run of a runs row, its cells checked (cells.py: UnreadableRun, one line)."""
+    values = cells.row_cells(row)
+    if values[3] == "running":
+        values = (*values[:9], *_progress(conn, values[0]))
+    return cls(*values, **extra)
 
 
 class Store:
@@ -197,16 +194,32 @@ class Store:
                     return None
                 rows = conn.execute(f"SELECT record{', weights' if weights else ''} FROM epochs "
                                     "WHERE run_id = ? ORDER BY seq", (run_id,)).fetchall()
-                records = tuple(json.loads(row[0]) for row in rows)
-                histograms = tuple(json.loads(row[1]) if row[1] else None for row in rows) if weights else ()
+                records = tuple(cells.json_cell(run_id, f"epoch record {seq}", row[0])
+                                for seq, row in enumerate(rows, start=1))
+                histograms = tuple(cells.json_cell(run_id, f"weights of epoch record {seq}", row[1], optional=True)
+                                   for seq, row in enumerate(rows, start=1)) if weights else ()
                 stored = conn.execute("SELECT report, epochs_in_table FROM reports WHERE run_id = ?",
                                       (run_id,)).fetchone()
-                report = None if stored is None else json.loads(stored[0])
+                report = None if stored is None else cells.report_cell(run_id, stored[0])
                 if stored is not None and stored[1]:
                     report["epochs"] = list(records)
                 return _summary(conn, row, StoredRun, epochs=records, report=report, weights=histograms)
             finally:
                 conn.execute("COMMIT")
+
+    def first_missing(self, ranges: Iterable[tuple[int, int]]) -> int | None:
+        """The first id of the ranges (first, last), in the order given, that names no stored
+        run; None when every one does. Reads only the runs that are there, however wide a range."""
+        with self._using() as conn:
+            for first, last in ranges:
+                expected = first
+                for (id_,) in conn.execute("SELECT id FROM runs WHERE id BETWEEN ? AND ? ORDER BY id", (first, last)):
+                    if id_ != expected:
+                        return expected
+                    expected += 1
+                if expected <= last:
+                    return expected
+        return None
 
     def delete(self, run_ids: Iterable[int]) -> list[int]:
         """Delete runs, with their epochs and reports, in one transaction; the ids that existed."""
