@@ -46,7 +46,7 @@ def status(argv: list[str]) -> int:
     (["--lr", "0"], "--lr: learning rate must be > 0, not 0.0"),
     (["--data", "/no/such.csv", "--target", "y"], "/no/such.csv: no such file"),
     (["--data", "small.csv"], "--target: a CSV file needs its target column"),
-    (["--row", "1000"], "--row 1000 is out of range: the data has rows 0 to 999"),
+    (["--row", "1000"], "--row: row 1000 is out of range: the data has rows 0 to 999"),
 ])
 def test_bad_input_is_one_line_and_exit_2_before_the_app(opened, capsys, argv, says):
     assert status(argv) == 2

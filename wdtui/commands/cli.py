@@ -11,11 +11,12 @@ import argparse
 import sys
 from typing import Any, Callable, NoReturn, Sequence
 
-from ..core.config import DATASETS, OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from ..core.config import DATASETS, OPTIMIZERS, ConfigError, RunConfig, check_network, check_sweep, parse_hidden, \
+    parse_number
 from ..core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from ..core.pace import DEFAULT_NAME, PACES, parse_pace
 from ..core.presets import DEFAULT, PRESETS, preset_config
-from ..core.table import DataError, read_csv
+from ..core.table import DataError, check_file, read_csv
 from . import runs, serve
 from .tensorboard_option import check_tensorboard, tensorboard_logs
 from .exits import BAD_INPUT, INTERRUPTED, catch_ctrl_c, leave
@@ -30,14 +31,14 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _number(kind: Callable[[str], Any], what: str) -> Callable[[str], Any]:
-    """An argparse type that reads a number; whether it is a good value is RunConfig's to say."""
+def _number(kind: type, what: str) -> Callable[[str], Any]:
+    """An argparse type that reads a number (config.parse_number); whether it is a good value
+    is RunConfig's to say."""
     def convert(text: str) -> Any:
         try:
-            return kind(text)
-        except ValueError:
-            need = "a whole number" if kind is int else "a number"
-            raise argparse.ArgumentTypeError(f"{what} must be {need}, not {text!r}") from None
+            return parse_number(text, kind, what)
+        except ConfigError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
     convert.__name__ = what
     return convert
 
@@ -185,13 +186,14 @@ def fail(message: str, status: int = BAD_INPUT, prog: str = PROG) -> int:
     return status
 
 
-def refused(parser: argparse.ArgumentParser, command: str | None, exc: ConfigError) -> int:
+def refused(parser: argparse.ArgumentParser, args: argparse.Namespace, exc: ConfigError) -> int:
     """A setting RunConfig refused, said as argparse says a bad option, with the option that
     set it: `wdtui sweep: error: --points: …` (the core words it, the CLI names the flag)."""
     subparsers = {name: sub for a in parser._actions if isinstance(a, argparse._SubParsersAction)
                   for name, sub in a.choices.items()}
-    used = subparsers.get(command or "", parser)
-    flag = next((a.option_strings[0] for a in used._actions if a.dest == exc.field and a.option_strings), None)
+    used = subparsers.get(args.command or "", parser)
+    field = "weight_decays" if exc.field == "points" and getattr(args, "weight_decays", None) else exc.field
+    flag = next((a.option_strings[0] for a in used._actions if a.dest == field and a.option_strings), None)
     return fail(f"{flag}: {exc}" if flag else str(exc), prog=used.prog)
 
 
@@ -205,23 +207,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = config_from(args)
         check_tensorboard(args)
+        if config.data is not None:
+            check_file(config.data)  # the file's name and size, before torch loads: at once
         if args.command in ("trace", "sweep"):
             catch_ctrl_c()
             status = headless(args, config)
             if status == INTERRUPTED:
                 leave(status)
             return status
+        check_data(config)  # the app and serve: every check trace makes, before anything opens or listens
     except ConfigError as exc:
-        return refused(parser, args.command, exc)
+        return refused(parser, args, exc)
     except DataError as exc:
         return fail(str(exc))
     except KeyboardInterrupt:  # before training began (say, while torch loaded)
         print(f"{PROG}: stopped at epoch 0", file=sys.stderr)
         leave(INTERRUPTED)
-    try:
-        check_data(config)
-    except DataError as exc:
-        return fail(str(exc))
     if args.command == "serve":
         return serve.serve(args, Parser(add_help=False, parents=[run_options(), app_options()]))
     return run_app(config, getattr(args, "record", True), getattr(args, "tensorboard", None), getattr(args, "pace", None))
@@ -243,9 +244,10 @@ def headless(args: argparse.Namespace, config: RunConfig) -> int:
             from .trace import run_trace
 
             return run_trace(config, as_json=args.json, export=args.export, recording=recording)
+        grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
+        check_sweep(len(grid), config.n_features, config.hidden)  # a CSV's width is checked once it is read
         from .sweep import run_sweep
 
-        grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
         return run_sweep(config, grid, as_json=args.json, export=args.export, recording=recording)
     except (DataError, ExportError) as exc:
         return fail(str(exc))
@@ -273,8 +275,12 @@ def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = No
 
 
 def check_data(config: RunConfig) -> None:
-    """Read the CSV (torch-free) and check --row against it, so that a bad file or row ends
-    with one line before the app opens rather than as an error inside it."""
-    rows = config.rows if config.data is None else len(read_csv(config.data, config.target).rows)
-    if config.row is not None and config.row >= rows:
-        raise DataError(f"--row {config.row} is out of range: the data has rows 0 to {rows - 1}")
+    """Read the CSV (torch-free) and check the network and --row against it, so that a bad
+    file, a file too wide or a bad row ends with one line before the app opens (or serve
+    listens) rather than as an error inside it. (The data made from the seed: RunConfig.)"""
+    if config.data is None:
+        return
+    table = read_csv(config.data, config.target)
+    check_network(len(table.feature_names), config.hidden, table.n_classes)
+    if config.row is not None and config.row >= len(table.rows):
+        raise DataError(f"--row {config.row} is out of range: the data has rows 0 to {len(table.rows) - 1}")

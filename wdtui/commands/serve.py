@@ -92,7 +92,7 @@ def check_listen(host: str, port: int) -> tuple[bool, str | None]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
         return False, f"cannot listen on {where}: {exc.strerror}"
-    loopback = True
+    loopback, bound = True, False
     for family, kind, proto, _, address in infos:
         loopback = loopback and ipaddress.ip_address(address[0].split("%")[0]).is_loopback
         with socket.socket(family, kind, proto) as sock:
@@ -107,6 +107,9 @@ def check_listen(host: str, port: int) -> tuple[bool, str | None]:
                 if exc.errno == errno.EADDRINUSE:
                     return False, f"port {port} is in use on {host}; pick another with --port"
                 return False, f"cannot listen on {where}: {exc.strerror or exc}"
+            bound = True
+    if not bound:  # every address the host names is another machine's
+        return False, f"cannot listen on {where}: {host} is not an address of this machine"
     return loopback, None
 
 

@@ -16,6 +16,8 @@ def check_tensorboard(args: argparse.Namespace) -> None:
     folder = getattr(args, "tensorboard", None)
     if folder is None:
         return
+    if not folder.strip():  # "" would write into the current folder, which no one asked for
+        raise DataError("--tensorboard: give the folder to write to (tensorboard --logdir FOLDER), not ''")
     from ..core.tensorboard import available, missing_line
     from ..store.paths import make_folder
 

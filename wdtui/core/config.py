@@ -32,7 +32,15 @@ class ConfigError(ValueError):
 LIVE_FIELDS = ("weight_decay", "epochs")
 # The largest network wdtui builds: small networks are what it teaches with, and a typo like
 # 100000,100000 must not ask for tens of gigabytes (weights, gradients and optimizer state).
+# A sweep's K copies are one stacked network, held to the same budget.
 MAX_PARAMETERS = 5_000_000
+# Training computes in float32: a λ or γ past its largest value cannot even be handed to torch.
+FLOAT32_MAX = 3.4028234663852886e38
+# The most rows the data made from the seed may have: a typo like 10000000000 must not ask for
+# hundreds of gigabytes before the first epoch (a CSV is as long as it is).
+MAX_ROWS = 1_000_000
+# The most values of λ one sweep trains: the default is 17; a hundred is a fine curve already.
+MAX_SWEEP_VALUES = 100
 
 
 @dataclass(frozen=True)
@@ -101,30 +109,69 @@ class RunConfig:
         return cls(**known)
 
 
-def parse_hidden(value: Any) -> tuple[int, ...]:
-    """`32`, `"64,32"` or `[64, 32]` → (64, 32); each size a positive integer."""
-    if isinstance(value, int):
-        parts: list[Any] = [value]
-    elif isinstance(value, str):
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-    else:
-        parts = list(value)
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:40] + "…")
+
+
+def parse_number(text: str, kind: type, what: str) -> Any:
+    """`text` as a whole number (`kind` int) or a number, written with the digits 0-9 (Python
+    would also read ٣٢ as 32: a user who typed it meant something else); whether it is a good
+    value is RunConfig's to say."""
+    text = text.strip()
+    need = "a whole number" if kind is int else "a number"
+    if not text.isascii():
+        raise ConfigError(f"{what} must be {need} written with the digits 0-9, not {_shown(text)}")
     try:
+        return kind(text)
+    except ValueError:
+        raise ConfigError(f"{what} must be {need}, not {_shown(text)}") from None
+
+
+def parse_hidden(value: Any) -> tuple[int, ...]:
+    """`32`, `"64,32"` or `[64, 32]` → (64, 32); each size a positive integer (`32,,32` is a
+    typo, not two layers)."""
+    example = "like 32 or 64,32"
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.split(",")]
+        if not all(p.isascii() and p.isdigit() for p in parts):
+            why = "written with the digits 0-9" if not value.isascii() else "separated by single commas"
+            raise ConfigError(f"hidden sizes must be whole numbers {why}, {example}, not {_shown(value)}", "hidden")
         sizes = tuple(int(p) for p in parts)
-    except (TypeError, ValueError):
-        raise ConfigError(f"hidden sizes must be whole numbers like 32 or 64,32, not {value!r}", "hidden") from None
+    else:
+        values = [value] if isinstance(value, int) else list(value) if isinstance(value, (list, tuple)) else [value]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            raise ConfigError(f"hidden sizes must be whole numbers {example}, not {value!r}", "hidden")
+        sizes = tuple(values)
     if not sizes or any(s < 1 for s in sizes):
-        raise ConfigError(f"hidden sizes must be positive whole numbers like 32 or 64,32, not {value!r}", "hidden")
+        raise ConfigError(f"hidden sizes must be positive whole numbers {example}, not {value!r}", "hidden")
     return sizes
+
+
+def parameters(n_features: int, hidden: tuple[int, ...], n_classes: int) -> int:
+    """How many weights and biases the network n_features → hidden → n_classes has."""
+    sizes = (n_features, *hidden, n_classes)
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
 
 
 def check_network(n_features: int, hidden: tuple[int, ...], n_classes: int) -> None:
     """Refuse, before anything is built, a network with more than MAX_PARAMETERS parameters."""
-    sizes = (n_features, *hidden, n_classes)
-    count = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))  # weights and biases
+    count = parameters(n_features, hidden, n_classes)
     if count > MAX_PARAMETERS:
-        raise ConfigError(f"hidden sizes {','.join(map(str, hidden))} make a network of {count:,} parameters; "
-                          f"wdtui builds networks of at most {MAX_PARAMETERS:,}: choose smaller ones", "hidden")
+        raise ConfigError(f"hidden sizes {','.join(map(str, hidden))} make a network of {count:,} parameters on "
+                          f"{n_features:,} features; wdtui builds networks of at most {MAX_PARAMETERS:,}: choose "
+                          "smaller ones", "hidden")
+
+
+def check_sweep(values: int, n_features: int | None = None, hidden: tuple[int, ...] = (), n_classes: int = 2) -> None:
+    """Refuse, before anything is made, a sweep of more than MAX_SWEEP_VALUES values of λ, or
+    one whose stacked copies (one per λ) pass MAX_PARAMETERS together (given the data's width)."""
+    if values > MAX_SWEEP_VALUES:
+        raise ConfigError(f"a sweep trains at most {MAX_SWEEP_VALUES} values of λ at once, not {values:,}", "points")
+    count = parameters(n_features, hidden, n_classes) if n_features else 0
+    if count * values > MAX_PARAMETERS:
+        raise ConfigError(f"a sweep of {values} values of λ trains {values} copies of a network of {count:,} "
+                          f"parameters, {count * values:,} in all; wdtui trains at most {MAX_PARAMETERS:,} at once: "
+                          "sweep fewer values of λ or choose smaller hidden sizes", "points")
 
 
 def _finite(field: str, name: str, value: Any) -> float:
@@ -147,6 +194,10 @@ def validate(config: RunConfig) -> None:
         raise ConfigError(f"weight decay (λ) must be ≥ 0, not {config.weight_decay!r}", "weight_decay")
     if _finite("lr", "learning rate", config.lr) <= 0:
         raise ConfigError(f"learning rate must be > 0, not {config.lr!r}", "lr")
+    for field, name in (("weight_decay", "weight decay (λ)"), ("lr", "learning rate")):
+        if getattr(config, field) > FLOAT32_MAX:
+            raise ConfigError(f"{name} must be at most {FLOAT32_MAX:.7g} (training computes in float32), "
+                              f"not {getattr(config, field)!r}", field)
     if not 0 <= _finite("momentum", "momentum", config.momentum) < 1:
         raise ConfigError(f"momentum must be in [0, 1), not {config.momentum!r}", "momentum")
     if config.optimizer not in OPTIMIZERS:
@@ -155,7 +206,7 @@ def validate(config: RunConfig) -> None:
     _whole("epochs", "epochs", config.epochs, 1)
     _whole("batch_size", "batch size", config.batch_size, 1)
     _whole("seed", "seed", config.seed, 0, 2 ** 63 - 1)  # what a torch.Generator takes
-    _whole("rows", "rows", config.rows, 10)
+    _whole("rows", "rows", config.rows, 10, MAX_ROWS)
     _whole("features", "features", config.features, 1)
     if not isinstance(config.hidden, tuple) or not config.hidden or any(
         isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in config.hidden
@@ -177,6 +228,10 @@ def validate(config: RunConfig) -> None:
         raise ConfigError(f"label noise must be in [0, 0.5), not {config.label_noise!r}", "label_noise")
     if config.row is not None:
         _whole("row", "row", config.row, 0)
+        if config.data is None and config.row >= config.rows:
+            raise ConfigError(f"row {config.row} is out of range: the data has rows 0 to {config.rows - 1}", "row")
+    if config.data is not None and (not isinstance(config.data, str) or not config.data.strip()):
+        raise ConfigError("the CSV file's name is empty: give the file to read", "data")
     if config.data is None and config.target is not None:
         raise ConfigError("a target column needs a CSV file to read it from", "data")
     if config.data is not None and config.target is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from .config import ConfigError, RunConfig
+from .config import ConfigError, RunConfig, check_sweep, parse_number
 
 # The default grid: λ = 0, then POINTS values log-spaced over the optimizer's range. AdamW's
 # decoupled decay competes with an adaptive step of size about γ, not with the raw gradient,
@@ -27,6 +27,7 @@ def weight_decay_grid(optimizer: str = "sgd", points: int = POINTS, lr: float | 
     """
     if points < 1:
         raise ConfigError(f"a sweep needs at least one log-spaced point, not {points}", "points")
+    check_sweep(points + 1)  # before a single value is made: --points 2**70 is one line, at once
     low, high = RANGES[optimizer]
     if optimizer == "adamw" and lr is not None:
         high = min(high, 0.5 / lr)
@@ -40,7 +41,7 @@ def parse_weight_decays(text: str) -> tuple[float, ...]:
     """`"0,1e-4,1e-3"` → (0.0, 0.0001, 0.001): sorted, no repeats, each a λ RunConfig accepts."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     try:
-        values = [float(p) for p in parts]
+        values = [parse_number(p, float, "a weight decay") for p in parts]
         if not values:
             raise ValueError
         for value in values:
@@ -48,5 +49,6 @@ def parse_weight_decays(text: str) -> tuple[float, ...]:
     except (ValueError, ConfigError) as exc:
         why = f" ({exc})" if isinstance(exc, ConfigError) else ""
         raise ConfigError(f"weight decays must be a comma-separated list of numbers ≥ 0 like 0,1e-4,1e-3, "
-                          f"not {text!r}{why}", "weight_decay") from None
+                          f"not {text[:60]!r}{why}", "weight_decay") from None
+    check_sweep(len(set(values)))
     return tuple(sorted(set(values)))

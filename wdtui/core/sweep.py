@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .boundary import boundary, default_plane
-from .config import RunConfig
+from .config import RunConfig, check_sweep
 from .data import Dataset, prepare
 from .control import Control
 from .grid import weight_decay_grid
@@ -133,6 +133,7 @@ class Sweep:
         self.weight_decays = tuple(config.replace(weight_decay=float(wd)).weight_decay for wd in weight_decays)
         self.cancelled = (control if control is not None else Control()).cancelled
         self.data = dataset if dataset is not None else prepare(config)
+        check_sweep(len(self.weight_decays), self.data.n_features, config.hidden, self.data.n_classes)
         self.model0 = build_model(self.data.n_features, config.hidden, self.data.n_classes, config.seed)
         self.stack = _Stack(config, self.model0, self.weight_decays)
         self.alive = torch.ones(len(self.weight_decays), dtype=torch.bool)

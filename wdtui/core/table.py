@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import math
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,15 +42,46 @@ def _class_names(raw_labels: list[str]) -> tuple[str, ...]:
         return tuple(sorted(unique))
 
 
+def memory_bytes() -> int | None:
+    """This machine's physical memory, where the system says (None where it does not)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_file(path: str | Path) -> int:
+    """Refuse, from its name and size alone (nothing read), a file read_csv could not read: no
+    such file, a folder, a device or pipe (it may never end), a name the system refuses (too
+    long), or more bytes than the machine has memory (a sparse file of 100 GB, say). Its size."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DataError(f"{path}: is a directory, not a CSV file")
+    if not stat.S_ISREG(st.st_mode):
+        raise DataError(f"{path}: is not a regular file; give a CSV file")
+    memory = memory_bytes()
+    if memory is not None and st.st_size > memory:
+        raise DataError(f"{path}: its {st.st_size / 1e9:,.1f} GB are more than this machine's memory "
+                        f"({memory / 1e9:,.1f} GB); wdtui reads a CSV whole: give a smaller file")
+    return st.st_size
+
+
 def read_csv(path: str | Path, target: str, *, min_rows: int = 10) -> Table:
     """Load numeric feature columns and a `target` column of any labels (mapped to 0..K−1)."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"{path}: no such file")
-    if path.is_dir():
-        raise DataError(f"{path}: is a directory, not a CSV file")
-    if not path.is_file():  # a device like /dev/zero, a pipe, a socket: never read (it may not end)
-        raise DataError(f"{path}: is not a regular file; give a CSV file")
+    try:
+        return _read_csv(Path(path), target, min_rows)
+    except MemoryError:
+        raise DataError(f"{path}: not enough memory to read it ({Path(path).stat().st_size / 1e6:,.0f} MB)") from None
+
+
+def _read_csv(path: Path, target: str, min_rows: int) -> Table:
+    check_file(path)
     try:
         text = path.read_bytes()
     except OSError as exc:
@@ -67,7 +100,12 @@ def read_csv(path: str | Path, target: str, *, min_rows: int = 10) -> Table:
         raise DataError(f"{path}: the file is empty")
     header = [h.strip() for h in records[0]]
     if target not in header:
-        raise DataError(f"{path}: no column named {target!r} (columns: {', '.join(header)})")
+        more = f", … ({len(header):,} in all)" if len(header) > 20 else ""
+        raise DataError(f"{path}: no column named {target!r} (columns: {', '.join(header[:20])}{more})")
+    if header.count(target) > 1:
+        where = ", ".join(str(i + 1) for i, h in enumerate(header) if h == target)
+        raise DataError(f"{path}: {header.count(target)} columns are named {target!r} (columns {where}); "
+                        "the target must be one column: rename the others")
     t = header.index(target)
     features = tuple(h for i, h in enumerate(header) if i != t)
     if not features:

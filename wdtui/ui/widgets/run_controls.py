@@ -7,6 +7,7 @@ under the form, the typed text stays for you to fix, and the run keeps its setti
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable
 
 from textual import on
@@ -15,19 +16,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Select, Static, Switch
 
-from ...core.config import OPTIMIZER_NAMES, OPTIMIZERS, ConfigError, RunConfig, parse_hidden
+from ...core.config import OPTIMIZER_NAMES, OPTIMIZERS, ConfigError, RunConfig, parse_hidden, parse_number
 from ...core.pace import PACES, Pace
 from ...core.presets import PRESETS
 
 
-def _number(kind: Callable[[str], Any], what: str) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
-        try:
-            return kind(text.strip())
-        except ValueError:
-            need = "a whole number" if kind is int else "a number"
-            raise ConfigError(f"{what} must be {need}, not {text.strip()!r}") from None
-    return parse
+def _number(kind: type, what: str) -> Callable[[str], Any]:
+    return partial(parse_number, kind=kind, what=what)
 
 
 # (field, label, parser, how the value is written back into the field)
