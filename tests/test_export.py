@@ -67,8 +67,8 @@ def test_an_unwritable_target_is_one_clear_error(tmp_path):
         save_script(script_for(CONFIG), blocker / "train.py")
 
 
-@pytest.mark.parametrize("failing", ["replace", "fsync", "write"])
-def test_a_failure_while_writing_keeps_the_previous_files(report, tmp_path, monkeypatch, failing):
+@pytest.mark.parametrize("failing, named", [("replace", "run.json"), ("fsync", "run.json"), ("write", "run.csv")])
+def test_a_failure_while_writing_keeps_the_previous_files(report, tmp_path, monkeypatch, failing, named):
     paths = run_targets(tmp_path / "run.json")
     for path in paths:
         path.write_text("previous " + path.suffix, encoding="utf-8")
@@ -100,7 +100,7 @@ def test_a_failure_while_writing_keeps_the_previous_files(report, tmp_path, monk
         monkeypatch.setattr(os, "fdopen", fdopen)
     else:
         monkeypatch.setattr(os, failing, boom)
-    with pytest.raises(ExportError, match="cannot write .*run.json: No space left on device"):
+    with pytest.raises(ExportError, match=f"cannot write .*{named}: No space left on device"):
         export_run(report, paths)
     assert [p.read_text(encoding="utf-8") for p in paths] == ["previous .json", "previous .csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.csv", "run.json"]  # no temporary file left

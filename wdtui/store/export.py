@@ -1,10 +1,12 @@
-"""Saving a run (JSON + CSV) and the generated script, atomically.
+"""Saving a run (JSON + CSV) and the generated script, atomically, and a pair as a pair.
 
 A file is first written in full to a temporary file beside it, flushed to disk, and only
 then renamed over the target with `os.replace`: whatever fails along the way — a full disk,
-an exception, a killed process — the previous file stays whole, never half-written. Temporary
-files are removed on any failure that lets Python run (a killed process can leave a hidden
-`.NAME.xxxxxxxx.tmp` beside the target, never a partial target).
+an exception, a killed process — the previous file stays whole, never half-written. A pair
+(JSON and CSV) is written whole or not at all: if the second rename fails, the first file
+gets its previous contents back (see `write_atomically`), and the error names the file that
+failed. Temporary files are removed on any failure that lets Python run (a killed process can
+leave a hidden `.NAME.xxxxxxxx.tmp` or `.old` beside the target, never a partial target).
 
 Where: the data directory (store.paths: WDTUI_DATA_DIR, else platformdirs') with a timestamped name by default, or the
 folder or file name the user gives. Torch-free: it writes records, it does not make them.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -72,7 +75,11 @@ def targets(where: str | os.PathLike[str] | None, suffixes: Sequence[str], prefi
     with _one_line(f"write to {path}"):
         if path.suffix.lower() in suffixes and not path.is_dir():
             _make_folder(path.parent)
-            return {s: path.with_suffix(s) for s in suffixes}
+            named = {s: path.with_suffix(s) for s in suffixes}
+            for target in named.values():
+                if target.is_dir():  # pair.json given, pair.csv a folder: said before the work, not after
+                    raise ExportError(f"cannot write {target}: a folder of that name is in the way")
+            return named
         _make_folder(path)
     stem = f"{prefix}-{(now or datetime.now()):%Y%m%d-%H%M%S}"
     candidate, n = stem, 1
@@ -83,29 +90,53 @@ def targets(where: str | os.PathLike[str] | None, suffixes: Sequence[str], prefi
 
 
 def write_atomically(contents: Mapping[Path, str]) -> None:
-    """Write every file in full beside its target first, then rename each over its target.
+    """Write every file of `contents`, or none of them; ExportError names the file that failed.
 
-    All the temporary files are complete and on disk before the first rename, so a failure
-    while writing changes none of the targets; on any failure the temporary files are removed.
+    Each file is written in full beside its target first (all of them on disk before the first
+    rename), so a failure while writing changes no target. Each target that exists is kept as a
+    hidden hard link (or copy) beside it while the temporary files are renamed over the targets;
+    if a rename fails (a folder in the way, say), the targets already replaced get their previous
+    files back and new ones are removed. Temporary files and kept copies go on any failure that
+    lets Python run; a process killed between two renames can leave a pair half-replaced.
     """
-    staged: dict[Path, Path] = {}
+    for path in contents:
+        if path.is_dir():  # the commonest reason a rename fails: found before anything is written
+            raise ExportError(f"cannot write {path}: a folder of that name is in the way")
+    staged: dict[Path, Path] = {}  # target: its temporary file, written in full
+    kept: dict[Path, Path | None] = {}  # target: its previous file, kept aside (None: there was none)
+    replaced: list[Path] = []
+    current: Path | None = None
     try:
-        for path, text in contents.items():
-            tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        for current, text in contents.items():
+            staged[current] = _hidden(current, "tmp")
             # 0o666 less the umask: the mode a plain open() would give the file.
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-            staged[path] = tmp
+            fd = os.open(staged[current], os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
             with os.fdopen(fd, "wb") as f:
                 f.write(text.encode("utf-8"))
                 f.flush()
                 os.fsync(f.fileno())
-        for path, tmp in staged.items():
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp in staged.values():
+        for current, tmp in staged.items():
+            kept[current] = _keep(current)
+            os.replace(tmp, current)
+            replaced.append(current)
+    except BaseException as exc:
+        for path in replaced:  # the pair goes back to what it was
             with suppress(OSError):
-                os.unlink(tmp)
+                if kept[path] is not None:
+                    os.replace(kept[path], path)
+                else:
+                    os.unlink(path)
+        for leftover in (*staged.values(), *kept.values()):
+            if leftover is not None:
+                with suppress(OSError):
+                    os.unlink(leftover)
+        if isinstance(exc, OSError):
+            raise ExportError(f"cannot write {current}: {exc.strerror or exc}") from None
         raise
+    for previous in kept.values():
+        if previous is not None:
+            with suppress(OSError):
+                os.unlink(previous)
     if os.name == "posix":  # make the renames durable too; best effort, as some file systems refuse
         for folder in {p.parent for p in contents}:
             with suppress(OSError):
@@ -114,6 +145,24 @@ def write_atomically(contents: Mapping[Path, str]) -> None:
                     os.fsync(fd)
                 finally:
                     os.close(fd)
+
+
+def _hidden(path: Path, kind: str) -> Path:
+    """A hidden name beside `path`, never an existing file's: `.NAME.xxxxxxxx.KIND`."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.{kind}")
+
+
+def _keep(path: Path) -> Path | None:
+    """The file at `path`, kept under a hidden name beside it (a hard link: no bytes copied; a
+    copy where the file system has no hard links); None when there is none."""
+    if not os.path.lexists(path):
+        return None
+    keep = _hidden(path, "old")
+    try:
+        os.link(path, keep, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(path, keep, follow_symlinks=False)
+    return keep
 
 
 def _csv(records: Sequence[object], columns: Sequence[str]) -> str:
@@ -151,8 +200,7 @@ def run_targets(where: str | os.PathLike[str] | None = None, prefix: str = "run"
 def export_run(report: Report, paths: tuple[Path, Path]) -> tuple[Path, Path]:
     """Write the run as JSON (the `wdtui trace --json` document) and its epoch table as CSV."""
     json_path, csv_path = paths
-    with _one_line(f"write {json_path}"):
-        write_atomically({json_path: to_json(report) + "\n", csv_path: epochs_csv(report.epochs)})
+    write_atomically({json_path: to_json(report) + "\n", csv_path: epochs_csv(report.epochs)})
     return json_path, csv_path
 
 
@@ -161,22 +209,19 @@ def export_document(document: Mapping[str, object], paths: tuple[Path, Path]) ->
     document (StoredRun.document) and its epoch table as CSV."""
     json_path, csv_path = paths
     epochs = document.get("epochs") or []
-    with _one_line(f"write {json_path}"):
-        write_atomically({json_path: to_json(document) + "\n", csv_path: epochs_csv(list(epochs))})  # type: ignore
+    write_atomically({json_path: to_json(document) + "\n", csv_path: epochs_csv(list(epochs))})  # type: ignore
     return json_path, csv_path
 
 
 def export_sweep(result: SweepResult, paths: tuple[Path, Path]) -> tuple[Path, Path]:
     """Write the sweep as JSON (the `wdtui sweep --json` document) and its points as CSV."""
     json_path, csv_path = paths
-    with _one_line(f"write {json_path}"):
-        write_atomically({json_path: to_json(result) + "\n", csv_path: points_csv(result.points)})
+    write_atomically({json_path: to_json(result) + "\n", csv_path: points_csv(result.points)})
     return json_path, csv_path
 
 
 def save_script(script: str, where: str | os.PathLike[str] | None = None) -> Path:
     """Save a generated script (see `targets` for `where`); returns its path."""
     path = targets(where, (".py",), "train")[".py"]
-    with _one_line(f"write {path}"):
-        write_atomically({path: script})
+    write_atomically({path: script})
     return path
