@@ -62,6 +62,8 @@ def refused(*args: str, torch: bool = False) -> str:
     (("--rows", str(BIG)), "--rows: rows must be at most 1,000,000"),  # the app, before it opens
     (("serve", "--rows", str(BIG)), "--rows: rows must be at most 1,000,000"),
     (("--weight-decay", "1e39"), "--weight-decay: weight decay (λ) must be at most"),
+    (("--rows", "10", "--val-fraction", "0.01"), "10 rows with validation fraction 0.01 leaves 10 training and 0"),
+    (("serve", "--rows", "10", "--val-fraction", "0.99"), "leaves 0 training and 10 validation rows"),
 ])
 def test_a_number_or_name_that_would_fail_later_is_refused_at_once(args, says):
     assert says in refused(*args)
@@ -94,6 +96,15 @@ def test_a_csv_too_wide_is_refused_by_the_app_and_serve_as_by_trace(tmp_path):
     for command in ((), ("serve",)):
         line = refused(*command, "--data", str(wide), "--target", "y")
         assert "error: --hidden: hidden sizes 32 make a network of 5,120,098 parameters on 160,000 features" in line
+
+
+def test_a_csv_too_short_for_its_split_is_refused_by_the_app_as_by_trace(tmp_path):
+    csv = tmp_path / "short.csv"
+    csv.write_text("a,y\n" + "".join(f"{i},{i % 2}\n" for i in range(12)))
+    for command in (("trace",), (), ("serve",)):
+        line = refused(*command, "--data", str(csv), "--target", "y", "--val-fraction", "0.01",
+                       torch=command == ("trace",))
+        assert "12 rows with validation fraction 0.01 leaves 12 training and 0 validation rows" in line
 
 
 def test_a_duplicate_target_column_is_refused_not_the_first_taken(tmp_path):

@@ -16,7 +16,7 @@ from ..core.config import DATASETS, OPTIMIZERS, ConfigError, RunConfig, check_ne
 from ..core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from ..core.pace import DEFAULT_NAME, PACES, parse_pace
 from ..core.presets import DEFAULT, PRESETS, preset_config
-from ..core.table import DataError, check_file, read_csv
+from ..core.table import DataError, check_file, read_csv, split_sizes
 from . import runs, serve
 from .tensorboard_option import check_tensorboard, tensorboard_logs
 from .exits import BAD_INPUT, INTERRUPTED, catch_ctrl_c, leave
@@ -275,12 +275,14 @@ def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = No
 
 
 def check_data(config: RunConfig) -> None:
-    """Read the CSV (torch-free) and check the network and --row against it, so that a bad
-    file, a file too wide or a bad row ends with one line before the app opens (or serve
-    listens) rather than as an error inside it. (The data made from the seed: RunConfig.)"""
+    """Read the CSV (torch-free) and check the network, the split and --row against it, so
+    that a bad file, a file too wide or a bad row ends with one line before the app opens (or
+    serve listens) rather than as an error inside it: every check `wdtui trace` makes."""
     if config.data is None:
+        split_sizes(config.rows, config.val_fraction)  # the rest: RunConfig's
         return
     table = read_csv(config.data, config.target)
     check_network(len(table.feature_names), config.hidden, table.n_classes)
+    split_sizes(len(table.rows), config.val_fraction)
     if config.row is not None and config.row >= len(table.rows):
         raise DataError(f"--row {config.row} is out of range: the data has rows 0 to {len(table.rows) - 1}")

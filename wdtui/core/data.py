@@ -12,7 +12,7 @@ import torch
 
 from .config import RunConfig, check_network
 from .planar import planar_tensors
-from .table import DataError, Table, read_csv
+from .table import Table, read_csv, split_sizes
 
 
 def synthetic_tensors(seed: int, rows: int, features: int, label_noise: float) -> tuple[torch.Tensor, torch.Tensor]:
@@ -110,10 +110,7 @@ def prepare(config: RunConfig, table: Table | None = None) -> Dataset:
     raw = torch.tensor(table.rows, dtype=torch.float32)
     labels = torch.tensor(table.labels, dtype=torch.long)
     n = raw.shape[0]
-    n_val = round(n * config.val_fraction)
-    if n_val < 1 or n - n_val < 2:
-        raise DataError(f"{n} rows with validation fraction {config.val_fraction} leaves "
-                        f"{n - n_val} training and {n_val} validation rows; give more rows")
+    n_val = split_sizes(n, config.val_fraction)[1]
     order = torch.randperm(n, generator=torch.Generator().manual_seed(config.seed))
     val_idx, train_idx = order[:n_val].sort().values, order[n_val:].sort().values
     train_raw = raw[train_idx]

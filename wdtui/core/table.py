@@ -42,6 +42,16 @@ def _class_names(raw_labels: list[str]) -> tuple[str, ...]:
         return tuple(sorted(unique))
 
 
+def split_sizes(n: int, val_fraction: float) -> tuple[int, int]:
+    """(training, validation) rows of `n` with `val_fraction` held out; DataError when either
+    side is too small to train or to measure on (torch-free: the app checks before it opens)."""
+    n_val = round(n * val_fraction)
+    if n_val < 1 or n - n_val < 2:
+        raise DataError(f"{n} rows with validation fraction {val_fraction} leaves "
+                        f"{n - n_val} training and {n_val} validation rows; give more rows")
+    return n - n_val, n_val
+
+
 def memory_bytes() -> int | None:
     """This machine's physical memory, where the system says (None where it does not)."""
     try:
