@@ -68,7 +68,9 @@ class LessonHost:
             except LessonError as exc:
                 self.notify(str(exc), title="The lesson cannot open", severity="error", markup=False)
                 return
-            self.progress = load_progress(len(self.lesson.steps))
+            self.progress, problem = load_progress(self.lesson)
+            if problem:  # said once: the file was kept aside and the lesson starts over
+                self.notify(problem, title="Lesson progress", severity="warning", markup=False, timeout=10)
         if self.lesson_open and self.current_mode == self.step.mode:
             self.lesson_open = False
             self.run_version += 1
