@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from decay_reference import torch_decay
 from helpers import run_cli as run
 
 EPOCH_KEYS = {"epoch", "train_loss", "val_loss", "train_acc", "val_acc", "penalty", "weight_norm",
@@ -65,8 +65,12 @@ def test_json_insight_states_the_key_numbers(capsys):
     status, out, err = run(capsys, "trace", "--json")
     assert status == 0, err
     insight = json.loads(out)["insight"]
-    assert insight["half_life_steps"] == pytest.approx(math.log(2) / -math.log(1 - 0.02 * 0.001 / 0.1))
-    assert insight["plain_half_life_steps"] == pytest.approx(math.log(2) / -math.log(1 - 0.02 * 0.001))
+    with_momentum, plain = torch_decay(0.02, 0.001, 0.9, 65), torch_decay(0.02, 0.001, 0.0, 65)
+    assert insight["half_life_steps"] == with_momentum.half_life == 3469
+    assert insight["plain_half_life_steps"] == plain.half_life == 34658
+    assert insight["left_after_run"] == pytest.approx(with_momentum.left, rel=1e-9)
+    assert insight["shrink"] == pytest.approx(with_momentum.long_run, rel=1e-9)
+    assert insight["direct_shrink"] == pytest.approx(1 - 0.02 * 0.001) and not insight["oscillates"]
     assert insight["steps_trained"] == 65 and 0 < insight["gradient_norm"] < 10
     assert insight["penalty_share"] == pytest.approx(insight["penalty"] / (insight["penalty"] + insight["data_loss"]))
 

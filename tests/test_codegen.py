@@ -18,6 +18,8 @@ from wdtui.core.presets import preset_config
 from wdtui.core.records import EpochRecord
 from wdtui.core.engine import train
 
+from decay_reference import torch_decay
+
 # What the script prints per epoch, and the tolerance each number must meet.
 PRINTED = {"train_loss": 1e-5, "val_loss": 1e-5, "train_acc": 1e-4, "val_acc": 1e-4,
            "penalty": 1e-5, "weight_norm": 1e-5}
@@ -91,6 +93,18 @@ def test_it_teaches_the_decay_and_the_groups():
     assert "θ ← θ − γλθ" in adamw and "p.mul_(1 - LR * WEIGHT_DECAY)" in adamw
     assert '"weight_decay": 0.0' in sgd  # biases in their own group
     assert '"weight_decay": 0.0' not in adamw and "one group" in adamw
+
+
+def test_its_comment_says_what_decay_alone_does_as_torch_sgd_does_it():
+    """The overfit preset: one step's own factor, the long-run factor, the half-life and what is
+    left after the run's 400 steps, each what torch's SGD does to a weight with decay alone."""
+    config = preset_config("overfit")
+    reference = torch_decay(config.lr, config.weight_decay, config.momentum, 400)
+    comment = " ".join(line.removeprefix("# ") for line in script_for(config).splitlines() if line.startswith("#"))
+    assert "1 − γλ = 0.998;" in comment and f"shrinks by {reference.long_run:.6f} a step" in comment
+    assert f"halves a weight in {reference.half_life} steps" in comment
+    assert f"after this run's 400 steps, {100 * reference.left:.3g}% of it is left" in comment
+    assert "torch.set_num_threads(1)" in script_for(config)
 
 
 # A value for every option that changes the run; a new RunConfig field fails here until the

@@ -1,8 +1,9 @@
-"""Every half-life wdtui shows, against torch.optim itself run with decay alone.
+"""Every decay figure wdtui shows, against torch.optim itself run with decay alone.
 
 The reference is never decay.py's own arithmetic: each test steps a real torch.optim
-optimizer on a weight tensor whose data gradient is zero (or, for Adam, known noise) and
-counts the steps until the weights have halved, or measures their mean decay rate.
+optimizer on a weight whose data gradient is zero (or, for Adam, known noise) and reads off
+what it did, step by step, to the weight: what is left, when it has halved for good, and by
+how much it shrinks per step in the long run.
 """
 
 from __future__ import annotations
@@ -14,84 +15,117 @@ import sys
 import pytest
 import torch
 
-from wdtui.core.decay import adam_decay, adam_factors, decay_rate, half_life, half_life_steps
+from wdtui.core.config import RunConfig
+from wdtui.core.decay import DecayAlone, adam_decay, adam_factors, decay_alone, half_life
+from wdtui.core.model import build_model
+from wdtui.core.optim import make_optimizer
 
-TOLERANCE = 0.03  # every half-life shown agrees with torch.optim within 3 %
+from decay_reference import envelope, halved_for_good, sgd, trajectory
 
+TOLERANCE = 0.03  # Adam's per-weight rates, measured over noise, agree with torch.optim within 3 %
 
-def _steps_to_halve(optimizer_class, limit: int = 200_000, **options) -> int:
-    """Steps `optimizer_class` takes, with a zero data gradient, until every weight is at most
-    half its start. Float64 so that rounding in 1e5 steps cannot bias the count."""
-    theta = torch.nn.Parameter(torch.tensor([1.0, -2.5, 0.3, 7.0], dtype=torch.float64))
-    start = theta.detach().abs().clone()
-    opt = optimizer_class([theta], **options)
-    theta.grad = torch.zeros_like(theta)
-    for step in range(1, limit + 1):
-        opt.step()
-        if bool((theta.detach().abs() <= start / 2).all()):
-            return step
-    raise AssertionError(f"not halved in {limit} steps")
-
-
-def _close(shown: float, simulated: int) -> bool:
-    return abs(shown - simulated) <= TOLERANCE * simulated
-
-
-@pytest.mark.parametrize("lr, lam", [(0.1, 0.05), (0.5, 0.01), (0.02, 1e-3)])
-def test_plain_sgd_half_life_is_what_torch_sgd_does(lr, lam):
-    simulated = _steps_to_halve(torch.optim.SGD, lr=lr, weight_decay=lam)
-    shown = half_life_steps("sgd", lr, lam, momentum=0.0)
-    assert _close(shown, simulated)
-    assert simulated == math.ceil(shown)  # exact: θ(1 − γλ)^t, so the count is the next whole step
+# (γ, λ, μ): the presets' settings, both sides of γλ = (1 − √μ)², exactly on it, μ = 0 (one step
+# flipping the sign too), μ = 0.99, a double negative root and real negative roots.
+CASES = [
+    (0.02, 0.1, 0.9),  # the overfit preset: γλ = 0.002 just below (1 − √0.9)² = 0.00263
+    (0.02, 1e-3, 0.9),  # the default run
+    (0.05, 0.01, 0.9),  # the 2-D presets
+    (0.02, 0.5, 0.9),  # past (1 − √μ)²: complex roots, θ swings through zero
+    (0.02, 0.3, 0.9),
+    (0.5, 0.5, 0.25),  # γλ = (1 − √μ)² exactly: a double root
+    (1.5, 1.5, 0.25),  # γλ = (1 + √μ)² exactly: a double negative root
+    (1.0, 2.4, 0.25),  # two negative roots
+    (0.01, 1e-4, 0.99),
+    (0.1, 0.01, 0.0),  # plain SGD
+    (0.5, 0.01, 0.0),
+    (1.0, 1.5, 0.0),  # one step flips the sign
+]
 
 
-@pytest.mark.parametrize("lr, lam, mu", [(0.02, 1e-3, 0.9), (0.1, 1e-3, 0.9), (0.05, 2e-3, 0.5), (0.01, 1e-4, 0.99)])
-def test_momentum_half_life_is_what_torch_sgd_with_momentum_does(lr, lam, mu):
-    """The long-run figure against the count from the very first step.
-
-    The buffer starts empty and needs about 1/(1 − μ) steps to fill to λθ/(1 − μ), so the first
-    steps shrink less and the count from the start is longer than the long-run half-life by
-    roughly μ/(1 − μ) steps (9 at μ = 0.9, 99 at μ = 0.99). γλ is chosen so that lag is under
-    3 % of the half-life: the figure is meant for weights that live thousands of steps.
-    """
-    simulated = _steps_to_halve(torch.optim.SGD, lr=lr, weight_decay=lam, momentum=mu)
-    shown = half_life_steps("sgd", lr, lam, momentum=mu)
-    assert _close(shown, simulated)
-    assert 0 <= simulated - shown <= 1.5 * mu / (1 - mu) + 1  # the transient: late, never early
+@pytest.mark.parametrize("lr, lam, mu", CASES)
+def test_what_is_left_is_what_torch_sgd_leaves_at_every_step(lr, lam, mu):
+    path = sgd(lr, lam, mu, 3000)
+    alone = DecayAlone(lr, lam, mu)
+    for t in (*range(60), 100, 399, 400, 1234, 3000):
+        assert alone.left(t) == pytest.approx(path[t], rel=1e-9, abs=1e-13), t
 
 
-@pytest.mark.parametrize("lr, lam, mu", [(0.02, 1e-3, 0.9), (0.05, 2e-3, 0.5)])
-def test_momentum_long_run_shrink_per_step(lr, lam, mu):
-    """Once the buffer has filled, one step multiplies θ by about 1 − γλ/(1 − μ)."""
-    theta = torch.nn.Parameter(torch.ones(1, dtype=torch.float64))
-    opt = torch.optim.SGD([theta], lr=lr, weight_decay=lam, momentum=mu)
-    theta.grad = torch.zeros_like(theta)
-    for _ in range(2000):
-        opt.step()
-    before = float(theta.detach())
-    opt.step()
-    measured = 1 - float(theta.detach()) / before
-    assert measured == pytest.approx(decay_rate("sgd", lr, lam, mu), rel=TOLERANCE)
+@pytest.mark.parametrize("lr, lam, mu", CASES)
+def test_the_half_life_is_the_step_torch_sgd_has_halved_it_for_good(lr, lam, mu):
+    alone = DecayAlone(lr, lam, mu)
+    steps = int(alone.half_life()) + 2000
+    assert alone.half_life() == halved_for_good(sgd(lr, lam, mu, steps))
 
 
-def test_the_default_runs_half_lives_from_the_issue():
-    """Issue 11: γ = 0.02, λ = 1e-3 — plain SGD 34,657 steps; with μ = 0.9 about 3,460."""
-    assert f"{half_life_steps('sgd', 0.02, 1e-3):,.0f}" == "34,657"
-    with_momentum = half_life_steps("sgd", 0.02, 1e-3, momentum=0.9)
-    assert round(with_momentum, -1) == 3470 and abs(with_momentum - 3460) < 0.01 * 3460
-    assert _close(with_momentum, _steps_to_halve(torch.optim.SGD, lr=0.02, weight_decay=1e-3, momentum=0.9))
+@pytest.mark.parametrize("lr, lam, mu", [c for c in CASES if c[:2] not in ((0.5, 0.5), (1.5, 1.5))])
+def test_the_long_run_factor_is_what_torch_sgd_shrinks_a_weight_by_per_step(lr, lam, mu):
+    """Real roots: |θₜ₊₁/θₜ| once the buffer has filled. Complex ones: the envelope, from
+    θₜ₊₁² − θₜθₜ₊₂, which is C·ρ²ᵗ for θₜ = Rρᵗcos(ωt + φ). (At a double root the ratio
+    nears the root only as 1/t: those two cases are held by the tests above.)"""
+    alone = DecayAlone(lr, lam, mu)
+    t = min(3000, int(300 / -math.log(alone.long_run)))  # far along, yet far from underflow
+    path = sgd(lr, lam, mu, t + 4)
+    if (1 - math.sqrt(mu)) ** 2 < lr * lam < (1 + math.sqrt(mu)) ** 2:
+        measured = envelope(path, t)
+    else:
+        measured = abs(path[t + 1] / path[t])
+    assert measured == pytest.approx(alone.long_run, rel=1e-6)
+
+
+def test_which_side_of_one_minus_root_mu_squared():
+    """The long-run factor is the larger root of r² − (1 + μ − γλ)r + μ = 0: real up to
+    γλ = (1 − √μ)², then complex of size √μ, the weight swinging through zero."""
+    mu = 0.9
+    edge = (1 - math.sqrt(mu)) ** 2
+    below, above = DecayAlone(1.0, 0.99 * edge, mu), DecayAlone(1.0, 1.01 * edge, mu)
+    assert not below.oscillates and above.oscillates
+    assert above.long_run == pytest.approx(math.sqrt(mu), rel=1e-12)
+    assert min(sgd(1.0, 0.99 * edge, mu, 2000)) > 0  # it falls without crossing zero
+    assert min(sgd(1.0, 1.01 * edge, mu, 2000)) < 0  # it swings through zero
+
+
+def test_the_figures_the_issue_quotes():
+    """Issue 19: overfit (γ 0.02, λ 0.1, μ 0.9) halves in 40 steps and leaves 3.26e-5 after its
+    400; the long-run factor is 0.9735, not 1 − γλ/(1 − μ) = 0.98; the default run (65 steps)
+    leaves 98.9 % of a weight."""
+    overfit = DecayAlone(0.02, 0.1, 0.9)
+    path = sgd(0.02, 0.1, 0.9, 400)
+    assert overfit.half_life() == 40 == next(t for t, theta in enumerate(path) if theta <= 0.5)
+    assert f"{overfit.left(400):.3g}" == f"{path[400]:.3g}" == "3.26e-05"
+    assert f"{overfit.long_run:.4f}" == "0.9735" and overfit.direct == pytest.approx(0.998)
+    assert f"{DecayAlone(0.02, 1e-3, 0.9).left(65):.1%}" == f"{sgd(0.02, 1e-3, 0.9, 65)[65]:.1%}" == "98.9%"
 
 
 @pytest.mark.parametrize("lr, lam", [(0.1, 0.05), (0.02, 1e-3), (1e-3, 0.1)])
-def test_adamw_half_life_is_exact(lr, lam):
-    simulated = _steps_to_halve(torch.optim.AdamW, lr=lr, weight_decay=lam)
-    shown = half_life_steps("adamw", lr, lam)
-    assert _close(shown, simulated) and simulated == math.ceil(shown)
+def test_adamw_decays_exactly_as_plain_sgd(lr, lam):
+    path = trajectory(torch.optim.AdamW, 2000, lr=lr, weight_decay=lam)
+    alone = decay_alone("adamw", lr, lam)
+    assert alone == DecayAlone(lr, lam) and alone.left(2000) == pytest.approx(path[2000], rel=1e-9)
+    if alone.half_life() < 1000:
+        assert alone.half_life() == halved_for_good(path)
+
+
+def test_so_large_a_decay_that_it_grows():
+    """γλ ≥ 2(1 + μ): each step swings the weight wider; it never halves."""
+    alone = DecayAlone(1.0, 4.0, 0.9)
+    path = sgd(1.0, 4.0, 0.9, 50)
+    assert alone.grows and alone.half_life() == math.inf and abs(path[50]) > 1e6
+    assert alone.left(50) == pytest.approx(path[50], rel=1e-9)
+    assert not DecayAlone(1.0, 3.7, 0.9).grows
+
+
+def test_the_recursion_covers_the_sgd_the_app_builds():
+    """No Nesterov, no dampening: the optimizer wdtui makes is the one the recursion is of."""
+    config = RunConfig(momentum=0.9)
+    optimizer, _ = make_optimizer(config, build_model(10, (8,), 2, 0))
+    for group in optimizer.param_groups:
+        assert not group["nesterov"] and group["dampening"] == 0 and not group["maximize"]
 
 
 def test_no_decay_never_halves_and_adam_has_no_single_figure():
-    assert half_life_steps("sgd", 0.1, 0.0) == math.inf == half_life(0.0)
-    assert half_life_steps("adam", 0.1, 0.01) is None and decay_rate("adam", 0.1, 0.01) is None
+    assert DecayAlone(0.1, 0.0, 0.9).half_life() == math.inf == half_life(0.0)
+    assert DecayAlone(0.1, 0.0, 0.9).long_run == 1 and DecayAlone(0.1, 0.0, 0.9).left(1000) == 1
+    assert decay_alone("adam", 0.1, 0.01) is None
     assert half_life(1.0) == 1.0
 
 
@@ -165,6 +199,6 @@ def test_adam_decay_is_none_before_a_step_and_refuses_other_optimizers():
 
 def test_the_closed_forms_load_without_torch():
     """The CLI and the app quote half-lives before torch is imported."""
-    code = "import sys, wdtui.core.decay as d; d.half_life_steps('sgd', 0.02, 1e-3, 0.9); print('torch' in sys.modules)"
+    code = "import sys, wdtui.core.decay as d; d.DecayAlone(0.02, 1e-3, 0.9).half_life(); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

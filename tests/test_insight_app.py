@@ -3,8 +3,6 @@ it shows equals the one worked out here from the epoch records."""
 
 from __future__ import annotations
 
-import math
-
 from textual.widgets import Static
 
 from wdtui.core.config import RunConfig
@@ -15,6 +13,7 @@ from wdtui.ui.screens.insight import InsightScreen
 from wdtui.ui.session import RunState
 
 from app_helpers import ready_in, SIZE, text_of, trained, wait_for
+from decay_reference import torch_decay
 
 
 def shown(app, selector: str) -> str:
@@ -32,8 +31,10 @@ async def test_before_a_run_it_says_so_and_names_the_key():
         assert not app.screen.query_one("#insight-norms").display
         await wait_for(pilot, RunState.READY)  # the settings alone already give the shrink factor
         numbers = shown(app, "#insight-numbers")
-        assert "× 0.999800" in numbers  # 1 − γλ/(1 − μ) = 1 − 0.02 × 0.001 / 0.1: the seed's momentum counts
-        assert "3,465 steps" in numbers and "34,657 steps" in numbers  # with momentum; without it
+        reference = torch_decay(0.02, 0.001, 0.9, 65)  # what torch's SGD does with decay alone
+        assert f"× {reference.long_run:.6f}" == "× 0.999800" and "× 0.999800" in numbers  # the long-run factor
+        assert "Direct decay part" in numbers and "× 0.999980" in numbers  # 1 − γλ: one step's own
+        assert f"{reference.half_life:,} steps" in numbers and "34,658 steps" in numbers  # with momentum; without
         assert "Penalty share" not in numbers
 
 
@@ -45,17 +46,17 @@ async def test_after_a_run_the_numbers_are_the_records_own():
         await pilot.press("5")
         epochs, setup = app.session.all_epochs, app.session.setup
         last = epochs[-1]
-        rate = last.lr * last.weight_decay / (1 - config.momentum)  # 0.005: momentum 0.9, in the long run
-        half_life = math.log(2) / -math.log(1 - rate)  # ≈ 138 steps
-        plain_half_life = math.log(2) / -math.log(1 - last.lr * last.weight_decay)  # ≈ 1,386 without momentum
+        steps = 3 * setup.steps_per_epoch
+        reference = torch_decay(last.lr, last.weight_decay, config.momentum, steps)  # torch's SGD, decay alone
+        plain = torch_decay(last.lr, last.weight_decay, 0.0, steps)  # ≈ 1,386 without momentum
+        half_life = reference.half_life
         share = last.penalty / (last.train_loss + last.penalty)
         numbers = shown(app, "#insight-numbers")
-        assert f"× {1 - rate:.6f}" in numbers
-        assert f"{half_life:,.0f} steps ≈ {half_life / setup.steps_per_epoch:,.1f} epochs" in numbers
-        assert f"{plain_half_life:,.0f} steps" in numbers
-        steps = 3 * setup.steps_per_epoch
+        assert f"× {reference.long_run:.6f}" in numbers and f"× {1 - last.lr * last.weight_decay:.6f}" in numbers
+        assert f"{half_life:,} steps ≈ {half_life / setup.steps_per_epoch:,.1f} epochs" in numbers
+        assert f"{plain.half_life:,} steps" in numbers
         assert f"{steps} steps, {steps / half_life:.1%} of a half-life" in numbers
-        assert f"{100 * (1 - rate) ** steps:.3g}%" in numbers  # what decay alone leaves over the run
+        assert f"{100 * reference.left:.3g}%" in numbers  # what decay alone leaves over the run
         assert f"{last.penalty:.4f}" in numbers and f"{last.train_loss + last.penalty:.4f}" in numbers
         assert f"{share:.2%}" in numbers
         assert " → ".join(f"{e.weight_norm:.3f}" for e in epochs) in numbers  # from epoch 0
@@ -102,7 +103,8 @@ async def test_lambda_changed_mid_run_uses_the_latest():
         assert [e.weight_decay for e in app.session.epochs] == [0.001, 0.01]
         assert "λ = 0.01 (λ changed during the run" in shown(app, "#insight-status")
         numbers = shown(app, "#insight-numbers")
-        assert "1 − 0.02 × 0.01 / 0.1" in numbers and "× 0.998000" in numbers  # the λ in force, with momentum
+        long_run = torch_decay(0.02, 0.01, 0.9, 1).long_run  # the λ in force, with momentum
+        assert "1 − 0.02 × 0.01" in numbers and "× 0.999800" in numbers and f"× {long_run:.6f}" in numbers
 
 
 async def test_a_diverged_run_says_so_and_a_reset_starts_over():

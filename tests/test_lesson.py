@@ -13,6 +13,7 @@ from wdtui.lesson.judge import conclude, is_done
 from wdtui.lesson.steps import LessonError, load_lesson, parse_lesson
 from wdtui.quiz import load_bank
 
+from decay_reference import torch_decay
 from quiz_data import epochs
 
 BANK = {q.id for q in load_bank()}
@@ -99,8 +100,19 @@ def test_facts_are_the_records_numbers():
     assert set(facts) == FACTS
     assert facts["val_min"] == 0.45 and facts["val_min_epoch"] == 3 and facts["val_loss"] == 0.52
     assert facts["val_rise"] == pytest.approx(0.52 / 0.45 - 1)
-    assert facts["epochs_done"] == 5 and facts["half_life"] == pytest.approx(692.8, abs=0.1)  # ln 2 / −ln(0.999)
+    assert facts["epochs_done"] == 5 and facts["half_life"] == 693  # ln 2 / −ln(0.999) = 692.8, a whole step on
     assert facts["run_steps"] == 5 * 13 and facts["run_left"] == pytest.approx(0.999 ** 65)
+    assert facts["long_run"] == pytest.approx(0.999)  # no momentum: the long-run factor is 1 − γλ itself
+
+
+def test_with_momentum_the_facts_are_what_torch_sgd_does():
+    """The small-λ step's outcome: the overfit preset's settings, 400 steps of decay alone."""
+    config = RunConfig(lr=0.02, weight_decay=0.1, momentum=0.9, epochs=40)
+    facts = Facts(observed(epochs(), config))
+    reference = torch_decay(0.02, 0.1, 0.9, 40 * 13)
+    assert facts["half_life"] == reference.half_life == 40
+    assert facts["run_left"] == pytest.approx(reference.left, rel=1e-9)
+    assert facts["long_run"] == pytest.approx(reference.long_run, rel=1e-9)
     assert facts["val_change"] is None and facts["best_lam"] is None  # no twins, no sweep: not yet known
 
 

@@ -74,7 +74,8 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         zero, decayed = app.twins.zero[-1], app.twins.decayed[-1]
         change = decayed.val_loss / zero.val_loss - 1
         assert abs(change) < 0.01 and result["held"] is True
-        assert f"({change:+.2%})" in result["text"] and "3,465 steps" in result["text"] and "takes 65" in result["text"]
+        assert f"({change:+.2%})" in result["text"] and "3,469 steps" in result["text"] and "takes 65" in result["text"]
+        assert "leaves 98.9% of a weight" in result["text"]  # as torch's SGD leaves it (tests/test_decay.py)
 
         # 4. The overfit preset at λ = 0: validation loss falls, then climbs (right).
         await pilot.press("right_square_bracket")
@@ -123,6 +124,8 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         u = app.session.last_update
         theta = float(next(iter(u.weights.values()))[0, 0])
         assert f"θ = {theta:+.5f}" in result["text"] and f"{-0.02 * 0.1 * theta:+.3e}" in result["text"]
+        assert "own decay part is a factor 1 − γλ = 0.998000" in result["text"]
+        assert "by 0.973515 a step (the Insight's long-run factor" in result["text"]  # torch's SGD: tests/test_decay.py
         assert result["held"] is True
 
         # 9. AdamW, not Adam, shrinks every weight by exactly 1 − γλ (right).
@@ -131,6 +134,8 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         await pilot.press("b", "n")
         result = await concluded(pilot)
         assert "× 0.998000 = 1 − γλ" in result["text"] and result["held"] is True
+        u = app.session.last_update
+        assert f"{u.scale / u.lr:.3g}× as large" in result["text"] and f"about {1 / u.denominator:.3g}× γλ" in result["text"]
 
         # 10. Three questions: the seed's first; two right, one wrong.
         await pilot.press("right_square_bracket")

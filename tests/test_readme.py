@@ -30,5 +30,7 @@ def test_the_default_run_is_quoted_as_it_runs(capsys):
     assert f"({doc['epochs'][1]['train_loss']:.4f} → {last['train_loss']:.4f})" in said
     assert f"to {100 * last['train_acc']:.1f} % on training and {100 * last['val_acc']:.1f} % on validation" in said
     assert f"half-life under decay alone is {insight['half_life_steps']:,.0f} steps" in said
-    assert f"takes {insight['steps_trained']} ({100 * insight['left_after_run']:.1f} % of a weight is left)" in said
+    assert f"takes {insight['steps_trained']} ({100 * insight['left_after_run']:.1f} % of a weight is left" in said
+    assert (f"own decay part is 1 − γλ = {insight['direct_shrink']:g}, and momentum makes the long-run factor "
+            f"{insight['shrink']:.4f})") in said
     assert f"the penalty is {100 * insight['penalty_share']:.2f} % of the objective" in said

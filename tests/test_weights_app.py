@@ -14,6 +14,7 @@ from wdtui.ui.screens.weights import WeightsScreen
 from wdtui.ui.session import RunState
 
 from app_helpers import SIZE, text_of, trained, wait_for
+from decay_reference import torch_decay
 from test_compare_app import compared
 
 CONFIG = RunConfig(seed=0, epochs=3, lr=0.05, weight_decay=0.05)
@@ -52,7 +53,9 @@ async def test_the_anatomy_is_the_real_update_and_the_keys_pick_the_weight():
         assert f"Step {a.step} (the last of epoch 3), SGD: hidden1.weight[0, 0] of 32×10" in text
         for value in (a.gradient_part, a.decay_part, a.momentum_part, a.change):
             assert f"{value:+.9f}" in text
-        assert f"−0.05 × 0.05 × {a.theta:+.4g}" in text and "× 0.997500" in text  # 1 − γλ
+        assert f"−0.05 × 0.05 × {a.theta:+.4g}" in text and "× 0.997500" in text  # 1 − γλ, this step's own
+        long_run = torch_decay(0.05, 0.05, CONFIG.momentum, 1).long_run  # torch's SGD, decay alone, far along
+        assert "Direct decay factor" in text and "Long-run factor" in text and f"× {long_run:.6f}" in text
         assert abs(a.change - (a.after - a.theta)) < 1e-6 and f"{a.after:+.9f}" in text and f"{a.theta:+.9f}" in text
 
         await pilot.press("right", "right", "down")
@@ -76,12 +79,14 @@ async def test_adam_shows_the_decay_through_the_scaling_and_adamw_around_it():
             a = _expected(app, "hidden1", (0, 0))
             text = shown(app, "#weights-anatomy")
             assert f"{a.scale:.6g}" in text and f"{a.decay_part:+.9f}" in text and route in text
-            ratio = f"{a.scale / a.lr:.3g}"
+            ratio, factor = f"{a.scale / a.lr:.3g}", f"{1 / a.denominator:.3g}"
             if optimizer == "adam":
                 assert f"× {a.effective_shrink:.6f}" in text and a.effective_shrink != a.shrink
-                assert f"this weight's decay is {ratio} times the nominal γλθ" in text
+                assert f"this step's own decay part is {ratio} × the nominal γλθ" in text
+                assert f"γλ/D = {factor} × γλ" in text and f"× {1 - a.lr * a.weight_decay / a.denominator:.6f}" in text
             else:
-                assert f"× {a.shrink:.6f}" in text and f"about {ratio} times as large" in text
+                assert f"× {a.shrink:.6f}" in text and f"own decay part would be {ratio} × as large" in text
+                assert f"in the long run about 1/D = {factor} × γλ" in text
 
 
 async def test_norms_and_the_twins_histograms_beside_the_runs():

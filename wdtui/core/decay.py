@@ -1,24 +1,28 @@
-"""The half-life of a weight under decay alone, for the optimizer in force (DESIGN.md's maths).
+"""What decay alone does to a weight, for the optimizer in force (DESIGN.md's maths).
 
 "Decay alone" means a zero data gradient: what λ by itself does to a weight, step by step.
 
-- SGD, μ = 0: θ ← (1 − γλ)θ each step, exactly; half-life ln 2 / −ln(1 − γλ).
-- SGD with momentum μ: λθ rides in the buffer, which grows to λθ/(1 − μ), so in the long run
-  θ shrinks by about (1 − γλ/(1 − μ)) per step: half-life ln 2 / −ln(1 − γλ/(1 − μ)), ten
-  times shorter at μ = 0.9. (The first ~1/(1 − μ) steps, while the buffer fills, shrink less.)
-- AdamW: θ ← (1 − γλ)θ apart from the adaptive step, exactly, as plain SGD.
+- SGD, μ = 0: θ ← (1 − γλ)θ each step, exactly. AdamW: the same, apart from its adaptive step.
+- SGD with momentum μ: λθ rides in the buffer too. From an empty buffer torch's SGD sets
+  b₁ = λθ₀, then bₜ = μbₜ₋₁ + λθₜ₋₁ and θₜ = θₜ₋₁ − γbₜ: that is θₜ₊₁ = (1 + μ − γλ)θₜ − μθₜ₋₁
+  with θ₋₁ = θ₀. Each step's own, direct decay part is still −γλθ (a factor 1 − γλ); the
+  long-run factor per step is the larger root of r² − (1 + μ − γλ)r + μ = 0, about
+  1 − γλ/(1 − μ) only while γλ ≪ (1 − μ)². Past γλ = (1 − √μ)² the roots are complex: θ
+  swings through zero, its size shrinking by √μ a step; from γλ = 2(1 + μ) on it grows.
+  `DecayAlone` works the half-life and what is left after a run out of the recursion itself.
 - Adam (coupled): λθ joins the gradient and is divided by √v̂ + ε like it, so each weight has
   its own rate, γλ / (√v̂ᵢ + ε), set by its own gradient history: there is no single figure.
   `adam_decay` measures it per decayed weight from the run's optimizer state and summarises
   it as a median and a 5th–95th percentile range.
 
-Importing this module does not import torch (the CLI and the app quote the closed forms
-before torch is loaded); only `adam_factors` and `adam_decay`, which read a torch optimizer's
-state, import it, when called.
+Importing this module does not import torch (the CLI and the app quote these figures before
+torch is loaded); only `adam_factors` and `adam_decay`, which read a torch optimizer's state,
+import it, when called.
 """
 
 from __future__ import annotations
 
+import cmath
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,9 +30,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import torch
 
+Matrix = tuple[tuple[float, float], tuple[float, float]]
+
 
 def half_life(rate: float) -> float:
-    """Steps for a factor (1 − rate) per step to halve a weight: ln 2 / −ln(1 − rate) ≈ 0.693 / rate.
+    """Steps for a factor (1 − rate) per step to halve a weight: ln 2 / −ln(1 − rate) ≈ 0.693 / rate,
+    not rounded to a whole step (Adam's per-weight figures, which are estimates).
 
     inf when rate ≤ 0 (λ = 0: decay never halves anything); 1 when one step removes it all.
     """
@@ -39,23 +46,115 @@ def half_life(rate: float) -> float:
     return math.log(2) / -math.log1p(-rate)
 
 
-def decay_rate(optimizer: str, lr: float, weight_decay: float, momentum: float = 0.0) -> float | None:
-    """The fraction of a weight decay alone removes per step; None for Adam (per weight: see
-    `adam_decay`). For SGD with momentum it is the long-run rate γλ/(1 − μ)."""
+def _times(x: Matrix, y: Matrix) -> Matrix:
+    return ((x[0][0] * y[0][0] + x[0][1] * y[1][0], x[0][0] * y[0][1] + x[0][1] * y[1][1]),
+            (x[1][0] * y[0][0] + x[1][1] * y[1][0], x[1][0] * y[0][1] + x[1][1] * y[1][1]))
+
+
+@dataclass(frozen=True)
+class DecayAlone:
+    """Decay alone under SGD with momentum μ from an empty buffer (plain SGD and AdamW: μ = 0):
+    θₜ₊₁ = (1 + μ − γλ)θₜ − μθₜ₋₁, θ₋₁ = θ₀. Every figure is of a weight that starts at 1."""
+
+    lr: float
+    weight_decay: float
+    momentum: float = 0.0
+
+    @property
+    def direct(self) -> float:
+        """1 − γλ: the factor of one step's own decay part, −γλθ (earlier steps' ride in momentum)."""
+        return 1 - self.lr * self.weight_decay
+
+    @property
+    def _a(self) -> float:
+        return 1 + self.momentum - self.lr * self.weight_decay
+
+    def _roots(self) -> tuple[complex, complex]:
+        """The roots of r² − (1 + μ − γλ)r + μ = 0, the larger in size first. The discriminant
+        (1 + μ − γλ)² − 4μ is taken as (1 − μ − γλ)² − 4μγλ, equal but without the cancellation
+        that would make λ = 0's root 1 − 6e-16."""
+        g, mu = self.lr * self.weight_decay, self.momentum
+        root = cmath.sqrt((1 - mu - g) ** 2 - 4 * mu * g)
+        r1, r2 = (self._a + root) / 2, (self._a - root) / 2
+        return (r1, r2) if abs(r1) >= abs(r2) else (r2, r1)
+
+    @property
+    def long_run(self) -> float:
+        """What a weight's size is multiplied by per step once the buffer has filled: the larger
+        root's size (√μ where the roots are complex)."""
+        return abs(self._roots()[0])
+
+    @property
+    def swings_from(self) -> float:
+        """(1 − √μ)²: past this γλ the weight swings through zero as it decays."""
+        return (1 - math.sqrt(self.momentum)) ** 2
+
+    @property
+    def oscillates(self) -> bool:
+        """The weight swings through zero (complex roots, or a negative one) instead of falling."""
+        return self.lr * self.weight_decay > self.swings_from
+
+    @property
+    def grows(self) -> bool:
+        """γλ ≥ 2(1 + μ): decay alone makes the weight swing ever wider (the run diverges)."""
+        return self.lr * self.weight_decay >= 2 * (1 + self.momentum)
+
+    def left(self, steps: int) -> float:
+        """θ after `steps` steps of decay alone, of θ₀ = 1, exactly: (θₜ, θₜ₋₁) = Mᵗ(1, 1) with
+        M = [[1 + μ − γλ, −μ], [1, 0]], Mᵗ by squaring (a million steps cost forty products)."""
+        result: Matrix = ((1.0, 0.0), (0.0, 1.0))
+        power: Matrix = ((self._a, -self.momentum), (1.0, 0.0))
+        while steps:
+            if steps & 1:
+                result = _times(result, power)
+            power = _times(power, power)
+            steps >>= 1
+        return result[0][0] + result[0][1]
+
+    def half_life(self) -> float:
+        """The whole steps until decay alone has halved the weight for good (|θ| ≤ ½ from then on);
+        inf where it never does (λ = 0, or a γλ so large that it grows)."""
+        if self.weight_decay <= 0 or self.grows:
+            return math.inf
+        if not self.oscillates:  # θ falls step by step: the first step at or below ½, by bisection
+            low, high = 0, 1
+            while self.left(high) > 0.5:
+                low, high = high, 2 * high
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if self.left(middle) > 0.5 else (low, middle)
+            return float(high)
+        last, theta, before = 0, 1.0, 1.0
+        for t in range(1, self._settled() + 1):
+            theta, before = self._a * theta - self.momentum * before, theta
+            if abs(theta) > 0.5:
+                last = t
+        return float(last + 1)
+
+    def _settled(self) -> int:
+        """A step from which |θ| stays under ½ while it swings: θₜ = Ar₁ᵗ + Br₂ᵗ, so |θₜ| ≤
+        |A||r₁|ᵗ + |B||r₂|ᵗ (with a double root r, θₜ = (1 + ct)rᵗ)."""
+        r1, r2 = self._roots()
+        size = abs(r1)
+        if abs(r1 - r2) > 1e-9:
+            a = (self.direct - r2) / (r1 - r2)
+            return max(1, math.ceil(math.log(2 * (abs(a) + abs(1 - a))) / -math.log(size)))
+        c = abs(self.direct / r1 - 1)
+        t = max(1, math.ceil(1 / -math.log(size) - 1 / c)) if c else 1  # the bound falls from here on
+        while (1 + c * t) * size ** t > 0.5:
+            t += 1
+        return t
+
+
+def decay_alone(optimizer: str, lr: float, weight_decay: float, momentum: float = 0.0) -> DecayAlone | None:
+    """Decay alone for this optimizer; None for Adam, whose decay differs per weight (`adam_decay`)."""
     if optimizer == "sgd":
-        return lr * weight_decay / (1 - momentum)
+        return DecayAlone(lr, weight_decay, momentum)
     if optimizer == "adamw":
-        return lr * weight_decay
+        return DecayAlone(lr, weight_decay)
     if optimizer == "adam":
         return None
     raise ValueError(f"unknown optimizer {optimizer!r}")
-
-
-def half_life_steps(optimizer: str, lr: float, weight_decay: float, momentum: float = 0.0) -> float | None:
-    """The half-life (in steps) of a weight under decay alone for this optimizer; None for Adam,
-    whose half-life differs per weight and must be measured from the run (`adam_decay`)."""
-    rate = decay_rate(optimizer, lr, weight_decay, momentum)
-    return None if rate is None else half_life(rate)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from dataclasses import MISSING, fields
 from functools import lru_cache
 from typing import Any
 
+from .config import ConfigError, RunConfig
 from .decay import AdamDecay
-from .insight import Insight
+from .insight import Insight, key_insight
 from .measures import Boundary, PlaneRows
 from .records import (Diverged, EpochRecord, Layer, ParamGroupInfo, Prediction, Report, Setup, Stage, SweepPoint,
                       SweepResult, best_point)
@@ -138,7 +139,7 @@ def report(data: Mapping[str, Any]) -> Report:
                   epochs=tuple(epoch_record(e) for e in _tuple(data.get("epochs"))),
                   prediction=prediction(data["prediction"]),
                   diverged=_make(Diverged, diverged) if diverged is not None else None,
-                  insight=insight(data["insight"]) if isinstance(data.get("insight"), Mapping) else None,
+                  insight=insight(data["insight"], data) if isinstance(data.get("insight"), Mapping) else None,
                   boundary=boundary(data["boundary"]) if isinstance(data.get("boundary"), Mapping) else None)
 
 
@@ -154,11 +155,24 @@ def boundary(data: Mapping[str, Any]) -> Boundary:
                  if isinstance(rows, Mapping) else None)
 
 
-def insight(data: Mapping[str, Any]) -> Insight:
-    """The key insight's numbers as the run stated them (runs stored before it was kept have none)."""
+def insight(data: Mapping[str, Any], report: Mapping[str, Any] | None = None) -> Insight:
+    """The key insight's numbers as the run stated them (runs stored before it was kept have none).
+
+    A run stored before the decay figures were worked out from momentum's recursion (its
+    insight has no `direct_shrink`) quoted the approximation 1 − γλ/(1 − μ): given its
+    `report`, its figures are worked out again from its settings and epochs, keeping what the
+    run measured (Adam's per-weight decay, the smoothness number)."""
     adam = data.get("adam")
-    return _make(Insight, data, norms=_tuple(data.get("norms")),
-                 adam=_make(AdamDecay, adam) if isinstance(adam, Mapping) else None)
+    stated = _make(Insight, data, norms=_tuple(data.get("norms")),
+                   adam=_make(AdamDecay, adam) if isinstance(adam, Mapping) else None)
+    if "direct_shrink" in data or report is None:
+        return stated
+    try:
+        config = RunConfig.from_dict(report.get("config") or {})
+    except ConfigError:
+        return stated
+    epochs = [epoch_record(e) for e in report.get("epochs") or ()]
+    return key_insight(config, epochs, stated.steps_per_epoch, adam=stated.adam, gradient_norm=stated.gradient_norm)
 
 
 def sweep_result(points: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]], bool]]) -> SweepResult:

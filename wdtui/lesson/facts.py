@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.config import RunConfig
+from ..core.decay import DecayAlone, decay_alone
 from ..core.insight import Insight
 from ..core.measures import UpdateAnatomy
 from ..core.records import EpochRecord, SweepResult
@@ -41,6 +42,10 @@ class Observed:
 def _last(records: Sequence[EpochRecord]) -> EpochRecord | None:
     trained = [e for e in records if e.epoch > 0]
     return trained[-1] if trained else None
+
+
+def _alone(config: RunConfig) -> DecayAlone | None:
+    return decay_alone(config.optimizer, config.lr, config.weight_decay, config.momentum)
 
 
 def _change(new: float | None, old: float | None) -> float | None:
@@ -83,8 +88,10 @@ def _run(o: Observed) -> dict[str, Callable[[], Any]]:
         "train_falls": lambda: i and i.train_loss_falls,
         # The whole run as set up (all its epochs), trained or not: what decay alone can do in it.
         "run_steps": lambda: i and o.config.epochs * i.steps_per_epoch,
-        "run_left": lambda: ((1 - i.decay_rate) ** (o.config.epochs * i.steps_per_epoch)
-                             if i is not None and i.decay_rate is not None else None),
+        "run_left": lambda: (_alone(o.config).left(o.config.epochs * i.steps_per_epoch)
+                             if i is not None and _alone(o.config) is not None else None),
+        # 1 − γλ is one step's direct decay part; with momentum the long-run factor is smaller.
+        "long_run": lambda: i and i.shrink,
     }
 
 
@@ -137,7 +144,8 @@ def _update(o: Observed) -> dict[str, Callable[[], Any]]:
         "minus_gamma_lambda_theta": lambda: u and -u.lr * u.weight_decay * u.theta,  # worked out here, not read
         "shrink": lambda: u and u.shrink,
         "effective_shrink": lambda: u and u.effective_shrink,
-        "scale_ratio": lambda: u and u.scale / u.lr,
+        "scale_ratio": lambda: u and u.scale / u.lr,  # one step's direct decay part, over γλθ
+        "adam_factor": lambda: u and u.denominator and 1 / u.denominator,  # Adam's long-run factor, over γλ
         "quiz_answered": lambda: o.quiz[1],
         "quiz_score": lambda: o.quiz[0],
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from ..core.config import OPTIMIZER_NAMES
+from ..core.decay import DecayAlone
 from ..core.measures import UpdateAnatomy
 from .words import DECAY, label
 
@@ -59,11 +60,20 @@ def anatomy_table(a: UpdateAnatomy) -> Table:
                       _n(a.after))
     shrink = f"1 − γλ = 1 − {lr:g} × {lam:g}"
     if a.optimizer == "adam":
-        table.add_row("Shrink factor", "1 − s·λ (nominal 1 − γλ)",
+        table.add_row("Direct decay factor", "1 − s·λ: this step's own part",
                       f"{shrink} = {a.shrink:.6f} nominal; through the scaling 1 − {a.scale:.4g} × {lam:g}",
                       f"× {a.effective_shrink:.6f}")
+        table.add_row("Long-run factor", "1 − γλ/D", "once m carries λθ from every step",
+                      f"× {1 - lr * lam / a.denominator:.6f}")
+    elif a.optimizer == "adamw":
+        table.add_row("Direct decay factor", "1 − γλ: every step", shrink, f"× {a.shrink:.6f}")
     else:
-        table.add_row("Shrink factor", "1 − γλ", shrink, f"× {a.shrink:.6f}")
+        table.add_row("Direct decay factor", "1 − γλ: this step's own part", shrink, f"× {a.shrink:.6f}")
+        if a.momentum > 0 and lam > 0:
+            alone = DecayAlone(lr, lam, a.momentum)
+            table.add_row("Long-run factor", "larger root of r² − (1 + μ − γλ)r + μ", "decay alone once the buffer "
+                          "has filled" + (": √μ, θ swinging through 0" if alone.oscillates else ""),
+                          f"× {alone.long_run:.6f}")
     return table
 
 
@@ -72,8 +82,9 @@ def route(a: UpdateAnatomy) -> str:
     words = f"{label(a.optimizer)}: {DECAY[a.optimizer].route}"
     if a.optimizer == "sgd":
         return words
-    ratio = f"{a.scale / a.lr:.3g}"
+    ratio, factor = f"{a.scale / a.lr:.3g}", f"{1 / a.denominator:.3g}"
     if a.optimizer == "adam":
-        return f"{words} Here s = {ratio} × γ: this weight's decay is {ratio} times the nominal γλθ."
-    return (f"{words} Here s = {ratio} × γ: had λθ gone through the scaling (Adam), this weight's "
-            f"decay would have been about {ratio} times as large.")
+        return (f"{words} Here s = {ratio} × γ: this step's own decay part is {ratio} × the nominal γλθ; in the "
+                f"long run this weight decays by γλ/D = {factor} × γλ a step (the Insight's per-weight factor).")
+    return (f"{words} Here s = {ratio} × γ: through the scaling (Adam), this step's own decay part would be "
+            f"{ratio} × as large, and in the long run about 1/D = {factor} × γλ.")

@@ -1,14 +1,12 @@
 """The Code mode's script: a standalone PyTorch program that reproduces a configuration.
 
 The script is teaching material, so it reads top to bottom: settings, data, split, z-score,
-model, parameter groups, optimizer, loop. It must also give the same numbers as `train()`
-(a test runs it and compares), so nothing in it may drift from the core. The functions that
-hold the core's logic — the synthetic data, a CSV's label order, the model, the decay /
-no-decay split and the norm — are therefore copied from the core's own source when the
-script is made, not written here a second time; only the glue between them is a template.
-
-Torch-free: those sources are read with `ast` from the files, never imported, so the Code
-screen can show a script before torch has loaded.
+model, parameter groups, optimizer, loop. It must also give the same floats as `train()` (on
+one torch thread, as wdtui; a test runs it and compares), so the functions that hold the core's
+logic (the synthetic data, a CSV's label order, the model, the decay / no-decay split, the
+norm) are copied from the core's own source when the script is made, never written twice;
+only the glue between them is a template. Torch-free: those sources are read with `ast`, never
+imported, so the Code screen can show a script before torch has loaded.
 """
 
 from __future__ import annotations
@@ -22,6 +20,8 @@ from string import Template
 
 from .. import __version__
 from ..core.config import OPTIMIZER_NAMES, RunConfig
+from ..core.table import DataError, split_sizes
+from .insight import decay_alone_lines
 from .words import DECAY
 
 
@@ -53,10 +53,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# One thread, as wdtui trains. Several threads split a sum and add its terms in another order;
-# where training is chaotic (λ = 0 for hundreds of epochs) those last bits grow until two runs
-# of the same settings end visibly apart. On one thread this script gives wdtui's numbers on
-# any number of cores.
+# One thread, as wdtui trains: threads add a sum's terms in another order, and where training is
+# chaotic (λ = 0, hundreds of epochs) those last bits grow until two runs of one config part.
 torch.set_num_threads(1)
 
 # ---- 0. Settings ($preset) -----------------------------------------------------------
@@ -215,7 +213,7 @@ $words
 #     with torch.no_grad():
 #         for p in decayed:
 #             p.grad += WEIGHT_DECAY * p
-# Alone, it multiplies θ by (1 − γλ) = $shrink each step.
+$alone
 optimizer = torch.optim.SGD(param_groups, lr=LR, momentum=MOMENTUM)
 '''),
     "adam": Template('''\
@@ -230,7 +228,8 @@ optimizer = torch.optim.Adam(param_groups, lr=LR)
 '''),
     "adamw": Template('''\
 $words
-#     θ ← θ − γλθ          — that is θ ← (1 − γλ)θ, here (1 − γλ) = $shrink
+#     θ ← θ − γλθ          — that is θ ← (1 − γλ)θ
+$alone
 # By hand, the decay is this, just before optimizer.step() (with weight_decay=0 then):
 #     with torch.no_grad():
 #         for p in decayed:
@@ -244,6 +243,16 @@ def _words(optimizer: str) -> str:
     """What weight_decay=λ means for `optimizer`, as wdtui says it everywhere, as comment lines."""
     text = f"{OPTIMIZER_NAMES[optimizer]} with weight_decay=λ {DECAY[optimizer].does}:"
     return "\n".join(f"# {line}" for line in textwrap.wrap(text, 86))
+
+
+def _alone(config: RunConfig) -> str:
+    """Decay alone over the run, as comment lines (the Insight's figures; a CSV's steps are not known)."""
+    try:
+        train = None if config.data is not None else split_sizes(config.rows, config.val_fraction)[0]
+    except DataError:  # too few rows to split: the run itself says so
+        train = None
+    run = None if train is None else config.epochs * -(-train // config.batch_size)  # ⌈rows / batch⌉ steps
+    return "\n".join(f"# {line}" for line in decay_alone_lines(config, run, width=86))
 
 
 def _data_settings(config: RunConfig) -> tuple[str, str]:
@@ -271,8 +280,7 @@ def script_for(config: RunConfig) -> str:
     header = HEADER.substitute(
         summary=_summary(config), version=__version__, imports=imports, preset=f"preset {config.preset}",
         seed=repr(config.seed), data_settings=data_settings, val_fraction=repr(config.val_fraction),
-        hidden=repr(config.hidden),
-        lr=repr(config.lr), weight_decay=repr(config.weight_decay),
+        hidden=repr(config.hidden), lr=repr(config.lr), weight_decay=repr(config.weight_decay),
         momentum_setting=f"MOMENTUM = {config.momentum!r}  # μ\n" if config.optimizer == "sgd" else "",
         batch_size=repr(config.batch_size), epochs=repr(config.epochs),
     )
@@ -286,8 +294,7 @@ def script_for(config: RunConfig) -> str:
         build_model=core_source("model", "build_model"),
         split_parameters=core_source("optim", "split_parameters"),
         groups=GROUPS_ALL if config.decay_bias else GROUPS_SPLIT,
-        optimizer=OPTIMIZERS[config.optimizer].substitute(shrink=f"{1 - config.lr * config.weight_decay:.6g}",
-                                                          words=_words(config.optimizer)),
+        optimizer=OPTIMIZERS[config.optimizer].substitute(words=_words(config.optimizer), alone=_alone(config)),
         decayed_norm=core_source("optim", "decayed_norm"),
     )
     return f"{header}\n\n{data}{body}"

@@ -25,9 +25,11 @@ DECAY = {
     "sgd": DecayWords(
         "",
         "adds λθ to the gradient: the gradient of (λ/2)‖θ‖², so decay and an L2 penalty are one thing",
-        "1 − γλ per step without momentum; with momentum μ about 1 − γλ/(1 − μ) per step in the long run",
-        "λθ joins g before momentum, so this step's decay part is exactly −γλθ: θ shrinks by 1 − γλ. "
-        "Earlier steps' λθ ride on in the momentum part."),
+        "1 − γλ per step without momentum; with momentum μ, in the long run, the larger root of "
+        "r² − (1 + μ − γλ)r + μ = 0 (about 1 − γλ/(1 − μ) while γλ ≪ (1 − μ)²)",
+        "λθ joins g before momentum, so this step's own decay part is exactly −γλθ, a factor 1 − γλ. "
+        "Earlier steps' λθ ride on in the momentum part, so with momentum decay alone shrinks θ faster "
+        "in the long run."),
     "adam": DecayWords(
         "coupled",
         "adds λθ to the gradient, which is then divided by √v̂ like the rest",

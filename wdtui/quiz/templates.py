@@ -4,7 +4,8 @@ Each template reads the config, the Setup and the epoch records, plus the `Insig
 `core.insight.key_insight` computes from them (the same figures the Insight mode shows),
 and returns a Question, or None when the run cannot support it yet (too few epochs, λ = 0,
 distractors that would print the same as the answer). Distractors are the classic slips:
-forgetting γ, ln 2 or the momentum, mixing up steps and epochs, λ versus λ/2.
+forgetting γ, ln 2 or the momentum, mixing up steps and epochs, λ versus λ/2; a slip that lands
+near the answer (an approximation that holds here) is left out, so no near-truth is marked wrong.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ import random
 from typing import Callable, Iterable, Sequence
 
 from ..core.config import RunConfig
+from ..core.decay import half_life
 from ..core.insight import Insight, key_insight, steps
 from ..core.records import EpochRecord, Setup
 from .questions import Question
+
+APART = 0.2  # a distractor's number lies at least this share of the answer's away from it
 
 Template = Callable[[RunConfig, Setup, Sequence[EpochRecord], Insight, random.Random], "Question | None"]
 
@@ -80,60 +84,84 @@ def best_val_epoch(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord
         + verdict, rng)
 
 
+def _apart(value: float, answer: float) -> bool:
+    """A slip far enough from the answer to be wrong, not an approximation of it: at least
+    APART of the answer away (a near-truth is never marked wrong)."""
+    return math.isfinite(value) and abs(value - answer) >= APART * abs(answer)
+
+
 def shrink_factor(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
                   rng: random.Random) -> Question | None:
-    """What decay alone multiplies a weight by per step under the run's optimizer: 1 − γλ for
-    plain SGD and AdamW, about 1 − γλ/(1 − μ) in the long run with momentum. None for Adam,
-    whose decay differs per weight."""
-    lr, lam = insight.lr, insight.weight_decay
-    if lam <= 0 or insight.decay_rate is None or config.optimizer == "adam" or insight.decay_rate >= 1:
+    """What decay alone multiplies a weight by per step under the run's optimizer: 1 − γλ in
+    one step for plain SGD and AdamW; with momentum the long-run factor (the larger root of
+    r² − (1 + μ − γλ)r + μ = 0, or √μ where decay swings the weight through zero), named as
+    such, with 1 − γλ (one step's direct part) among the slips. None for Adam, whose decay
+    differs per weight, and where one step flips the weight's sign."""
+    lr, lam, shrink = insight.lr, insight.weight_decay, insight.shrink
+    momentum = _momentum(config)
+    if (lam <= 0 or shrink is None or config.optimizer == "adam" or insight.grows
+            or (insight.oscillates and not momentum)):
         return None
-    rate, mu = insight.decay_rate, config.momentum
+    rate, mu, direct = 1 - shrink, config.momentum, 1 - lr * lam
     digits = max(6, math.ceil(-math.log10(lr * lam)) + 1)  # enough to see γλ itself
 
     def fmt(x: float) -> str:
         return f"× {x:.{digits}f}"
 
-    if _momentum(config):
-        # Forgetting the momentum first: the slip the half-life headline used to make.
-        wrong = [lr * lam, lr * lam * (1 - mu), lam / (1 - mu), lr, rate / 2]
-        how = (f"λθ rides in the momentum buffer, which grows to λθ/(1 − μ), so in the long run θ shrinks by "
-               f"1 − γλ/(1 − μ) = 1 − {lr:g} × {lam:g} / {1 - mu:g} = {insight.shrink:.{digits}f} per step")
-        when = "in the long run, about"
+    if momentum:
+        # This step's direct part only (forgetting the momentum), the small-γλ approximation where
+        # it is off, multiplying by 1 − μ instead of dividing, forgetting γ.
+        slips = [lr * lam, lr * lam / (1 - mu), lr * lam * (1 - mu), lam / (1 - mu), lam, lr * lam / (1 - mu) ** 2]
+        if insight.oscillates:
+            how = (f"Here γλ = {lr * lam:g} is past (1 − √μ)² = {(1 - math.sqrt(mu)) ** 2:.3g}, so the roots of "
+                   f"r² − (1 + μ − γλ)r + μ = 0 are complex, of size √μ = {shrink:.{digits}f}: θ swings through zero "
+                   f"while its size shrinks by that much per step")
+        else:
+            how = (f"Decay alone follows θₜ₊₁ = (1 + μ − γλ)θₜ − μθₜ₋₁, so in the long run θ shrinks by the larger "
+                   f"root of r² − (1 + μ − γλ)r + μ = 0, {shrink:.{digits}f} per step (1 − γλ/(1 − μ) = "
+                   f"{1 - lr * lam / (1 - mu):.{digits}f} approximates it only while γλ ≪ (1 − μ)² = {(1 - mu) ** 2:.3g})")
+        how += f". 1 − γλ = {direct:.{digits}f} is one step's own decay part; the buffer carries earlier steps' too"
+        when = "per step once the momentum buffer has filled (the long-run factor)"
     else:
-        wrong = [lam, lr, rate / 2, -rate, 2 * rate]
-        how = f"θ ← θ − γλθ = (1 − γλ)θ = (1 − {lr:g} × {lam:g})θ = {insight.shrink:.{digits}f}·θ"
+        slips = [lam, lr, rate / 2, 2 * rate]
+        how = f"θ ← θ − γλθ = (1 − γλ)θ = (1 − {lr:g} × {lam:g})θ = {shrink:.{digits}f}·θ"
         when = "in one step"
+    wrong = [fmt(1 - w) for w in slips if 0 < 1 - w < 1 and _apart(w, rate)]
     return _question(
         "shrink-factor", "L2 penalty",
         f"Your run uses {_optimizer(config)}, γ = {lr:g} and λ = {lam:g}. What does the decay alone multiply each "
-        f"decayed weight by, {when}?",
-        fmt(insight.shrink), [fmt(1 - w) for w in wrong],
-        f"{how}. Tiny per step, but it compounds: half the weight is gone after {steps(insight.half_life_steps)}.",
-        rng)
+        f"decayed weight by {when}?",
+        fmt(shrink), wrong,
+        f"{how}. Tiny per step, but it compounds: half the weight is gone for good after "
+        f"{steps(insight.half_life_steps)}{' (from an empty buffer)' if momentum else ''}.", rng)
 
 
 def half_life_steps(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
                     rng: random.Random) -> Question | None:
-    """How many steps decay alone takes to halve a weight under the run's optimizer."""
+    """How many steps decay alone takes to halve a weight under the run's optimizer, from the
+    recursion itself (momentum's buffer starting empty)."""
     lr, lam, hl = insight.lr, insight.weight_decay, insight.half_life_steps
     if lam <= 0 or hl is None or config.optimizer == "adam":
         return None
-    rate, plain = insight.decay_rate, insight.plain_half_life_steps
-    wrong = [1 / rate, hl / 2, 2 * hl, math.log(2) / lam, hl / insight.steps_per_epoch]
-    formula = "ln 2 / −ln(1 − γλ) ≈ 0.693 / (γλ)"
+    rate, plain = 1 - insight.shrink, insight.plain_half_life_steps
+    slips = [1 / rate, hl / 2, 2 * hl, math.log(2) / lam, hl / insight.steps_per_epoch]
+    how = (f"each step multiplies the weight by 1 − γλ = {1 - lr * lam:.6f}, so (1 − γλ)ᵗ ≤ ½ from t = "
+           f"ln 2 / −ln(1 − γλ) = {half_life(lr * lam):,.1f} on, that is from step")
     if _momentum(config):
-        wrong.insert(0, plain)  # forgetting the momentum
-        formula = "ln 2 / −ln(1 − γλ/(1 − μ)) ≈ 0.693 (1 − μ) / (γλ), the long run's"
+        approximate = half_life(lr * lam / (1 - config.momentum))  # the small-γλ approximation's, where it is off
+        slips = [plain, approximate, *slips]  # forgetting the momentum first
+        how = ("and an empty buffer, decay alone follows θₜ₊₁ = (1 + μ − γλ)θₜ − μθₜ₋₁: stepping it, |θ| stays at "
+               "or below half its start from step")
+    wrong = [steps(w) for w in slips if w >= 1 and _apart(w, hl)]
     return _question(
         "half-life", "L2 penalty",
-        f"Your run uses {_optimizer(config)}, γ = {lr:g} and λ = {lam:g}. After how many steps does the decay "
-        "alone halve a weight?",
-        steps(hl), [steps(w) for w in wrong],
-        f"Each step multiplies the weight by about {insight.shrink:.6f}, so it halves after {formula} = {steps(hl)}: "
-        f"{insight.half_life_epochs:,.1f} epochs of {insight.steps_per_epoch} steps."
-        + (f" Without momentum it would take {steps(plain)}: μ = {config.momentum:g} makes the decay "
-           f"{1 / (1 - config.momentum):g}× as strong." if _momentum(config) else ""), rng)
+        f"Your run uses {_optimizer(config)}, γ = {lr:g} and λ = {lam:g}. After how many steps has the decay "
+        "alone halved a weight (for good)?",
+        steps(hl), wrong,
+        f"With a zero data gradient {how} {hl:,.0f} on: {insight.half_life_epochs:,.1f} epochs of "
+        f"{insight.steps_per_epoch} steps."
+        + (f" Without momentum it would take {steps(plain)}: the buffer carries earlier steps' decay too, so here "
+           f"it halves {plain / hl:.3g}× as fast." if _momentum(config) else ""), rng)
 
 
 def printed_operands(data_loss: float, penalty: float) -> tuple[str, str]:
