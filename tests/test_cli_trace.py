@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from wdtui.core.config import RunConfig
+from wdtui.core.data import prepare
 
 from decay_reference import torch_decay
 from helpers import run_cli as run
@@ -155,6 +159,37 @@ def test_divergence_exits_1_with_one_message():
     assert result.returncode == 1
     assert result.stderr.strip().startswith("wdtui: error: training diverged at epoch 1, step")
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_divergence_weight_decay_caused_names_lambda_not_the_learning_rate(capsys):
+    """γ = 0.02, μ = 0.9: from λ = 2(1 + μ)/γ = 190 on, decay alone swings the weights wider each
+    step (tests/test_decay.py holds the bound against torch's SGD)."""
+    status, out, err = run(capsys, "trace", "--weight-decay", "200", "--epochs", "20", "--no-record")
+    assert status == 1 and out == "" and err.count("\n") == 1
+    assert "is no longer a finite number; weight decay did it" in err and "choose λ below 190" in err
+    assert "lower learning rate than" not in err
+
+
+def test_a_divergence_a_csv_value_caused_names_the_value(capsys, tmp_path):
+    """A value past float32's range diverges from the first step; one that float32 holds but
+    that lies far outside the training rows overflows the validation loss alone."""
+    lines = good_csv(60).splitlines()
+    lines[5] = "1e39,3,cat"
+    status, _, err = run(capsys, "trace", "--data", write_csv(tmp_path, "\n".join(lines) + "\n"), "--target", "label",
+                         "--no-record")
+    assert status == 1 and err.count("\n") == 1
+    assert "the training loss is no longer a finite number; column 'a' of data row 5 holds 1e+39" in err
+    assert "beyond what float32 holds" in err and "learning rate" not in err
+
+    rng = random.Random(0)  # two columns of standard deviation about 1, so 3e38 lies 3e38 of them out
+    lines = ["a,b,label"] + [f"{rng.gauss(y, 1):.3f},{rng.gauss(-y, 1):.3f},{y}" for y in (i % 2 for i in range(200))]
+    config = RunConfig(data=write_csv(tmp_path, "\n".join(lines) + "\n", "good.csv"), target="label")
+    row = int(prepare(config).val_idx[0])  # a validation row of the seed's split
+    lines[row + 1] = "3e38,-3e38,1"
+    status, _, err = run(capsys, "trace", "--data", write_csv(tmp_path, "\n".join(lines) + "\n", "far.csv"),
+                         "--target", "label", "--no-record")
+    assert status == 1 and "the validation loss is no longer a finite number" in err
+    assert f"of data row {row + 1}, a validation row, holds" in err and "learning rate" not in err
 
 
 def test_help_explains_every_option():

@@ -10,6 +10,9 @@ import sys
 
 import pytest
 
+from wdtui.core.config import RunConfig
+from wdtui.core.engine import train
+from wdtui.core.records import EpochRecord
 from wdtui.store.runs import open_store
 
 from helpers import loaded_by, run_cli as run
@@ -194,3 +197,16 @@ def test_a_run_this_wdtui_cannot_read_is_one_line(capsys, data_dir):
     status, out, err = run(capsys, "runs", "show", "1")
     assert status == 2 and out == "" and err.count("\n") == 1 and "cannot be read here" in err
     assert json.loads(run(capsys, "runs", "show", "1", "--json")[1])["epochs"] == [{"epoch": 1, "train_loss": 0.5}]
+
+
+def test_a_sweeps_stored_epochs_read_as_the_same_runs_alone(capsys, data_dir):
+    """Each stored point starts at epoch 0, as a run does, and every epoch's Observation (read
+    from the epochs before it, epoch 0 among them) is the one a run of that λ alone writes."""
+    config = RunConfig(epochs=8)
+    assert run(capsys, "sweep", "--epochs", "8", "--weight-decays", "0,0.01", "--json")[0] == 0
+    with open_store(data_dir / "runs.sqlite3") as store:
+        stored = {s.config["weight_decay"]: store.get(s.id) for s in store.list()}
+    for lam, point in stored.items():
+        alone = [r for r in train(config.replace(weight_decay=lam)) if isinstance(r, EpochRecord)]
+        assert [e["epoch"] for e in point.epochs] == list(range(9))
+        assert [e["observation"] for e in point.epochs] == [r.observation for r in alone]

@@ -198,3 +198,5 @@ def test_every_value_diverged_is_one_line_exit_1(capsys):
     status, out, err = run(capsys, "sweep", "--lr", "0.1", "--epochs", "1", "--weight-decays", "1e4,1e5")
     assert status == 1 and out == ""
     assert err.count("\n") == 1 and "diverged for every value of λ" in err
+    # γλ = 1000 ≥ 2(1 + μ): the decay itself, not the learning rate, is what to change.
+    assert "weight decay did it" in err and "choose λ below 38" in err and "lower learning rate than" not in err

@@ -16,7 +16,7 @@ from ..core.config import RunConfig
 from ..core.jsonable import to_json
 from ..core.records import SweepProgress, SweepResult
 from ..present.columns import BEST, DIVERGED, SWEEP_CAPTION_MEASURES, SWEEP_COLUMNS, point_cells
-from ..present.verdicts import sweep_verdict
+from ..present.verdicts import every_lambda_diverged, sweep_verdict
 from ..present.runs import sweep_label
 from ..store.export import export_sweep, run_targets
 from ..store.recording import Recording, SweepRecord
@@ -65,7 +65,8 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
     `recording` keeps each λ as a run of one group (and in TensorBoard, with the HParams).
     """
     from ..core.control import Control
-    from ..core.sweep import sweep
+    from ..core.diverging import cause
+    from ..core.sweep import Sweep
 
     paths = None if export is None else run_targets(export or None, "sweep")  # a bad path fails first
     err = Console(stderr=True)
@@ -78,8 +79,9 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
                       MofNCompleteColumn(), TextColumn("epochs"), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("sweep", total=config.epochs)
-            for record in sweep(config, weight_decays, Control(cancelled=exits.interrupted), measure=True,
-                                histograms=recording.wants_weights):
+            swept = Sweep(config, weight_decays, Control(cancelled=exits.interrupted), measure=True,
+                          histograms=recording.wants_weights)
+            for record in swept.run():
                 if isinstance(record, SweepProgress):
                     runs.progress(record)
                     done = record.epoch
@@ -97,8 +99,10 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
         json_path, csv_path = export_sweep(result, paths)
         err.print(f"wdtui: wrote {json_path} and {csv_path}", highlight=False, markup=False, soft_wrap=True)
     if result.best is None:
-        err.print(f"wdtui: error: training diverged for every value of λ; try a lower learning rate "
-                  f"than {config.lr:g}", highlight=False, markup=False, soft_wrap=True)
+        smallest = config.replace(weight_decay=min(weight_decays))
+        err.print(f"wdtui: error: training diverged for every value of λ; "
+                  f"{cause(smallest, swept.data, training_finite=False) or every_lambda_diverged(result)}",
+                  highlight=False, markup=False, soft_wrap=True)
         return exits.DIVERGED
     if as_json:
         sys.stdout.write(to_json(result) + "\n")

@@ -27,6 +27,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .config import RunConfig
+
 if TYPE_CHECKING:
     import torch
 
@@ -144,6 +146,20 @@ class DecayAlone:
         while (1 + c * t) * size ** t > 0.5:
             t += 1
         return t
+
+
+def decay_diverges(config: RunConfig) -> str | None:
+    """Where weight decay alone makes `config`'s run diverge (γλ ≥ 2(1 + μ), 2 for AdamW), the
+    sentence saying so and which λ would not; None otherwise."""
+    alone = decay_alone(config.optimizer, config.lr, config.weight_decay, config.momentum)
+    if alone is None or not alone.grows:
+        return None
+    mu = alone.momentum
+    limit = 2 * (1 + mu)
+    return (f"weight decay did it: with γ = {config.lr:g}{f' and μ = {mu:g}' if mu else ''}, λ = "
+            f"{config.weight_decay:g} gives γλ = {config.lr * config.weight_decay:g} ≥ {'2(1 + μ)' if mu else '2'} = "
+            f"{limit:g}, so each step swings every decayed weight wider than the last: choose λ below "
+            f"{limit / config.lr:g} (or a lower learning rate)")
 
 
 def decay_alone(optimizer: str, lr: float, weight_decay: float, momentum: float = 0.0) -> DecayAlone | None:

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from .config import LIVE_FIELDS, ConfigError, RunConfig
 from .control import Control, Watch
 from .data import Dataset, prepare
+from .diverging import cause
 from .model import build_model, layer_norms
 from .observe import observe
 from .optim import decayed_norm, make_optimizer, set_weight_decay, split_parameters
@@ -190,7 +191,7 @@ class Engine(Readout):
             loss = F.cross_entropy(model(x[idx]), y[idx])
             value = loss.item()
             if not math.isfinite(value):
-                self.diverged = Diverged(epoch, step, self.config.lr)
+                self.diverged = self._diverged(epoch, step, "the training loss", training_finite=False)
                 yield self.diverged
                 return
             optimizer.zero_grad(set_to_none=True)
@@ -220,12 +221,18 @@ class Engine(Readout):
             due = self._pace(due, last=step == steps)
         model.eval()
         record = self._epoch_record(epoch, time.perf_counter() - start - paused)
-        if not all(map(math.isfinite, (record.train_loss, record.val_loss, record.weight_norm))):
-            self.diverged = Diverged(epoch, steps, self.config.lr)
+        values = {"the training loss": record.train_loss, "the validation loss": record.val_loss,
+                  "the weights' norm ‖θ‖": record.weight_norm}
+        what = next((name for name, value in values.items() if not math.isfinite(value)), None)
+        if what is not None:
+            self.diverged = self._diverged(epoch, steps, what, training_finite=math.isfinite(record.train_loss))
             yield self.diverged
             return
         self.history.append(record)
         yield record
+
+    def _diverged(self, epoch: int, step: int, what: str, training_finite: bool) -> Diverged:
+        return Diverged(epoch, step, self.config.lr, what, cause(self.config, self.data, training_finite))
 
     def _epoch_record(self, epoch: int, seconds: float) -> EpochRecord:
         d, lam = self.data, self.config.weight_decay

@@ -101,16 +101,20 @@ class EpochRecord:
 
 @dataclass(frozen=True)
 class Diverged:
-    """Training stopped because the loss stopped being a finite number."""
+    """Training stopped because a number stopped being finite: `what` (the training or the
+    validation loss, or ‖θ‖), and `cause`, what made it so and what to change, when that is not
+    simply the learning rate (core/diverging.py)."""
 
     epoch: int
     step: int
     lr: float
+    what: str = "the loss"
+    cause: str | None = None
 
     @property
     def message(self) -> str:
-        return (f"training diverged at epoch {self.epoch}, step {self.step}: the loss is no longer "
-                f"a finite number; try a lower learning rate than {self.lr:g}")
+        return (f"training diverged at epoch {self.epoch}, step {self.step}: {self.what} is no longer a finite "
+                f"number; {self.cause or f'try a lower learning rate than {self.lr:g}'}")
 
 
 @dataclass(frozen=True)
@@ -223,6 +227,8 @@ class SweepProgress:
     # Per λ, each layer's weight histogram (core.histograms), when the sweep was asked for them
     # (to record them): None once that λ diverged.
     histograms: tuple[dict[str, Any] | None, ...] = ()
+    # With epoch 1's record only: epoch 0, the networks before any step, as a run records it first.
+    initial: SweepProgress | None = None
 
 
 @dataclass(frozen=True)

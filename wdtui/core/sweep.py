@@ -167,18 +167,17 @@ class Sweep:
 
     def run(self) -> Iterator[SweepProgress | SweepResult]:
         """Yields a progress record after every epoch (every λ's EpochRecord in it, and with
-        `histograms` each λ's weight histograms), then the result. Stops as the engine does: between two steps, with no result, once cancelled.
+        `histograms` each λ's weight histograms; epoch 1's carries epoch 0's as `initial`), then
+        the result. Stops as the engine does: between two steps, with no result, once cancelled.
         A copy whose loss stops being finite is marked diverged (as the engine would stop it)
         and the others carry on."""
         config, data, stack, alive = self.config, self.data, self.stack, self.alive
-        names = [name for name, _ in linear_layers(self.model0)]
         histories: list[list[tuple[float, float, float, float]]] = [[] for _ in self.weight_decays]
         shuffle = torch.Generator().manual_seed(config.seed)
         x, y, bs = data.x_train, data.y_train, config.batch_size
-        steps = math.ceil(len(y) / bs)
-        # Training and validation rows are evaluated in one pass, then split at n.
-        x_eval, y_eval, n = torch.cat([x, data.x_val]), torch.cat([y, data.y_val]), len(y)
-        start = epoch_start = time.perf_counter()
+        start = time.perf_counter()
+        initial: SweepProgress | None = self._progress(0, 0.0, histories)
+        epoch_start = time.perf_counter()
         for epoch in range(1, config.epochs + 1):
             order = torch.randperm(len(y), generator=shuffle)
             for first in range(0, len(y), bs):
@@ -193,39 +192,51 @@ class Sweep:
                     total = losses[alive].sum()
                 stack.step(total)
             self.epoch = epoch
-            row_losses, correct = stack.evaluate(x_eval, y_eval)
-            train_loss, val_loss = row_losses[:, :n].mean(1), row_losses[:, n:].mean(1)
-            train_acc, val_acc = correct[:, :n].mean(1), correct[:, n:].mean(1)
-            norms = stack.weight_norms()
-            alive &= torch.isfinite(train_loss) & torch.isfinite(val_loss) & torch.isfinite(norms)
-            metrics = [t.tolist() for t in (train_loss, val_loss, train_acc, val_acc, norms)]
-            gone = (~alive).tolist()
-            points = _points(self.weight_decays, metrics, gone)
-            layers = [dict(zip(names, norms)) for norms in zip(*(w.detach().flatten(1).norm(dim=1).tolist()
-                                                               for w, _ in stack.layers))]
             now = time.perf_counter()
-            records = []
-            for k, (p, history) in enumerate(zip(points, histories)):
-                if gone[k]:
-                    records.append(None)
-                    continue
-                records.append(EpochRecord(
-                    epoch=epoch, train_loss=p.train_loss, val_loss=p.val_loss, train_acc=p.train_acc,
-                    val_acc=p.val_acc, penalty=0.5 * p.weight_decay * p.weight_norm ** 2, weight_norm=p.weight_norm,
-                    layer_norms=layers[k], seconds=now - epoch_start,
-                    observation=observe(p.train_loss, p.val_loss, p.train_acc, p.val_acc, history, data.n_classes),
-                    weight_decay=p.weight_decay, lr=config.lr, global_step=epoch * steps))
-                history.append((p.train_loss, p.val_loss, p.train_acc, p.val_acc))
-            epoch_start = now
-            weights: tuple[dict | None, ...] = ()
-            if self.histograms:
-                weights = tuple(None if gone[k] else h for k, h in enumerate(
-                    raw_histograms([(name, w.detach().numpy()) for name, (w, _) in zip(names, stack.layers)])))
-            yield SweepProgress(epoch, config.epochs, points, now - start, tuple(records), weights)
+            progress = self._progress(epoch, now - epoch_start, histories)
+            yield replace(progress, seconds=now - start, initial=initial)
+            initial, epoch_start = None, now
+        points = progress.points
         if self.measure:
             points = tuple(p if b is None else replace(p, boundary_length=b.length, gradient_norm=b.gradient_norm)
                            for p, b in zip(points, self.boundaries()))
         yield SweepResult(config.to_dict(), points, best_point(points))
+
+    def _progress(self, epoch: int, seconds: float, histories: list[list[tuple[float, float, float, float]]]
+                  ) -> SweepProgress:
+        """Every copy now, after `epoch` (0: before any step), as the engine records an epoch: each
+        Observation read against that copy's epochs so far, epoch 0 included, as a run's is."""
+        config, data, stack, alive = self.config, self.data, self.stack, self.alive
+        names = [name for name, _ in linear_layers(self.model0)]
+        n = len(data.y_train)
+        # Training and validation rows are evaluated in one pass, then split at n.
+        row_losses, correct = stack.evaluate(torch.cat([data.x_train, data.x_val]), torch.cat([data.y_train, data.y_val]))
+        train_loss, val_loss = row_losses[:, :n].mean(1), row_losses[:, n:].mean(1)
+        train_acc, val_acc = correct[:, :n].mean(1), correct[:, n:].mean(1)
+        norms = stack.weight_norms()
+        alive &= torch.isfinite(train_loss) & torch.isfinite(val_loss) & torch.isfinite(norms)
+        metrics = [t.tolist() for t in (train_loss, val_loss, train_acc, val_acc, norms)]
+        gone = (~alive).tolist()
+        points = _points(self.weight_decays, metrics, gone)
+        layers = [dict(zip(names, norms)) for norms in zip(*(w.detach().flatten(1).norm(dim=1).tolist()
+                                                           for w, _ in stack.layers))]
+        records: list[EpochRecord | None] = []
+        for k, (p, history) in enumerate(zip(points, histories)):
+            if gone[k]:
+                records.append(None)
+                continue
+            records.append(EpochRecord(
+                epoch=epoch, train_loss=p.train_loss, val_loss=p.val_loss, train_acc=p.train_acc,
+                val_acc=p.val_acc, penalty=0.5 * p.weight_decay * p.weight_norm ** 2, weight_norm=p.weight_norm,
+                layer_norms=layers[k], seconds=seconds,
+                observation=observe(p.train_loss, p.val_loss, p.train_acc, p.val_acc, history, data.n_classes, epoch),
+                weight_decay=p.weight_decay, lr=config.lr, global_step=epoch * math.ceil(n / config.batch_size)))
+            history.append((p.train_loss, p.val_loss, p.train_acc, p.val_acc))
+        weights: tuple[dict | None, ...] = ()
+        if self.histograms:
+            weights = tuple(None if gone[k] else h for k, h in enumerate(
+                raw_histograms([(name, w.detach().numpy()) for name, (w, _) in zip(names, stack.layers)])))
+        return SweepProgress(epoch, config.epochs, points, seconds, tuple(records), weights)
 
 
 def sweep(config: RunConfig, weight_decays: Sequence[float] | None = None,

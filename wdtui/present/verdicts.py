@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ..core.compare import Verdict
+from ..core.config import RunConfig
+from ..core.decay import decay_diverges
 from ..core.records import SweepResult
 
 
@@ -35,10 +37,17 @@ def sweep_verdict(result: SweepResult) -> str:
     """The sweep's answer in one line: the best λ and how it compares with no decay."""
     best, base, gain = result.best, result.baseline, result.improvement
     if best is None:
-        return f"Every λ diverged: try a lower learning rate than {result.config['lr']:g}."
+        return f"Every λ diverged: {every_lambda_diverged(result)}."
     if best is base:
         return f"Best λ = 0: none of the other values lowers the validation loss ({best.val_loss:.4f})."
     line = f"Best λ = {best.weight_decay:g}: validation loss {best.val_loss:.4f}"
     if gain is None or base is None:
         return line + "."
     return line + f", {gain:.1%} below λ = 0's {base.val_loss:.4f}."
+
+
+def every_lambda_diverged(result: SweepResult) -> str:
+    """What to change when every λ of a sweep diverged: λ itself where even the smallest one's decay
+    alone makes the weights grow, else the learning rate."""
+    config = RunConfig.from_dict(result.config).replace(weight_decay=min(p.weight_decay for p in result.points))
+    return decay_diverges(config) or f"try a lower learning rate than {config.lr:g}"

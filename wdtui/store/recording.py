@@ -176,7 +176,10 @@ class SweepRecord:
                      for wd in grid]
 
     def progress(self, progress: SweepProgress) -> None:
-        """One more epoch of every point; a point that diverged in it is finished as diverged."""
+        """One more epoch of every point (the first comes with epoch 0's, stored before it, as a
+        run stores it); a point that diverged in it is finished as diverged."""
+        if progress.initial is not None:
+            self.progress(progress.initial)
         histograms = progress.histograms or (None,) * len(self.runs)
         for run, record, weights in zip(self.runs, progress.records, histograms):
             if record is None:
