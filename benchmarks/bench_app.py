@@ -101,11 +101,8 @@ async def app_run(config: RunConfig) -> float:
 
 
 def train_alone(config: RunConfig) -> float:
-    import torch
+    from wdtui.core.engine import train  # on one torch thread, as the app trains (core/threads.py)
 
-    from wdtui.core.engine import train
-
-    torch.set_num_threads(1)  # as the app's worker
     start = time.perf_counter()
     for _ in train(config):
         pass

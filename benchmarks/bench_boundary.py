@@ -58,8 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=200)
     args = parser.parse_args()
-    torch.set_num_threads(1)
-    engine = Engine(preset_config("moons"))
+    engine = Engine(preset_config("moons"))  # one torch thread from here on, as every run (core/threads.py)
     list(engine.run())
     models = {"untrained": build_model(2, (128, 128), 2, seed=0), "moons, trained": engine.model.eval()}
     extent = plane_extent(torch.cat([engine.data.x_train, engine.data.x_val]), (0, 1))

@@ -23,16 +23,14 @@ import time
 
 import torch
 
-# One torch thread, as the app's worker trains: with two, OpenMP's threads spin on a 2-core
-# machine's cores, and any other work there (the writing thread's too) makes a run swing from
-# 40 to 400 ms, drowning a 3 % effect in noise.
-torch.set_num_threads(1)
-
-from wdtui.core.config import RunConfig  # noqa: E402
-from wdtui.core.engine import Engine  # noqa: E402
-from wdtui.core.histograms import histograms_later  # noqa: E402
-from wdtui.core.records import EpochRecord  # noqa: E402
-from wdtui.store.recording import Recording  # noqa: E402
+# One torch thread, as every run trains (core/threads.py; the engine sets it): with two,
+# OpenMP's threads spin on a 2-core machine's cores, and any other work there (the writing
+# thread's too) makes a run swing from 40 to 400 ms, drowning a 3 % effect in noise.
+from wdtui.core.config import RunConfig
+from wdtui.core.engine import Engine
+from wdtui.core.histograms import histograms_later
+from wdtui.core.records import EpochRecord
+from wdtui.store.recording import Recording
 
 
 def plain(config: RunConfig) -> float:

@@ -6,7 +6,9 @@ whole `train()` per λ. They alternate in one process, so machine noise hits bot
 ratio of medians is printed, with the largest difference between the two sides' numbers.
 Target: ≥ 8× at K = 16 on the default data.
 
-    python benchmarks/bench_sweep.py [--points 15] [--repeats 7] [--threads N] [--preset seed]
+    python benchmarks/bench_sweep.py [--points 15] [--repeats 7] [--preset seed]
+
+Both train on one torch thread, as every run does (core/threads.py).
 """
 
 from __future__ import annotations
@@ -49,11 +51,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--points", type=int, default=15, help="log-spaced λ besides 0 (K = points + 1)")
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (default: torch's)")
     parser.add_argument("--preset", choices=PRESETS, default="seed")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
     config = preset_config(args.preset)
     weight_decays = weight_decay_grid(config.optimizer, args.points)
     vectorised(config, weight_decays), sequential(config, weight_decays[:2])  # warm-up

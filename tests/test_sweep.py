@@ -15,6 +15,8 @@ from wdtui.core.records import Diverged, EpochRecord, SweepProgress, SweepResult
 from wdtui.core.sweep import sweep
 from wdtui.core.control import Control
 from wdtui.core.engine import train
+from wdtui.core.presets import preset_config
+from wdtui.present.columns import PARTING, STACKED
 
 METRICS = ("train_loss", "val_loss", "train_acc", "val_acc", "weight_norm")
 POINT_KEYS = {"weight_decay", *METRICS, "diverged", "boundary_length", "gradient_norm"}
@@ -200,3 +202,17 @@ def test_every_value_diverged_is_one_line_exit_1(capsys):
     assert err.count("\n") == 1 and "diverged for every value of λ" in err
     # γλ = 1000 ≥ 2(1 + μ): the decay itself, not the learning rate, is what to change.
     assert "weight decay did it" in err and "choose λ below 38" in err and "lower learning rate than" not in err
+
+
+def test_on_the_chaotic_case_a_point_parts_from_its_run_as_the_screen_says():
+    """Moons, seed 0, 300 epochs: at λ = 0 the stacked network and a run of its own end apart (a
+    rounding grown chaotic), at the preset's λ within what the Sweep screen and the README quote
+    (benchmarks/sweep_vs_runs.py measures seeds 0–3 of every 2-D preset)."""
+    config = preset_config("moons")
+    result = next(r for r in sweep(config, (0.0, config.weight_decay)) if isinstance(r, SweepResult))
+    parted = []
+    for point in result.points:
+        alone = trained_epochs(train(config.replace(weight_decay=point.weight_decay)))[-1]
+        parted.append(abs(point.val_loss - alone.val_loss) / alone.val_loss)
+    assert 0.01 < parted[0] <= PARTING["zero"][1] and parted[1] <= PARTING["preset"][1]
+    assert f"up to {PARTING['zero'][1]:.0%}" in STACKED and f"up to {PARTING['preset'][1]:.1%}" in STACKED

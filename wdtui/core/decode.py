@@ -171,7 +171,7 @@ def insight(data: Mapping[str, Any], report: Mapping[str, Any] | None = None) ->
         config = RunConfig.from_dict(report.get("config") or {})
     except ConfigError:
         return stated
-    epochs = [epoch_record(e) for e in report.get("epochs") or ()]
+    epochs = [epoch_record(e) for e in _tuple(report.get("epochs"))]
     return key_insight(config, epochs, stated.steps_per_epoch, adam=stated.adam, gradient_norm=stated.gradient_norm)
 
 

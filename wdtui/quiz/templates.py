@@ -126,7 +126,8 @@ def shrink_factor(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord]
         slips = [lam, lr, rate / 2, 2 * rate]
         how = f"θ ← θ − γλθ = (1 − γλ)θ = (1 − {lr:g} × {lam:g})θ = {shrink:.{digits}f}·θ"
         when = "in one step"
-    wrong = [fmt(1 - w) for w in slips if 0 < 1 - w < 1 and _apart(w, rate)]
+    # A factor that prints as 0 or 1 (or below, or past) is no factor a learner could weigh.
+    wrong = [fmt(1 - w) for w in slips if 10 ** -digits <= 1 - w <= 1 - 10 ** -digits and _apart(w, rate)]
     return _question(
         "shrink-factor", "L2 penalty",
         f"Your run uses {_optimizer(config)}, γ = {lr:g} and λ = {lam:g}. What does the decay alone multiply each "

@@ -23,7 +23,7 @@ from ...core.config import RunConfig
 from ...core.grid import weight_decay_grid
 from ...present.boundary import strip_picks
 from ...present.charts import sweep_chart
-from ...present.columns import BEST, DIVERGED, SWEEP_COLUMNS, point_cells
+from ...present.columns import BEST, DIVERGED, STACKED, SWEEP_COLUMNS, point_cells
 from ...present.verdicts import sweep_verdict
 from ...present.words import describe
 from ..jobs.sweep import SweepState
@@ -131,7 +131,7 @@ class SweepScreen(ModeScreen):
         about = (f"[b]{len(grid)} values of λ[/b]: 0, and {len(grid) - 1} log-spaced from {grid[1]:g} to "
                  f"{grid[-1]:g} ({settings.optimizer}'s range), trained at once as one stacked network from the "
                  f"same initial weights and the same batches. Settings: {describe(settings)} (each copy has its "
-                 "own λ instead).")
+                 f"own λ instead). {STACKED}")
         if self.stale():
             about += "\n[b $warning]The settings changed since this sweep ran: press s to sweep them.[/]"
         elif self.sweep is None:
