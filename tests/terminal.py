@@ -20,8 +20,11 @@ class Terminal:
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)}
+        # The pty is the process's controlling terminal, as a shell's is: Ctrl+C typed before the
+        # app takes the terminal over (or at a prompt) is SIGINT, and after it a key.
         self.process = subprocess.Popen([sys.executable, "-m", "wdtui", *args], stdin=slave, stdout=slave,
-                                        stderr=slave, env=env, start_new_session=True)
+                                        stderr=slave, env=env, start_new_session=True,
+                                        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
         os.close(slave)
         self.output = b""
 
@@ -51,6 +54,27 @@ class Terminal:
 
     def press(self, keys: str) -> None:
         os.write(self.master, keys.encode())
+
+    def exit_status(self, timeout: float = 20.0) -> int:
+        """Read until the process has ended; its exit status."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None:
+            assert time.monotonic() < deadline, f"wdtui still running {timeout} s later"
+            self.read(0.02)
+        self.read(0.1)
+        return self.process.returncode
+
+    def text(self) -> str:
+        return self.output.decode(errors="replace")
+
+    def left_clean(self) -> None:
+        """The terminal as the process found it: echo and line editing on, and every mode the app
+        turned on (the alternate screen, mouse tracking, bracketed paste) turned off again."""
+        lflag = termios.tcgetattr(self.master)[3]
+        assert lflag & termios.ECHO and lflag & termios.ICANON, "the terminal was left raw"
+        for on, off in ((b"\x1b[?1049h", b"\x1b[?1049l"), (b"\x1b[?1000h", b"\x1b[?1000l"),
+                        (b"\x1b[?2004h", b"\x1b[?2004l")):
+            assert self.output.rfind(on) <= self.output.rfind(off), f"{on!r} left on"
 
     def close(self) -> None:
         if self.process.poll() is None:

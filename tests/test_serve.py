@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shlex
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,9 +17,10 @@ import time
 import aiohttp
 import pytest
 
-from serve_process import ServeProcess, free_port, wait_for
+from serve_process import ServeProcess, free_port, session_pids, wait_for
 from wdtui.commands import serve
 from wdtui.commands.cli import Parser, app_options, build_parser, main, run_options
+from wdtui.store.paths import database_path
 
 
 @pytest.mark.parametrize("port", ["abc", "80.5", "", "0", "-1", "65536"])
@@ -221,3 +225,50 @@ async def test_ctrl_c_while_an_app_starts_is_quiet(tmp_path):
     finally:
         server.close()
     assert "Traceback" not in server.output(), server.output()
+
+
+class Tab:
+    """A browser tab's websocket, read all the time (as a browser does, answering the server's
+    heartbeat), its screen bytes kept to look for text in."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws, self.seen = ws, b""
+        self.reading = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for message in self.ws:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.seen += message.data
+
+    async def press(self, key: str) -> None:
+        await self.ws.send_json(["stdin", key])
+
+    async def shows(self, text: str, server: ServeProcess, timeout: float = 60) -> None:
+        """Wait until the tab has drawn `text` (escape sequences between its characters count)."""
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.seen:
+            assert time.monotonic() < deadline, f"{text!r} not drawn within {timeout} s:\n{server.output()}"
+            assert not self.reading.done(), f"the tab closed before {text!r}:\n{server.output()}"
+            await asyncio.sleep(0.05)
+
+
+async def test_apps_end_when_their_server_is_killed(tmp_path):
+    """kill -9 of the server cannot end its apps; each notices its server gone (its input ends)
+    and exits, its run kept "stopped". Before, they trained and ran on for ever, re-parented."""
+    server = ServeProcess(tmp_path, "--preset", "overfit", "--epochs", "100000")
+    try:
+        async with aiohttp.ClientSession() as http:
+            tabs = [Tab(await http.ws_connect(f"{server.url}/ws?width=100&height=30")) for _ in range(2)]
+            for tab in tabs:
+                await tab.press("1")  # the Pipeline, then train
+                await tab.shows("Data in", server)
+                await tab.press(" ")
+                await tab.shows("after epoch", server)
+            assert len(server.apps()) == 2, server.apps()
+            os.kill(server.proc.pid, signal.SIGKILL)
+            server.proc.wait()
+            wait_for(lambda: not session_pids(server.proc.pid), 20, "the apps to notice their server is gone")
+    finally:
+        server.close()
+    with sqlite3.connect(database_path()) as db:
+        assert [s for (s,) in db.execute("SELECT status FROM runs")] == ["stopped", "stopped"]

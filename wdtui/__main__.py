@@ -1,3 +1,24 @@
-from wdtui.commands.cli import main
+"""`python -m wdtui` and the `wdtui` command (pyproject's script: entry)."""
 
-raise SystemExit(main())
+from typing import NoReturn
+
+from wdtui.commands.exits import by_whom, leave, say, stopped_status
+
+
+def entry() -> NoReturn:
+    """main(), with Ctrl+C before a command takes it over (while Python imports wdtui, parses the
+    options, or the app starts) as one line and status 130, not a KeyboardInterrupt traceback."""
+    import sys
+
+    try:
+        from wdtui.commands.cli import main
+
+        status = main()
+    except KeyboardInterrupt:
+        say("wdtui", f"stopped ({by_whom()})")
+        leave(stopped_status())
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    entry()

@@ -19,7 +19,7 @@ from ..core.presets import DEFAULT, PRESETS, preset_config
 from ..core.table import DataError, check_file, read_csv, split_sizes
 from . import runs, serve
 from .tensorboard_option import check_tensorboard, tensorboard_logs
-from .exits import BAD_INPUT, INTERRUPTED, catch_ctrl_c, leave
+from .exits import BAD_INPUT, STOPPED, TERMINATED, catch_interrupts, leave, say as said, stopped_at
 
 PROG = "wdtui"
 
@@ -210,9 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if config.data is not None:
             check_file(config.data)  # the file's name and size, before torch loads: at once
         if args.command in ("trace", "sweep"):
-            catch_ctrl_c()
+            catch_interrupts()
             status = headless(args, config)
-            if status == INTERRUPTED:
+            if status in STOPPED:
                 leave(status)
             return status
         check_data(config)  # the app and serve: every check trace makes, before anything opens or listens
@@ -220,9 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return refused(parser, args, exc)
     except DataError as exc:
         return fail(str(exc))
-    except KeyboardInterrupt:  # before training began (say, while torch loaded)
-        print(f"{PROG}: stopped at epoch 0", file=sys.stderr)
-        leave(INTERRUPTED)
+    except KeyboardInterrupt:  # trace or sweep before training began (say, while torch loaded)
+        if args.command not in ("trace", "sweep"):
+            raise  # the app and serve: exits.entry says it
+        leave(stopped_at(0))
     if args.command == "serve":
         return serve.serve(args, Parser(add_help=False, parents=[run_options(), app_options()]))
     return run_app(config, getattr(args, "record", True), getattr(args, "tensorboard", None), getattr(args, "pace", None))
@@ -271,6 +272,8 @@ def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = No
 
     app = create_app(config, pace, record=record, tensorboard=tensorboard_logs(tensorboard))
     app.run()
+    if app.return_code == TERMINATED:
+        said(PROG, "stopped (SIGTERM)")  # the app ended as q ends it: the terminal restored, runs kept
     leave(app.return_code or 0)
 
 

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from ..store.paths import database_path
+from .exits import write_all, write_output
 
 DEFAULT_LIMIT = 50  # the table's rows unless --limit says otherwise (--json lists every run)
 
@@ -107,8 +108,8 @@ def run_runs(args: argparse.Namespace) -> int:
 
     if args.action is None and args.limit is None and not args.json:
         args.limit = DEFAULT_LIMIT
-    try:
-        return ACTIONS[args.action or "list"](store, args)
+    try:  # Ctrl+C, or a reader of the output gone: one line (exits.write_output)
+        return write_output(lambda: ACTIONS[args.action or "list"](store, args), prog)
     except (Refused, StoreError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
@@ -120,7 +121,7 @@ def nothing_yet(args: argparse.Namespace, prog: str) -> int:
     """No run store yet: say so, without creating one for a question."""
     if args.action is None:
         if args.json:
-            sys.stdout.write(json.dumps({"runs": []}) + "\n")
+            write_all(json.dumps({"runs": []}) + "\n")
         else:
             print(f"No runs yet: wdtui, wdtui trace and wdtui sweep keep every run they train in {database_path()}.")
         return 0

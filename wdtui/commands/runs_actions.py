@@ -22,6 +22,7 @@ from ..core.records import EpochRecord
 from ..present.runs import RUN_COLORS, RUN_COLUMNS, RUNS_CAPTION, RunRow, RunsTable, run_label, when
 from ..store.cells import UnreadableRun
 from ..store.runs import Store, StoredRun
+from .exits import INTERRUPTED, write_all
 
 
 class Refused(Exception):
@@ -82,7 +83,7 @@ def listing(store: Store, args: argparse.Namespace) -> int:
 
     if args.json:
         runs = store.list(limit=args.limit or None)
-        sys.stdout.write(json.dumps({"runs": [{
+        write_all(json.dumps({"runs": [{
             "id": r.id, "created": r.created, "ended": r.ended, "status": r.status, "kind": r.kind,
             "group": r.group_id, "group_label": r.group_label, "version": r.version, "config": r.config,
             "epochs_done": r.epochs_done, "final": r.final} for r in runs]}, ensure_ascii=False) + "\n")
@@ -114,7 +115,7 @@ def show(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         from ..core.jsonable import to_json
 
-        sys.stdout.write(to_json(run.document) + "\n")  # as `wdtui trace --json` wrote it
+        write_all(to_json(run.document) + "\n")  # as `wdtui trace --json` wrote it
         return 0
     try:  # everything read before anything is printed: a run that cannot be read is one line
         report = decode.report(run.report) if run.report is not None else None
@@ -200,7 +201,15 @@ def delete(store: Store, args: argparse.Namespace) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise Refused(f"not deleting {what} without asking: add --yes to delete them without a question")
-        answer = input(f"Delete {what}? This cannot be undone. [y/N] ").strip().lower()
+        try:
+            answer = input(f"Delete {what}? This cannot be undone. [y/N] ").strip().lower()
+        except EOFError:  # Ctrl+D: no answer, so no
+            print()
+            answer = ""
+        except KeyboardInterrupt:
+            print()
+            print("wdtui runs delete: stopped (Ctrl+C): nothing deleted", file=sys.stderr)
+            return INTERRUPTED
         if answer not in ("y", "yes"):
             print("Nothing deleted.")
             return 0

@@ -3,7 +3,7 @@ of the U-curve, or as one JSON document {config, points, best}."""
 
 from __future__ import annotations
 
-import sys
+from pathlib import Path
 from typing import Sequence
 
 from rich import box
@@ -21,7 +21,7 @@ from ..present.runs import sweep_label
 from ..store.export import export_sweep, run_targets
 from ..store.recording import Recording, SweepRecord
 from . import exits
-from .trace import stdout, stopped
+from .trace import stdout
 
 MARKS = {BEST: "bold green", DIVERGED: "red"}  # the styles of the last column's marks
 
@@ -88,24 +88,33 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
                     bar.update(task, completed=done)
                 else:
                     result = record
-        if exits.interrupted.is_set():  # Ctrl+C, its KeyboardInterrupt swallowed on the way
-            return stopped(err, done)
-    except KeyboardInterrupt:
-        return stopped(err, done)
+        if exits.interrupted.is_set():  # Ctrl+C or SIGTERM, its KeyboardInterrupt swallowed on the way
+            return exits.stopped_at(done)
+    except KeyboardInterrupt:  # nothing on stdout: never half a JSON document
+        return exits.stopped_at(done)
     finally:
         runs.close(result)
     assert result is not None  # no stop event: the sweep always ends with its result
+    why = ""
+    if result.best is None:
+        smallest = config.replace(weight_decay=min(weight_decays))
+        why = cause(smallest, swept.data, training_finite=False) or every_lambda_diverged(result)
+    return exits.write_output(lambda: output(result, paths, as_json, err, why),
+                              done=f"the sweep finished its {done} epochs")
+
+
+def output(result: SweepResult, paths: tuple[Path, Path] | None, as_json: bool, err: Console, why: str) -> int:
+    """The sweep's export, then its JSON document or its table, chart and verdict (status 1 and
+    one line saying `why` when every λ diverged: nothing else is printed)."""
     if paths is not None:
         json_path, csv_path = export_sweep(result, paths)
         err.print(f"wdtui: wrote {json_path} and {csv_path}", highlight=False, markup=False, soft_wrap=True)
     if result.best is None:
-        smallest = config.replace(weight_decay=min(weight_decays))
-        err.print(f"wdtui: error: training diverged for every value of λ; "
-                  f"{cause(smallest, swept.data, training_finite=False) or every_lambda_diverged(result)}",
+        err.print(f"wdtui: error: training diverged for every value of λ; {why}",
                   highlight=False, markup=False, soft_wrap=True)
         return exits.DIVERGED
     if as_json:
-        sys.stdout.write(to_json(result) + "\n")
+        exits.write_all(to_json(result) + "\n")
         return 0
     out = stdout()
     out.print(sweep_table(result))

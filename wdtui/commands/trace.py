@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -23,13 +25,7 @@ from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text
 from ..store.export import export_run, run_targets
 from ..store.recording import Recording
-from .exits import DIVERGED, INTERRUPTED, interrupted
-
-
-def stopped(err: Console, epoch: int) -> int:
-    """Ctrl+C: one line, status 130, and nothing on stdout (never half a JSON document)."""
-    err.print(f"wdtui: stopped at epoch {epoch}", highlight=False, markup=False, soft_wrap=True)
-    return INTERRUPTED
+from .exits import DIVERGED, interrupted, stopped_at, write_all, write_output
 
 
 def stage_table(stages: tuple[Stage, ...] | list[Stage]) -> Table:
@@ -141,27 +137,38 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
                     if paths is not None:
                         exported(report, paths, err)
                     return DIVERGED
-        if interrupted.is_set():  # Ctrl+C, its KeyboardInterrupt swallowed on the way
-            return stopped(err, engine.epoch)
+        if interrupted.is_set():  # Ctrl+C or SIGTERM, its KeyboardInterrupt swallowed on the way
+            return stopped_at(engine.epoch)
         report = engine.report()
         run.finish("finished", report)
-    except KeyboardInterrupt:
-        return stopped(err, engine.epoch)
+    except KeyboardInterrupt:  # nothing on stdout: never half a JSON document
+        return stopped_at(engine.epoch)
     finally:
-        run.close("stopped")  # Ctrl+C mid-run: kept, with the epochs it had
-    if paths is not None:
-        exported(report, paths, err)
-    if as_json:
-        sys.stdout.write(to_json(report) + "\n")
-        return 0
-    print_report(report)
-    return 0
+        run.close("stopped")  # Ctrl+C or SIGTERM mid-run: kept, with the epochs it had
+
+    def output() -> None:
+        if paths is not None:
+            exported(report, paths, err)
+        if as_json:
+            write_all(to_json(report) + "\n")
+        else:
+            print_report(report)
+
+    return write_output(output, done=f"the run finished at epoch {report.epochs[-1].epoch}")
+
+
+class Output(Console):
+    """stdout as a Rich console whose reader going away raises BrokenPipeError, for the command
+    to say (exits.write_output), where Rich would end the process with status 1 and no word."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def stdout() -> Console:
     """The console the report goes to. A pipe or a CI log has no width of its own; 120 columns
     keeps each row on one line."""
-    return Console(width=None if sys.stdout.isatty() else 120)
+    return Output(width=None if sys.stdout.isatty() else 120)
 
 
 def print_report(report: Report, out: Console | None = None) -> None:

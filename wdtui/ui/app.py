@@ -23,6 +23,7 @@ from ..core.pace import AUTO, Pace, step_pace
 from ..core.presets import PRESETS, preset_config
 from ..store.recording import Recording
 from .commands import WdtuiCommands
+from .ending import end_on_sigterm, served
 from .jobs.host import JobHost
 from .jobs.plane import PlaneChoice
 from .jobs.runs import RunsState
@@ -93,6 +94,12 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         self.recording = Recording(lambda line: self.post_message(RecordingTrouble(line)), record, tensorboard)
         self.workers_of: dict[str, Worker[None]] = {}  # the latest worker of each job (jobs.host)
 
+    def get_driver_class(self) -> type:
+        return served(super().get_driver_class())  # served: the app ends when its server is gone
+
+    def on_load(self) -> None:
+        self._forget_sigterm = end_on_sigterm(self)  # before the terminal is taken over
+
     def on_mount(self) -> None:
         # Build the model only once the first frame is out: importing torch takes a second.
         self.call_after_refresh(self.start_run, self.session.config)
@@ -105,7 +112,8 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         return True
 
     def on_unmount(self) -> None:
-        """Quitting: runs still training are kept as "stopped"; the store's last writes land."""
+        """Quitting (q, Ctrl+C, SIGTERM): runs still training are kept as "stopped"; the store's last writes land."""
+        self._forget_sigterm()
         self.recording.close("stopped")
 
     # The run ---------------------------------------------------------------------------
