@@ -100,7 +100,7 @@ async def test_settings_before_training_rebuild_the_run_at_once():
         await wait_for(pilot, RunState.READY)
         assert app.session.config.optimizer == "adamw" and app.session.config.decay_bias
         assert [g.weight_decay for g in app.session.setup.param_groups] == [app.session.config.weight_decay]
-        assert "AdamW · γ 0.02" in shown(app.screen, "#config-now")
+        assert "AdamW · β 0.9, 0.999 · γ 0.02" in shown(app.screen, "#config-now")
 
 
 async def test_lambda_changed_between_epochs_applies_to_the_next_and_is_marked():

@@ -49,7 +49,7 @@ async def test_the_script_shown_is_the_generated_one_highlighted():
         assert area.read_only and area.language == "python"
         assert area.is_syntax_aware  # tree-sitter's grammar is installed (textual[syntax]), not plain text
         about = " ".join(text_of(app.screen.query_one("#code-about", Static)).split())
-        assert "SGD · γ 0.02 · λ 0.001 · 2 epochs" in about and "python train.py" in about
+        assert "SGD · μ 0.9 · γ 0.02 · λ 0.001 · 2 epochs" in about and "python train.py" in about
         assert app.screen.query_one("#code-dir", Input).value == str(export.default_dir())
 
 

@@ -22,6 +22,7 @@ GOOD = '''
 id = "one"
 title = "One"
 mode = "train"
+focus = "table"
 setup = { preset = "seed", weight_decay = 0.01 }
 text = "Train it."
 done = "run_finished"
@@ -76,6 +77,9 @@ def test_anything_else_is_refused(text, says):
     (('when = "val_loss < 0.5"\n', ''), "only the last outcome may go without a 'when'"),
     (('mode = "train"', 'mode = "train"\nquiz = ["nope"]'), "field 'quiz': no question 'nope'"),
     (('mode = "train"', 'mode = "train"\ncolour = "red"'), "unknown field 'colour'"),
+    (('focus = "table"\n', ''), "step 1 ('one'): field 'focus' is missing: name the region of train"),
+    (('focus = "table"', 'focus = "twins"'), "field 'focus': train has no region 'twins' (it has chart, table, panel)"),
+    (('focus = "table"', 'focus = ["panel", "chart"]'), "field 'focus': the panel is a focus of its own"),
     (('[[step]]', '[[step]'), "not valid TOML"),
 ])
 def test_a_malformed_lesson_names_the_step_and_the_field(change, says):

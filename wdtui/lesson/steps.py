@@ -1,8 +1,9 @@
 """The lesson's steps, read from assets/lesson.toml and checked whole when it is loaded.
 
-Each step has a short text, the mode it opens and the run it sets up, a prediction the learner
-makes before running (each option with the outcome that makes it right), what to do, when the
-step is done, and outcome texts, each with the condition it applies under. All the conditions
+Each step has a short text, the mode it opens, the region of that mode it is about (its focus,
+which the app keeps whole), the run it sets up, a prediction the learner makes before running
+(each option with the outcome that makes it right), what to do, when the step is done, and
+outcome texts, each with the condition it applies under. All the conditions
 are expressions over the run's facts (lesson.expr, lesson.facts) and every text a template
 of them, so a malformed file fails at load with the step and the field named, never mid-lesson.
 """
@@ -25,8 +26,9 @@ from ..core.config import ConfigError, RunConfig
 from ..core.presets import preset_config
 from .expr import ExpressionError, check
 from .facts import FACTS
+from .regions import PANEL, REGIONS
 
-MODES = ("pipeline", "train", "inspect", "quiz", "insight", "compare", "sweep", "weights", "code")
+MODES = tuple(REGIONS)
 MAX_WORDS = 90  # "about 80 words": a step is read in well under a minute
 LETTERS = "abcd"
 
@@ -66,6 +68,7 @@ class Step:
     done: ast.Expression | None  # None: a step with nothing to wait for (the summary)
     outcomes: tuple[Outcome, ...]
     quiz: tuple[str, ...]  # bank question ids of the lesson's quiz round
+    focus: tuple[str, ...]  # the regions of its mode the step is about (lesson.regions), kept whole
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def _expression(text: Any, where: str) -> ast.Expression:
 
 def _step(entry: dict[str, Any], number: int, bank: set[str]) -> Step:
     where = f"step {number} ({entry.get('id', 'no id')!r})"
-    known = {"id", "title", "mode", "text", "do", "setup", "prediction", "done", "outcome", "quiz"}
+    known = {"id", "title", "mode", "text", "do", "setup", "prediction", "done", "outcome", "quiz", "focus"}
     unknown = sorted(set(entry) - known)
     if unknown:
         raise LessonError(f"{where}: unknown field {unknown[0]!r}")
@@ -137,12 +140,27 @@ def _step(entry: dict[str, Any], number: int, bank: set[str]) -> Step:
         raise LessonError(f"{where}: field 'outcome': the last outcome needs no 'when' (it covers every other case)")
     if any(o.when is None for o in outcomes[:-1]):
         raise LessonError(f"{where}: field 'outcome': only the last outcome may go without a 'when'")
+    focus = _focus(entry.get("focus"), entry["mode"], where)
     quiz = tuple(entry.get("quiz", ()))
     missing = [q for q in quiz if q not in bank]
     if missing:
         raise LessonError(f"{where}: field 'quiz': no question {missing[0]!r} in the quiz bank")
     return Step(entry["id"], entry["title"], entry["mode"], text, " ".join(entry.get("do", "").split()), setup,
-                prediction, done, outcomes, quiz)
+                prediction, done, outcomes, quiz, focus)
+
+
+def _focus(value: Any, mode: str, where: str) -> tuple[str, ...]:
+    """A region of the step's mode, or a list of them, or the panel (lesson.regions)."""
+    names = (value,) if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)) or not names or not all(isinstance(n, str) for n in names):
+        raise LessonError(f"{where}: field 'focus' is missing: name the region of {mode} the step is about")
+    known = (*REGIONS[mode], PANEL)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise LessonError(f"{where}: field 'focus': {mode} has no region {unknown[0]!r} (it has {', '.join(known)})")
+    if PANEL in names and len(names) > 1:
+        raise LessonError(f"{where}: field 'focus': the panel is a focus of its own")
+    return tuple(names)
 
 
 def parse_lesson(text: str, bank: set[str]) -> Lesson:

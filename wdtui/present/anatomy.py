@@ -20,59 +20,53 @@ def _n(x: float) -> str:
 
 
 def anatomy_table(a: UpdateAnatomy) -> Table:
-    """The update of one weight: each part with its formula, the run's values in it, and its value."""
+    """The update of one weight: each part, its formula with the run's values in it, and its
+    value. Three columns, the middle one wrapping between words, so the table reads whole in 72
+    columns (beside the lesson panel) as in 160."""
     row, col = a.index
     title = (f"Step {a.step} (the last of epoch {a.epoch}), {OPTIMIZER_NAMES[a.optimizer]}: {a.layer}.weight"
-             f"[{row}, {col}] of {a.shape[0]}×{a.shape[1]} taken apart — l layer, arrows weight")
+             f"[{row}, {col}] of {a.shape[0]}×{a.shape[1]}")
     table = Table(title=title, title_justify="left", title_style="bold", expand=True, show_edge=False,
                   pad_edge=False, caption=route(a), caption_justify="left")
     table.add_column("Part", style="bold", no_wrap=True)
-    table.add_column("Formula", no_wrap=True)
-    table.add_column("With the run's numbers", ratio=1)
+    table.add_column("Formula, with the run's numbers", ratio=1)
     table.add_column("Value", justify="right", style="bold cyan", no_wrap=True)
     lr, lam = a.lr, a.weight_decay
-    table.add_row("θ before the step", "", "", _n(a.theta))
-    table.add_row("g = ∇L of the batch", "data loss only", "", _n(a.grad))
+    table.add_row("θ before the step", "", _n(a.theta))
+    table.add_row("g = ∇L of the batch", "data loss only", _n(a.grad))
     if a.optimizer == "sgd":
-        table.add_row("Gradient part", "−γ·g", f"−{lr:g} × {a.grad:+.4g}", _n(a.gradient_part))
-        table.add_row("Decay part", "−γ·λθ", f"−{lr:g} × {lam:g} × {a.theta:+.4g}", _n(a.decay_part))
-        table.add_row("Momentum part", "−γ·μ·b", f"−{lr:g} × {a.momentum:g} × {a.first:+.4g}, b: the buffer before",
+        table.add_row("Gradient part", f"−γ·g = −{lr:g} × {a.grad:+.4g}", _n(a.gradient_part))
+        table.add_row("Decay part", f"−γ·λθ = −{lr:g} × {lam:g} × {a.theta:+.4g}", _n(a.decay_part))
+        table.add_row("Momentum part", f"−γ·μ·buffer = −{lr:g} × {a.momentum:g} × {a.first:+.4g}",
                       _n(a.momentum_part))
     else:
         # D is √v̂ + ε written out: a combining hat (v̂) is drawn a cell wide by some terminals.
-        table.add_row("Adaptive denominator", "D = √(v / (1−β2^t)) + ε", "v: the second moment after this step",
-                      f"{a.denominator:.6g}")
-        table.add_row("Adaptive scaling", "s = γ(1−β1) / ((1−β1^t)·D)",
-                      f"{lr:g} × {1 - a.momentum:.2g} / ((1 − {a.momentum:g}^{a.adam_step}) × {a.denominator:.4g})",
-                      f"{a.scale:.6g}")
-        table.add_row("Gradient part", "−s·g", f"−{a.scale:.4g} × {a.grad:+.4g}", _n(a.gradient_part))
+        table.add_row("Adaptive scaling", f"s = γ(1−β1)/((1−β1^t)·D), t = {a.adam_step}, D = √(v/(1−β2^t)) + ε = "
+                                          f"{a.denominator:.6g}", f"{a.scale:.6g}")
+        table.add_row("Gradient part", f"−s·g = −{a.scale:.4g} × {a.grad:+.4g}", _n(a.gradient_part))
         if a.optimizer == "adam":
-            table.add_row("Decay part", "−s·λθ", f"−{a.scale:.4g} × {lam:g} × {a.theta:+.4g}: through the scaling",
-                          _n(a.decay_part))
+            table.add_row("Decay part", f"−s·λθ = −{a.scale:.4g} × {lam:g} × {a.theta:+.4g}", _n(a.decay_part))
         else:
-            table.add_row("Decay part", "−γ·λθ", f"−{lr:g} × {lam:g} × {a.theta:+.4g}: around the scaling",
-                          _n(a.decay_part))
-        table.add_row("Momentum part", "−γβ1·m / ((1−β1^t)·D)",
-                      f"m = {a.first:+.4g}: first moment before the step", _n(a.momentum_part))
-    table.add_row("Change", "sum of the parts", "what the optimizer applied", _n(a.change), style="bold")
+            table.add_row("Decay part", f"−γ·λθ = −{lr:g} × {lam:g} × {a.theta:+.4g}", _n(a.decay_part))
+        table.add_row("Momentum part", f"−γβ1·m/((1−β1^t)·D), m = {a.first:+.4g}", _n(a.momentum_part))
+    table.add_row("Change", "the sum of the parts", _n(a.change), style="bold")
     if a.after is not None:
-        table.add_row("θ after the step", "in the model at the epoch end", f"changed by {_n(a.after - a.theta)}",
-                      _n(a.after))
+        table.add_row("θ after the step", f"the model's, changed by {_n(a.after - a.theta)}", _n(a.after))
     shrink = f"1 − γλ = 1 − {lr:g} × {lam:g}"
     if a.optimizer == "adam":
-        table.add_row("Direct decay factor", "1 − s·λ: this step's own part",
-                      f"{shrink} = {a.shrink:.6f} nominal; through the scaling 1 − {a.scale:.4g} × {lam:g}",
+        table.add_row("Direct decay factor", f"1 − s·λ, this step's own part: nominal {shrink} = {a.shrink:.6f}; "
+                                             f"through the scaling 1 − {a.scale:.4g} × {lam:g}",
                       f"× {a.effective_shrink:.6f}")
-        table.add_row("Long-run factor", "1 − γλ/D", "once m carries λθ from every step",
+        table.add_row("Long-run factor", "1 − γλ/D, once m carries λθ from every step",
                       f"× {1 - lr * lam / a.denominator:.6f}")
     elif a.optimizer == "adamw":
-        table.add_row("Direct decay factor", "1 − γλ: every step", shrink, f"× {a.shrink:.6f}")
+        table.add_row("Direct decay factor", f"every step: {shrink}", f"× {a.shrink:.6f}")
     else:
-        table.add_row("Direct decay factor", "1 − γλ: this step's own part", shrink, f"× {a.shrink:.6f}")
+        table.add_row("Direct decay factor", f"this step's own part: {shrink}", f"× {a.shrink:.6f}")
         if a.momentum > 0 and lam > 0:
             alone = DecayAlone(lr, lam, a.momentum)
-            table.add_row("Long-run factor", "larger root of r² − (1 + μ − γλ)r + μ", "decay alone once the buffer "
-                          "has filled" + (": √μ, θ swinging through 0" if alone.oscillates else ""),
+            table.add_row("Long-run factor", "larger root of r² − (1 + μ − γλ)r + μ: decay alone once the buffer "
+                          "has filled" + (", √μ, θ swinging through 0" if alone.oscillates else ""),
                           f"× {alone.long_run:.6f}")
     return table
 

@@ -57,9 +57,11 @@ def optimizer_line(optimizer: str) -> str:
 
 
 def describe(config: RunConfig) -> str:
-    """The settings in one line: `SGD · γ 0.02 · λ 0.001 · 5 epochs · …`."""
+    """The settings in one line, every one that changes the maths: `SGD · μ 0.9 · γ 0.02 · λ
+    0.001 · 5 epochs · …` (the Adams' β are PyTorch's defaults, which wdtui does not change)."""
     bias = "biases decayed" if config.decay_bias else "biases not decayed"
-    return (f"{OPTIMIZER_NAMES[config.optimizer]} · γ {config.lr:g} · λ {config.weight_decay:g} · "
+    moments = f"μ {config.momentum:g}" if config.optimizer == "sgd" else "β 0.9, 0.999"
+    return (f"{OPTIMIZER_NAMES[config.optimizer]} · {moments} · γ {config.lr:g} · λ {config.weight_decay:g} · "
             f"{config.epochs} epochs · batch {config.batch_size} · hidden {','.join(map(str, config.hidden))} · "
             f"seed {config.seed} · {bias}")
 

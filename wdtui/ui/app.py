@@ -54,7 +54,7 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         # Nine names do not fit one footer line beside a screen's own keys: the footer groups
         # the mode keys, the header names the mode on display, and ? and ctrl+p list them all.
         Binding("0", "lesson", "Lesson", group=MODES_GROUP,
-                tooltip="Lesson: a guided path, predict first, then run; 0 again folds it away"),
+                tooltip="Lesson: a guided path, predict first, then run; 0 again hides it"),
         *(Binding(m.key, f"switch_mode('{m.name}')", m.title, tooltip=f"{m.title}: {m.summary}",
                   group=MODES_GROUP) for m in MODE_LIST),
         Binding("right_square_bracket", "lesson_step(1)", "Next step", tooltip="The lesson's next step"),
@@ -104,12 +104,6 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         # Build the model only once the first frame is out: importing torch takes a second.
         self.call_after_refresh(self.start_run, self.session.config)
         self.watch(self, "run_version", self.check_lesson)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """[ and ] only while the lesson is open (and so only then in the footer)."""
-        if action == "lesson_step":
-            return self.lesson_open
-        return True
 
     def on_unmount(self) -> None:
         """Quitting (q, Ctrl+C, SIGTERM): runs still training are kept as "stopped"; the store's last writes land."""
@@ -178,7 +172,7 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
 
     def action_one_step(self) -> None:
         """Train one optimizer step, then pause where it ends (mid-epoch, most often)."""
-        if not self._refuse_training():
+        if not self.predict_first() and not self._refuse_training():
             self.control.step()
             self.session.state = RunState.TRAINING if self.session.setup else self.session.state
             self.run_version += 1

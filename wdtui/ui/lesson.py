@@ -37,6 +37,7 @@ class LessonHost:
     lesson: Lesson | None = None
     progress: Progress | None = None
     lesson_open = False  # the panel is shown beside the mode
+    lesson_reading = False  # the learner opened the panel over the mode to read the step whole (p)
     lesson_round: Round | None = None  # the quiz round the quiz step dealt
     _since: Since | None = None
 
@@ -56,9 +57,26 @@ class LessonHost:
     def predict_first(self) -> bool:
         """True (and say so) when the open step wants its prediction before anything runs."""
         if self.awaiting_prediction:
-            self.notify("Predict first: a–d in the lesson panel; then run it.", title="Lesson")
+            last = "abcd"[len(self.step.prediction.options) - 1]
+            self.notify(f"Predict first: a–{last} in the lesson panel; then run it.", title="Lesson")
             return True
         return False
+
+    def action_lesson_read(self) -> None:
+        """p: open the panel over the mode to read the step whole, or fold it again (esc too)."""
+        self.lesson_reading = not self.lesson_reading
+        self.run_version += 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """[ and ] only while the lesson is open (and so only then in the footer); p only where
+        the panel does not sit beside the mode (the screen says, by its panel's place)."""
+        if action == "lesson_step":
+            return self.lesson_open
+        if action == "lesson_read":
+            panel = self.screen.query("#lesson-panel")
+            return (self.lesson_open and not self.awaiting_prediction and bool(panel)
+                    and not panel.first().has_class("-beside"))
+        return True
 
     def action_lesson(self) -> None:
         """0: open the lesson where it was left (loading it the first time), or fold it away."""
@@ -89,13 +107,19 @@ class LessonHost:
         self.open_step(0)
 
     def open_step(self, index: int) -> None:
-        """Show step `index`: its mode, and unless it is concluded, its run set up afresh."""
+        """Show step `index`: its mode, and unless it is concluded, its experiment set up afresh:
+        its run built again (untrained), and no twins or sweep of an earlier step on screen to
+        answer its question before it is asked (the Runs view keeps them)."""
         self.progress.step = index
         step = self.step
         self._since = None
         concluded = step.id in self.progress.outcomes
-        if not concluded and step.setup is not None and self.session.target != step.setup:
-            self.start_run(step.setup)
+        self.lesson_reading = not concluded  # read it first, over the mode where it has no room
+        if not concluded and step.setup is not None:
+            s = self.session
+            if s.target != step.setup or s.epochs or s.last_step is not None:
+                self.start_run(step.setup)
+            self._drop_jobs()
         if step.quiz and not concluded:
             self.lesson_round = None  # the quiz screen deals the lesson's round when it shows
         if not concluded and (step.prediction is None or step.id in self.progress.predictions):
@@ -104,12 +128,21 @@ class LessonHost:
         self.switch_mode(step.mode)
         self.run_version += 1
 
+    def _drop_jobs(self) -> None:
+        """Stop the twins and the sweep and take them off the screens."""
+        for job in ("twins", "sweep"):
+            worker = self.workers_of.get(job)
+            if worker is not None:
+                worker.cancel()
+        self.twins = self.sweep = None
+
     def lesson_predict(self, choice: int) -> None:
         """The learner's prediction for the open step; from now on the run is its evidence."""
         step = self.step
         if step is None or step.prediction is None or step.id in self.progress.predictions:
             return
         self.progress.predictions[step.id] = choice
+        self.lesson_reading = False
         s = self.session
         if step.setup is not None and (s.epochs or s.last_step is not None):
             self.start_run(step.setup)  # trained before the prediction: the experiment starts now
@@ -131,11 +164,9 @@ class LessonHost:
         facts = Facts(self.observed())
         if is_done(step, facts):
             result = conclude(step, facts, self.progress.predictions.get(step.id))
+            # The panel says so (no toast: one would sit over the mode's numbers the step is about).
             self.progress.outcomes[step.id] = {"text": result.text, "held": result.held, "verdict": result.verdict}
             self._save()
-            n = self.progress.step + 1
-            last = n == len(self.lesson.steps) - 1
-            self.notify("] shows the summary." if last else f"] goes on to step {n + 1}.", title=f"Step {n} done")
             self.run_version += 1
 
     def observed(self) -> Observed:

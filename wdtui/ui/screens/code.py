@@ -29,6 +29,7 @@ class CodeScreen(ModeScreen):
     """What the script reproduces, the script, and the folder that s and e write to."""
 
     AUTO_FOCUS = "#code-script"
+    FOCUS = {"script": "#code-script"}
     BINDINGS = [
         Binding("c", "copy", "Copy", tooltip="Copy the script to the clipboard"),
         Binding("s", "save", "Save .py", tooltip="Save the script as a .py file in the folder below"),

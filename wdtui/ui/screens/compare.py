@@ -13,6 +13,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.markup import escape
 from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual_plotext import PlotextPlot
@@ -29,8 +30,12 @@ from ..widgets.boundary import BoundaryPicture
 from ..widgets.footer import ModeFooter
 from .base import ModeScreen
 
-SHORT = 34  # rows: a terminal shorter than this has no room for the boundaries beside the chart
+SHORT = 32  # rows: a mode shorter than this has no room for the boundaries beside the chart
+CHART_MIN = 24  # columns: the loss chart's least readable width (app.tcss)
+TWIN_WIDTH = 35  # columns of each twin (its picture and a space) at most, as Compare draws them on its own (app.tcss)
 
+WHAT = ("[b]Twin runs[/b], alike but for λ: the same seed gives both the same data, initial weights and batch "
+        "order, so whatever separates them is weight decay's doing.")
 NEEDS_DECAY = ("The comparison needs λ > 0: at λ = 0 both twins would be the same run. Set λ in 2 Train, or "
                "start with [b]wdtui --preset overfit[/b], a task that overfits at λ = 0 and where λ = 0.1 helps.")
 
@@ -43,11 +48,14 @@ class CompareScreen(ModeScreen):
         Binding("c", "compare", "Train twins", tooltip="Train the λ = 0 and λ twins from the current settings "
                                                   "(again, if they ran before)"),
     ]
+    FOCUS = {"chart": "#compare-chart", "twins": ".twin-boundary", "verdict": "#compare-verdict",
+             "table": "#compare-table"}
 
     _drawn: tuple[object, ...] = ()  # (comparison, epochs of each twin) on the chart and in the table
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="compare-what")
         yield Static(id="compare-about")
         with Horizontal(id="compare-progress-row"):
             yield ProgressBar(total=1, show_eta=False, id="compare-progress")
@@ -60,7 +68,7 @@ class CompareScreen(ModeScreen):
                     yield BoundaryPicture()
                     yield Static(classes="twin-numbers")
         yield Static(id="compare-verdict")
-        yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="compare-table", cursor_type="row", zebra_stripes=True, header_height=2)
         yield ModeFooter(compact=True)
 
     @property
@@ -71,12 +79,12 @@ class CompareScreen(ModeScreen):
 
     def refresh_view(self) -> None:
         c, s = self.compare, self.session
-        if c is None and s.config.weight_decay > 0 and s.state != RunState.FAILED and not self.wdtui.awaiting_prediction:
-            self.action_compare()  # entering the mode with no comparison yet starts one (the lesson predicts first)
+        if c is None and s.config.weight_decay > 0 and s.state != RunState.FAILED and not self.wdtui.lesson_open:
+            self.action_compare()  # entering the mode with no comparison yet starts one (the lesson's step says c)
             return
+        self.query_one("#compare-what", Static).update(WHAT if s.config.weight_decay > 0 or c is not None else "")
         self.query_one("#compare-about", Static).update(self.about())
-        for part in ("#compare-progress-row", "#compare-middle", "#compare-verdict", "#compare-table"):
-            self.query_one(part).display = c is not None
+        self.set_class(c is None, "-empty")  # only what the twins are, until they train (app.tcss)
         if c is None:
             return
         self.query_one(ProgressBar).update(total=2 * c.config.epochs, progress=c.progress)
@@ -91,12 +99,38 @@ class CompareScreen(ModeScreen):
             self.fill_table(c)
         self.show_boundaries(c)
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.height < SHORT, "-short")
+    # Room: the twins' pictures need the height, the table the width ---------------------------
+
+    def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
+        """Settings and progress (3 rows), then each region: the twins side by side at the size
+        Compare draws them on its own, a readable chart, the verdict, and the table's rows."""
+        width = max(TWIN_WIDTH * 2 if "twins" in focus else 0, 60 if "chart" in focus else 0, 72)
+        epochs = (self.compare.config if self.compare else self.session.target).epochs
+        middle = max(16 if "twins" in focus else 0, 13 if "chart" in focus else 0)  # side by side
+        return Size(width, 3 + middle + 4 * ("verdict" in focus) + (2 + epochs) * ("table" in focus))
+
+    def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
+        """Without a focus: the boundaries only where the mode is tall enough. With one: the
+        other parts only where they fit too, the chart making way for the twins' width."""
+        if not focus:
+            off = {".twin-boundary"} if room.height < SHORT else set()
+        else:
+            tight = room.height < SHORT + 2
+            off = {selector for region, selector in self.FOCUS.items() if tight and region not in focus}
+            if tight:
+                off.add("#compare-what")
+            if "twins" in focus and room.width < CHART_MIN + 2 * TWIN_WIDTH:
+                off.add("#compare-chart")
+        if {"#compare-chart", ".twin-boundary"} <= off:
+            off.add("#compare-middle")
+        for selector in ("#compare-what", "#compare-middle", *self.FOCUS.values()):
+            for widget in self.query(selector):
+                widget.set_class(selector in off, "-off")
+        # The pictures or the chart take the rows the table leaves them (18 beside a table).
+        self.query_one("#compare-middle").styles.height = "1fr" if "#compare-table" in off else 18
 
     def show_boundaries(self, c: TwinsState) -> None:
         """Each twin's latest boundary, with its validation loss at that epoch and its numbers."""
-        steps = self.session.setup.steps_per_epoch if self.session.setup is not None else 0
         for which in (0, 1):
             panel = self.query_one(f"#twin-{which}")
             colour = "red" if which == 0 else "green"
@@ -107,7 +141,10 @@ class CompareScreen(ModeScreen):
                 words = "its boundary appears after its first epoch" if c.state == RunState.TRAINING else "no boundary"
             else:
                 look, b = c.looks[which], found[0]
-                words = twin_caption(b, found[1].val_loss if found[1] else None, taken_at(look.epoch, look.step, steps))
+                # The twins' Watch looks at epoch ends only (jobs/twins.py), so a look's step is its
+                # epoch's last: the run's own steps per epoch (another run's, often) are not theirs.
+                words = twin_caption(b, found[1].val_loss if found[1] else None,
+                                     taken_at(look.epoch, look.step, look.step))
                 if b.n_features > 2:  # a slice: say which, under both pictures alike
                     title += f" · {escape(' × '.join(b.feature_names))}"
                     words += f"\nthe other {b.n_features - 2} features at their training mean"
@@ -121,14 +158,12 @@ class CompareScreen(ModeScreen):
             if s.state == RunState.FAILED:
                 return (f"The run could not be built ({escape(s.error or '')}), so neither can its twins: fix the "
                         "settings in 2 Train.")
-            if s.config.weight_decay > 0:  # held until the lesson's prediction is made
-                return (f"Twin runs of these settings, [b red]λ = 0[/b red] and [b green]λ = {s.config.weight_decay:g}"
-                        f"[/b green], train once you have made your prediction in the lesson panel.\n"
-                        f"Settings: {describe(s.config)}")
+            if s.config.weight_decay > 0:  # in the lesson, they wait for c (and c for the prediction)
+                when = ", once you have made your prediction in the lesson panel" if self.wdtui.awaiting_prediction else ""
+                return (f"[b]c[/b] trains the twins, [b red]λ = 0[/b red] and [b green]λ = {s.config.weight_decay:g}"
+                        f"[/b green]{when} · Settings: {describe(s.config)}")
             return NEEDS_DECAY
-        text = (f"[b]Twin runs[/b], alike but for λ: [b red]λ = 0[/b red] and [b green]{c.name(1)}[/b green] "
-                "(the run's). The same seed gives both the same data, initial weights and batch order.\n"
-                f"Settings: {describe(c.config)}")
+        text = f"[b red]λ = 0[/b red] against [b green]{c.name(1)}[/b green] · Settings: {describe(c.config)}"
         stale = c.stale(s.config, self.wdtui.run_id)
         if stale:
             again = NEEDS_DECAY if s.config.weight_decay == 0 else "Press c to compare the current ones."
@@ -161,12 +196,13 @@ class CompareScreen(ModeScreen):
         return text.strip()
 
     def fill_table(self, c: TwinsState) -> None:
-        """A row per epoch: each twin's validation loss, gap (val − train loss) and ‖θ‖."""
+        """A row per epoch: each twin's validation loss, gap (val − train loss) and ‖θ‖; the
+        headers on two lines (the quantity, then the twin), so all seven columns fit 72 columns."""
         table = self.query_one(DataTable)
         table.clear(columns=True)
         zero, lam = c.name(0), c.name(1)
-        table.add_columns("Epoch", f"Val loss {zero}", f"Val loss {lam}", f"Gap {zero}", f"Gap {lam}",
-                          f"‖θ‖ {zero}", f"‖θ‖ {lam}")
+        table.add_columns("Epoch", f"Val loss\n{zero}", f"Val loss\n{lam}", f"Gap\n{zero}", f"Gap\n{lam}",
+                          f"‖θ‖\n{zero}", f"‖θ‖\n{lam}")
         for i in range(max(len(c.zero), len(c.decayed))):
             cells = [_cells(records[i] if i < len(records) else None, d is not None)
                      for records, d in zip(c.epochs, c.diverged)]

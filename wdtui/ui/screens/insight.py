@@ -15,17 +15,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
-from ...core.config import OPTIMIZER_NAMES
 from ...core.insight import Insight
 from ...present.charts import norm_chart
 from ...present.insight import CLAIM, insight_rows
-from ...present.words import DECAY, label
+from ...present.words import DECAY, describe, label
 from ..widgets.footer import ModeFooter
 from .base import ModeScreen
 
 
 class InsightScreen(ModeScreen):
     """The claim, a table of the run's numbers, ‖θ‖ per epoch and what λ means per optimizer."""
+
+    FOCUS = {"claim": "#insight-claim"}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,8 +70,7 @@ class InsightScreen(ModeScreen):
                 " Until then they follow from the settings alone." if s.setup is not None else "")
         last = s.epochs[-1]
         changed = " (λ changed during the run: the figures use the one in force)" if s.lambda_changes else ""
-        text = Text.assemble(("Your run", "bold"), f" after epoch {last.epoch}: {OPTIMIZER_NAMES[s.config.optimizer]}"
-                             f", γ = {last.lr:g}, λ = {last.weight_decay:g}{changed}.")
+        text = Text.assemble(("Your run", "bold"), f" after epoch {last.epoch}: {describe(s.config)}{changed}.")
         return Text.assemble(text, "\n", diverged) if diverged else text
 
     def numbers_table(self, insight: Insight) -> Table:

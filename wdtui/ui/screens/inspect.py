@@ -25,6 +25,7 @@ class InspectScreen(ModeScreen):
     """Input → Hidden (ReLU) → Output (logits) → Softmax for the chosen row."""
 
     AUTO_FOCUS = ""  # nothing: keys go to the screen (digits switch modes, ↑/↓ change rows)
+    FOCUS = {"layers": "#layers"}
     BINDINGS = [
         Binding("up", "step(-1)", "Prev row", tooltip="The previous validation row", priority=True),
         Binding("down", "step(1)", "Next row", tooltip="The next validation row", priority=True),

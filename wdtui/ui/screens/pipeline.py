@@ -7,10 +7,12 @@ session's Stage and Setup records, refreshed after each epoch.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widgets import Header, Static
 
@@ -19,6 +21,7 @@ from ..widgets.stages import STAGE_IDS, StageCard, StageDetail
 from .base import ModeScreen
 
 COLUMNS = 3  # cards per row of the flow
+COMPACT = 30  # rows: a mode shorter than this shows each card's shapes alone, and the selected one's words under them
 
 
 class PipelineScreen(ModeScreen):
@@ -32,7 +35,11 @@ class PipelineScreen(ModeScreen):
         Binding("enter", "open", "Detail", tooltip="Open the selected stage's detail full screen (esc closes)"),
     ]
 
+    FOCUS = {"stages": "#stage-flow, #stage-line"}
+
     selected: reactive[int] = reactive(0)
+    compact = False  # the cards show their shapes alone (arrange_focus)
+    card_width = 0  # columns of each card, as arrange_focus found them
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,6 +49,7 @@ class PipelineScreen(ModeScreen):
                 yield StageCard(i)
                 if i % COLUMNS != COLUMNS - 1:
                     yield Static("→", classes="flow-arrow")
+        yield Static(id="stage-line", classes="-off")
         yield StageDetail(id="stage-detail", initial="detail-data")
         yield ModeFooter(compact=True)
 
@@ -58,12 +66,36 @@ class PipelineScreen(ModeScreen):
         self.query_one("#pipeline-intro", Static).update(
             f"One real row, [b]row {s.prediction.row}[/b] ({s.prediction.split}), followed through the six "
             f"stages · {where}")
+        # A name goes in the border where the border draws it whole (its corners and a space each side).
+        titled = self.card_width >= max(len(stage.name) for stage in s.stages) + 6
         for card, stage in zip(self.query(StageCard), s.stages):
-            card.show(stage)
-        self.query_one(StageDetail).show(self.selected, s)
+            card.show(stage, self.compact, titled)
+        self.show_selected()
 
-    def watch_selected(self, index: int) -> None:
-        self.query_one(StageDetail).show(index, self.session)
+    def watch_selected(self) -> None:
+        self.show_selected()
+
+    def show_selected(self) -> None:
+        """The selected stage's detail, and its words under compact cards."""
+        s = self.session
+        self.query_one(StageDetail).show(self.selected, s)
+        if s.stages:
+            stage = s.stages[self.selected]
+            self.query_one("#stage-line", Static).update(Text.assemble(
+                (f"{self.selected + 1} {stage.name}: ", "bold"), stage.description, "\n", ("→ " + stage.example, "italic")))
+
+    def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
+        """The intro (2 rows), two rows of compact cards (5 each) and the selected one's words (3)."""
+        return Size(72, 15)
+
+    def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
+        """Short of rows, the cards show their shapes alone and the selected stage's words go
+        under them; short of columns, a card's name goes inside it, where it wraps whole."""
+        self.compact = room.height < COMPACT
+        self.card_width = (room.width - 3 * (COLUMNS - 1)) // COLUMNS  # the arrows between take 3 each
+        self.query_one("#stage-line").set_class(not self.compact, "-off")
+        self.query_one(StageDetail).set_class(self.compact, "-off")  # enter opens it full screen
+        self.refresh_view()
 
     @on(StageCard.Selected)
     def _card_selected(self, message: StageCard.Selected) -> None:

@@ -13,6 +13,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widgets import Header, Static
 
 from ...quiz import LETTERS, Quiz, load_bank, run_questions
@@ -30,6 +31,8 @@ class QuizScreen(ModeScreen):
         Binding("d", "answer(3)", "Answer d", show=False),
         Binding("enter", "next", "Next", tooltip="The next question; after the third, the next round"),
     ]
+
+    FOCUS = {"question": "#quiz-body"}
 
     shown = 0
     """Index, in the current round, of the question on screen."""
@@ -94,6 +97,14 @@ class QuizScreen(ModeScreen):
         else:
             self.shown += 1
             self.refresh_view()
+
+    def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
+        """The round's line, the question, its four options, the verdict and why, the hint."""
+        return Size(60, 19)
+
+    def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
+        """Short of rows, the options close up (app.tcss)."""
+        self.set_class(room.height < 26, "-tight")
 
     def on_click(self, event: events.Click) -> None:
         """A click on an option answers with it, as its letter does."""

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual_plotext import PlotextPlot
 
@@ -33,6 +34,9 @@ from ..widgets.footer import ModeFooter
 from .base import ModeScreen
 
 MARKS = {BEST: "bold green", DIVERGED: "red"}  # the styles of the last column's marks
+WHAT = ("Each copy of the network trains with its own λ, from the same initial weights and the same batches: the "
+        "chart draws validation loss against λ, the strip each λ's decision boundary, the table a row per λ.")
+WHAT_SHOWN = "Validation loss against λ (the chart), each λ's decision boundary (the strip, which follows the table's cursor)."
 SAYS = {RunState.TRAINING: "training", RunState.FINISHED: "done", RunState.STOPPED: "stopped",
         RunState.FAILED: "failed"}
 
@@ -47,10 +51,13 @@ class SweepScreen(ModeScreen):
         Binding("a", "apply_best", "Apply best λ", tooltip="Make the sweep's best λ the λ of 2 Train"),
     ]
 
+    FOCUS = {"chart": "#sweep-chart", "strip": "#sweep-strip", "table": "#sweep-table"}
+
     _drawn: tuple[object, ...] = ()  # (sweep, epoch, state) on the chart and in the table
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="sweep-what")
         yield Static(id="sweep-about")
         yield PlotextPlot(id="sweep-chart")
         yield BoundaryStrip(id="sweep-strip")
@@ -85,10 +92,10 @@ class SweepScreen(ModeScreen):
     # What is shown ----------------------------------------------------------------------
 
     def refresh_view(self) -> None:
+        self.query_one("#sweep-what", Static).update(f"{WHAT if self.sweep is None else WHAT_SHOWN} {STACKED}")
         self.query_one("#sweep-about", Static).update(self.about())
         sweep = self.sweep
-        for widget in self.query("#sweep-chart, #sweep-strip, #sweep-progress-row, #sweep-table"):
-            widget.display = sweep is not None
+        self.set_class(sweep is None, "-empty")  # what a sweep is, until there is one (app.tcss)
         if sweep is None:
             return
         drawn = (sweep, sweep.epoch, sweep.state)
@@ -125,20 +132,39 @@ class SweepScreen(ModeScreen):
             self.show_strip(self.sweep)
 
     def about(self) -> str:
-        """What a sweep trains; it follows the settings, which change elsewhere."""
-        settings = self.settings
-        grid = weight_decay_grid(settings.optimizer, lr=settings.lr)
+        """The sweep on screen, its grid and its settings (the ones the table shows), or the
+        one s would run; and whether the settings have changed since."""
+        sweep = self.sweep
+        settings = sweep.config if sweep is not None else self.settings
+        grid = sweep.grid if sweep is not None else weight_decay_grid(settings.optimizer, lr=settings.lr)
         about = (f"[b]{len(grid)} values of λ[/b]: 0, and {len(grid) - 1} log-spaced from {grid[1]:g} to "
-                 f"{grid[-1]:g} ({settings.optimizer}'s range), trained at once as one stacked network from the "
-                 f"same initial weights and the same batches. Settings: {describe(settings)} (each copy has its "
-                 f"own λ instead). {STACKED}")
+                 f"{grid[-1]:g} ({settings.optimizer}'s range) · Settings: {describe(settings)} (each copy its own λ)")
         if self.stale():
-            about += "\n[b $warning]The settings changed since this sweep ran: press s to sweep them.[/]"
-        elif self.sweep is None:
-            about += ("\n\n[b]Press s to start the sweep.[/b] You will see the validation loss against λ: with "
-                      "too little decay the network is free to learn its training rows by heart, with too much it "
-                      "cannot fit at all, and the best λ sits at the bottom of the U between the two.")
+            about += ("\n[b $warning]The settings changed since this sweep ran: press s to sweep them "
+                      f"({describe(self.settings)}).[/]")
+        elif sweep is None:
+            about += "\n[b]Press s to start the sweep.[/b]"
         return about
+
+    # Room: the chart and the strip of boundaries, the table where it fits too ------------------
+
+    def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
+        """The settings and the progress (3 rows), a chart with room for its U, the strip, and
+        the table's 17 rows."""
+        rows = {"chart": 10, "strip": 9, "table": 19}
+        return Size(78 if "table" in focus else 66, 3 + sum(rows[r] for r in focus))
+
+    def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
+        """With a lesson focus and too few rows for everything, what a sweep is (said before it
+        ran), the verdict and the regions the step is not about make way; the chart takes the
+        rows left."""
+        tight = bool(focus) and room.height < 40
+        off = {selector for region, selector in self.FOCUS.items() if tight and region not in focus}
+        if tight:
+            off |= {"#sweep-what", "#sweep-verdict"}
+        for selector in ("#sweep-what", "#sweep-verdict", *self.FOCUS.values()):
+            self.query_one(selector).set_class(selector in off, "-off")
+        self.query_one("#sweep-chart").styles.height = "1fr" if tight and "chart" in focus else None
 
     def show_points(self, sweep: SweepState) -> None:
         """Chart, progress and table from the sweep's points, the best marked once it is done."""

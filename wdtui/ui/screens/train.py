@@ -16,12 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.widgets import ContentSwitcher, Header, Static
 
 from ...core.config import RunConfig
 from ...present.words import changed_settings, describe
 from ..widgets.boundary import BoundaryPanel, BoundaryPicture
-from ..widgets.epoch_table import EpochTable
+from ..widgets.epoch_table import WIDE, EpochTable
 from ..widgets.footer import ModeFooter
 from ..widgets.loss_chart import LossChart
 from ..widgets.run_controls import RunControls
@@ -34,7 +35,7 @@ from .base import ModeScreen
 # follow at most this often (seconds); the progress bar, the status line and the boundary
 # follow every redraw.
 TABLE_EVERY = 1.0
-SHORT = 34  # rows: a terminal shorter than this has no room for the boundary under the table
+SHORT = 32  # rows: a mode shorter than this has no room for the boundary under the table
 STEPS, PACE = Binding.Group("epoch/step", compact=True), Binding.Group("pace", compact=True)
 
 
@@ -52,6 +53,7 @@ class TrainScreen(ModeScreen):
     """Settings on the left; chart, epoch table and progress on the right."""
 
     AUTO_FOCUS = "EpochTable"
+    FOCUS = {"chart": "#train-chart", "table": "#epoch-table"}
     _configs_shown: tuple[RunConfig, RunConfig | None, RunConfig | None] | None = None
     _table_drawn = 0.0
     BINDINGS = [
@@ -82,7 +84,9 @@ class TrainScreen(ModeScreen):
             with ContentSwitcher(initial="loss-chart", id="train-chart"):
                 yield LossChart(id="loss-chart")
                 yield BoundaryPicture(id="chart-boundary")
+        yield Static(id="config-line", classes="-off")  # the settings in force, when the form makes way
         yield EpochTable(id="epoch-table")
+        yield Static(id="epoch-observation", classes="-off")  # the cursor row's, when the table is narrow
         yield BoundaryPanel(id="train-boundary")
         yield RunStatus(id="run-status")
         yield ModeFooter(compact=True)
@@ -91,8 +95,36 @@ class TrainScreen(ModeScreen):
         settings = self.query_one("#train-settings")
         settings.border_title, settings.border_subtitle = "Settings (s)", "enter applies"
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.height < SHORT, "-short")
+    def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
+        """The settings line (2 rows) and the status (3), then the chart at a readable size, or
+        every row of the table (epoch 0, a row per epoch, its header and the observation's line)."""
+        rows = {"chart": 14, "table": self.session.target.epochs + 3}
+        return Size(60 if focus == ("chart",) else 72, 5 + sum(rows[r] for r in focus))
+
+    def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
+        """The boundary only where there is room under the table; with a lesson focus and too
+        few rows for everything, the settings form makes way for a line of them, and the region
+        the step is not about for the one it is."""
+        tight = bool(focus) and room.height < SHORT
+        self.set_class(room.height < SHORT, "-short")
+        self.set_class(room.width < 120, "-narrow")  # the status line takes two rows (app.tcss)
+        off = {selector for region, selector in self.FOCUS.items() if tight and region not in focus}
+        if tight:
+            off |= {"#train-settings", "#train-boundary"}
+        if "#train-settings" in off and "#train-chart" in off:
+            off.add("#train-top")
+        for selector in ("#train-top", "#train-settings", "#train-boundary", *self.FOCUS.values()):
+            self.query_one(selector).set_class(selector in off, "-off")
+        self.query_one("#config-line").set_class("#train-settings" not in off, "-off")
+        self.query_one("#train-top").styles.height = "1fr" if tight and "chart" in focus else None
+        self.query_one("#epoch-table").styles.height = "auto" if tight and "table" in focus else None
+        table = self.query_one(EpochTable)
+        table.set_wide(room.width >= WIDE)
+        self.query_one("#epoch-observation").set_class(table.wide, "-off")
+
+    @on(EpochTable.Observed)
+    def _observed(self, message: EpochTable.Observed) -> None:
+        self.query_one("#epoch-observation", Static).update(message.text)
 
     def refresh_view(self) -> None:
         s = self.session
@@ -100,6 +132,7 @@ class TrainScreen(ModeScreen):
             self._configs_shown = (s.config, s.requested, s.pending)
             self.query_one(RunControls).show(s.pending or s.target)
             self.query_one("#config-now", Static).update(f"[b]In force[/b]: {describe(s.config)}")
+            self.query_one("#config-line", Static).update(f"[b]In force[/b]: {describe(s.config)}")
             self.query_one("#config-pending", Static).update(waiting(s))
         now = time.monotonic()
         if not s.running or now - self._table_drawn >= TABLE_EVERY:

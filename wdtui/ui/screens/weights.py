@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
@@ -23,6 +24,7 @@ from textual_plotext import PlotextPlot
 from ...core.measures import UpdateAnatomy
 from ...present.anatomy import anatomy_table
 from ...present.charts import histogram_chart, layer_norm_chart
+from ...present.words import describe
 from ..jobs.twins import TwinsState
 from ..widgets.footer import ModeFooter
 from .base import ModeScreen
@@ -41,6 +43,8 @@ class WeightsScreen(ModeScreen):
                                   ("left", (0, -1), "column (input) left"),
                                   ("right", (0, 1), "column (input) right"))),
     ]
+
+    FOCUS = {"norms": "#weights-charts", "anatomy": "#weights-anatomy"}
 
     layer: reactive[int] = reactive(0)  # index into the model's Linear layers
     index: reactive[tuple[int, int]] = reactive((0, 0))
@@ -78,7 +82,10 @@ class WeightsScreen(ModeScreen):
             return Text("Building the model (torch is loading)…")
         epoch = len(s.epochs)
         now = f"after epoch {epoch}" if epoch else "untrained (press space to train)"
-        text = Text.assemble(("Your run", "bold"), f" {now}, λ = {s.config.weight_decay:g}. ")
+        text = Text.assemble(("Your run", "bold"), f" {now}: {describe(s.config)}.")
+        if self.has_class("-tight"):  # room for the settings alone (arrange_focus)
+            return text
+        text.append("\n")
         c = self.wdtui.twins
         zero = twin.zero_at(epoch) if twin is not None else None
         if zero is not None:
@@ -92,7 +99,25 @@ class WeightsScreen(ModeScreen):
                         "press c there to train it again.")
         else:
             text.append("Press 6 (Compare) to train a λ = 0 twin and see its weights beside these.")
+        if s.last_update is not None:
+            text.append(" l and the arrows pick the weight taken apart below.")
         return text
+
+    # Room: the update's table whole, the charts where they fit too ---------------------------
+
+    def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
+        """The settings (3 rows), then the charts at their height, or the update's table whole."""
+        rows = {"norms": 18, "anatomy": 19}
+        return Size(72, 3 + sum(rows[r] for r in focus))
+
+    def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
+        """With a lesson focus and too few rows for both, the charts or the table make way."""
+        tight = bool(focus) and room.height < 42
+        self.set_class(tight, "-tight")
+        for region, selector in self.FOCUS.items():
+            self.query_one(selector).set_class(tight and region not in focus, "-off")
+        self.query_one("#weights-charts").styles.height = "1fr" if tight and "norms" in focus else None
+        self.refresh_view()
 
     # Histograms ------------------------------------------------------------------------------
 

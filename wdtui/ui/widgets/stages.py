@@ -31,10 +31,16 @@ class StageCard(Static, can_focus=True):
         super().__init__(id=f"card-{STAGE_IDS[index]}", classes="stage-card")
         self.index = index
 
-    def show(self, stage: Stage) -> None:
-        self.border_title = f"{self.index + 1} {stage.name}"
-        self.update(Text.assemble((f"{stage.input_shape} → {stage.output_shape}", "bold"), "\n",
-                                  (stage.description, "dim"), "\n", ("→ " + stage.example, "italic")))
+    def show(self, stage: Stage, compact: bool = False, titled: bool = True) -> None:
+        """The stage's shapes, and unless `compact` what it does and the example row (then said
+        under the cards, for the selected one); its name in the border when `titled` (the card
+        is wide enough to draw it whole), else on the card's first line."""
+        self.border_title = f"{self.index + 1} {stage.name}" if titled else str(self.index + 1)
+        parts: list = [] if titled else [(stage.name, "bold"), "\n"]
+        parts.append((f"{stage.input_shape} → {stage.output_shape}", "bold"))
+        if not compact:
+            parts += ["\n", (stage.description, "dim"), "\n", ("→ " + stage.example, "italic")]
+        self.update(Text.assemble(*parts))
 
     def on_focus(self) -> None:
         self.post_message(self.Selected(self.index))
