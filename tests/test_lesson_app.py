@@ -1,7 +1,7 @@
 """Mode 0 in the real app: the whole lesson walked as a learner would, from the welcome to the
 summary, predicting (some right, some wrong) and doing what each step asks; each outcome must
 quote the run's own numbers and grade the prediction by them. Then resuming after a restart,
-[ and ], and the panel's snapshots."""
+[ and ], and the summary's snapshot (test_lesson_fit.py has the steps' at two sizes)."""
 
 from __future__ import annotations
 
@@ -85,6 +85,7 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         trained = app.session.epochs
         best = min(trained, key=lambda e: e.val_loss)
         assert f"lowest at epoch {best.epoch} ({best.val_loss:.4f})" in result["text"] and result["held"] is True
+        best_epoch = best.epoch
 
         # 5. λ = 0.1 twins: "higher" (wrong: about half).
         await pilot.press("right_square_bracket")
@@ -137,11 +138,13 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         u = app.session.last_update
         assert f"{u.scale / u.lr:.3g}× as large" in result["text"] and f"about {1 / u.denominator:.3g}× γλ" in result["text"]
 
-        # 10. Three questions: the seed's first; two right, one wrong.
+        # 10. Three questions, two made from this lesson's runs (steps 4 and 7); two right, one wrong.
         await pilot.press("right_square_bracket")
         assert app.current_mode == "quiz"
         round_ = app.lesson_round
-        assert [q.id for q in round_.questions] == ["purpose", "momentum", "adamw-decoupled"]
+        assert [q.id for q in round_.questions] == ["run:lesson-overfit-epoch", "run:lesson-best-lambda",
+                                                    "adamw-decoupled"]
+        assert f"Epoch {best_epoch}" == round_.questions[0].options[round_.questions[0].answer]
         for question, right in zip(round_.questions, (True, True, False)):
             choice = question.answer if right else (question.answer + 1) % 4
             await pilot.press("abcd"[choice], "enter")
@@ -197,25 +200,6 @@ def steady(run):
         await settled(pilot)
 
     return then
-
-
-def test_snapshot_step_2_waiting_for_a_prediction(snap_compare):
-    async def run(pilot):
-        await pilot.press("enter", "right_square_bracket")
-        await wait_for(pilot, RunState.READY)
-
-    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=steady(run))
-
-
-def test_snapshot_step_3_after_its_outcome(snap_compare):
-    async def run(pilot):
-        await pilot.press("0")
-        await pilot.press("right_square_bracket", "right_square_bracket")
-        await wait_for(pilot, RunState.READY)
-        await pilot.press("a", "c")
-        await until(pilot, lambda: "small-lambda" in pilot.app.progress.outcomes)
-
-    assert snap_compare(create_app(RunConfig(seed=0)), terminal_size=SIZE, run_before=steady(run))
 
 
 def test_snapshot_the_summary(snap_compare):

@@ -71,7 +71,7 @@ async def test_the_anatomy_is_the_real_update_and_the_keys_pick_the_weight():
 
 
 async def test_adam_shows_the_decay_through_the_scaling_and_adamw_around_it():
-    for optimizer, route in (("adam", "through the scaling"), ("adamw", "around the scaling")):
+    for optimizer, route in (("adam", "through the scaling"), ("adamw", "around the adaptive scaling")):
         app = create_app(CONFIG.replace(optimizer=optimizer, lr=0.01))
         async with app.run_test(size=SIZE) as pilot:
             await trained(pilot)

@@ -174,3 +174,8 @@ class Facts(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._compute)
+
+    def plain(self) -> dict[str, Any]:
+        """Every fact that is a plain value (a number, a name, a flag, or None): what a concluded
+        step keeps of its run, in lesson.json, for the questions the lesson's quiz makes of it."""
+        return {name: value for name, value in self.items() if value is None or isinstance(value, (bool, int, float, str))}

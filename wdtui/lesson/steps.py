@@ -67,7 +67,7 @@ class Step:
     prediction: Prediction | None
     done: ast.Expression | None  # None: a step with nothing to wait for (the summary)
     outcomes: tuple[Outcome, ...]
-    quiz: tuple[str, ...]  # bank question ids of the lesson's quiz round
+    quiz: tuple[str, ...]  # the lesson's quiz round: bank question ids, and `lesson:` ones (quiz/lesson.py)
     focus: tuple[str, ...]  # the regions of its mode the step is about (lesson.regions), kept whole
 
 
@@ -164,7 +164,7 @@ def _focus(value: Any, mode: str, where: str) -> tuple[str, ...]:
 
 
 def parse_lesson(text: str, bank: set[str]) -> Lesson:
-    """The lesson in `text` (TOML); `bank` holds the quiz bank's question ids."""
+    """The lesson in `text` (TOML); `bank` holds the ids of the questions its quiz may ask."""
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -182,7 +182,7 @@ def parse_lesson(text: str, bank: set[str]) -> Lesson:
 
 def load_lesson() -> Lesson:
     """The installed lesson (assets/lesson.toml)."""
-    from ..quiz import load_bank
+    from ..quiz import LESSON_QUESTIONS, load_bank
 
     text = (files("wdtui.assets") / "lesson.toml").read_text(encoding="utf-8")
-    return parse_lesson(text, {q.id for q in load_bank()})
+    return parse_lesson(text, {q.id for q in load_bank()} | set(LESSON_QUESTIONS))

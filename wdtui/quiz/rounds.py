@@ -83,11 +83,11 @@ class Quiz:
     def current(self) -> Round | None:
         return self.rounds[-1] if self.rounds else None
 
-    def new_round(self, run_questions: Sequence[Question] = (), fixed: Sequence[str] = ()) -> Round:
+    def new_round(self, run_questions: Sequence[Question] = (), fixed: Sequence[Question] = ()) -> Round:
         """Deal a round: one of `run_questions` when there are any, the rest from the bank; or,
-        given `fixed` bank ids (the lesson's round), exactly those, in that order."""
+        given `fixed` questions (the lesson's round), exactly those, in that order."""
         if fixed:
-            self.rounds.append(Round(len(self.rounds) + 1, tuple(self.bank[i] for i in fixed)))
+            self.rounds.append(Round(len(self.rounds) + 1, tuple(fixed)))
             return self.rounds[-1]
         made = {q.id: q for q in run_questions}
         picked = [made[i] for i in self.run_deck.deal(list(made), 1 if made else 0)]

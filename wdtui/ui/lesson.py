@@ -9,13 +9,18 @@ predicted: a step's run, twins or sweep from before the prediction are not its e
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from rich.text import Text
 
 from ..lesson.facts import Facts, Observed
 from ..lesson.judge import conclude, is_done
 from ..lesson.progress import Progress, load_progress, save_progress
-from ..lesson.steps import Lesson, LessonError, Step, load_lesson
+from ..lesson.steps import LETTERS, Lesson, LessonError, Step, load_lesson
+from ..quiz import Question, lesson_round
 from .session import RunState
 
 if TYPE_CHECKING:
@@ -36,8 +41,8 @@ class LessonHost:
 
     lesson: Lesson | None = None
     progress: Progress | None = None
-    lesson_open = False  # the panel is shown beside the mode
-    lesson_reading = False  # the learner opened the panel over the mode to read the step whole (p)
+    lesson_open = False  # the panel is shown (beside the mode, below it or folded under it)
+    lesson_reading = False  # the step is to be read whole: just opened, or p (where there is no room, over the mode)
     lesson_round: Round | None = None  # the quiz round the quiz step dealt
     _since: Since | None = None
 
@@ -57,10 +62,22 @@ class LessonHost:
     def predict_first(self) -> bool:
         """True (and say so) when the open step wants its prediction before anything runs."""
         if self.awaiting_prediction:
-            last = "abcd"[len(self.step.prediction.options) - 1]
+            last = LETTERS[len(self.step.prediction.options) - 1]
             self.notify(f"Predict first: a–{last} in the lesson panel; then run it.", title="Lesson")
             return True
         return False
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """A toast, or where the lesson panel is folded to its one line under the mode, that line
+        for a while: a toast there would sit over the mode, on the region the step is about.
+        (Beside or below the mode, toasts sit over the panel: app.tcss.)"""
+        panel = self.screen.query("#lesson-panel") if self.screen_stack else None
+        if severity == "information" and panel and panel.first().has_class("-strip"):
+            text = Text.from_markup(message) if markup else Text(message)
+            panel.first().note(Text.assemble((f"{title}: " if title else "", "bold"), text), timeout or 6.0)
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_lesson_read(self) -> None:
         """p: open the panel over the mode to read the step whole, or fold it again (esc too)."""
@@ -150,6 +167,13 @@ class LessonHost:
         self._save()
         self.run_version += 1
 
+    def lesson_questions(self, bank: Mapping[str, Question], rng: random.Random) -> tuple[Question, ...]:
+        """The quiz step's round: its bank questions, and those made from the learner's own runs
+        in this lesson (the facts each step was concluded on)."""
+        facts = {sid: outcome.get("facts") or {} for sid, outcome in self.progress.outcomes.items()}
+        numbers = {s.id: n for n, s in enumerate(self.lesson.steps, start=1)}
+        return lesson_round(self.step.quiz, bank, facts, numbers, rng)
+
     def _now(self) -> Since:
         return Since(self.run_id, self.twins.number if self.twins else 0, self.sweep.number if self.sweep else 0)
 
@@ -165,7 +189,8 @@ class LessonHost:
         if is_done(step, facts):
             result = conclude(step, facts, self.progress.predictions.get(step.id))
             # The panel says so (no toast: one would sit over the mode's numbers the step is about).
-            self.progress.outcomes[step.id] = {"text": result.text, "held": result.held, "verdict": result.verdict}
+            self.progress.outcomes[step.id] = {"text": result.text, "held": result.held, "verdict": result.verdict,
+                                               "facts": facts.plain()}
             self._save()
             self.run_version += 1
 

@@ -136,6 +136,7 @@ class ModeScreen(Screen):
             panel.set_place(placed)
         # Under an open panel the mode has no rows to lay out: no scrollbar for what it cannot show.
         self.set_class(placed is not None and placed.where == "open", "-covered")
+        self.set_class(placed is not None and placed.where == "beside", "-lesson-beside")  # toasts fit the panel
         self.arrange_focus(focus, self.room(area, placed))
         return placed is not None
 

@@ -31,7 +31,8 @@ from ..widgets.footer import ModeFooter
 from .base import ModeScreen
 
 SHORT = 32  # rows: a mode shorter than this has no room for the boundaries beside the chart
-CHART_MIN = 24  # columns: the loss chart's least readable width (app.tcss)
+CHART_MIN = 24  # columns: the loss chart's least width beside the twins (app.tcss)
+CHART_READS = 60  # columns: a chart a step is about, its curves and their legend apart
 TWIN_WIDTH = 35  # columns of each twin (its picture and a space) at most, as Compare draws them on its own (app.tcss)
 
 WHAT = ("[b]Twin runs[/b], alike but for λ: the same seed gives both the same data, initial weights and batch "
@@ -104,7 +105,7 @@ class CompareScreen(ModeScreen):
     def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
         """Settings and progress (3 rows), then each region: the twins side by side at the size
         Compare draws them on its own, a readable chart, the verdict, and the table's rows."""
-        width = max(TWIN_WIDTH * 2 if "twins" in focus else 0, 60 if "chart" in focus else 0, 72)
+        width = max(TWIN_WIDTH * 2 if "twins" in focus else 0, CHART_READS if "chart" in focus else 0, 72)
         epochs = (self.compare.config if self.compare else self.session.target).epochs
         middle = max(16 if "twins" in focus else 0, 13 if "chart" in focus else 0)  # side by side
         return Size(width, 3 + middle + 4 * ("verdict" in focus) + (2 + epochs) * ("table" in focus))
@@ -121,6 +122,8 @@ class CompareScreen(ModeScreen):
                 off.add("#compare-what")
             if "twins" in focus and room.width < CHART_MIN + 2 * TWIN_WIDTH:
                 off.add("#compare-chart")
+            elif "chart" in focus and "twins" not in focus and room.width < CHART_READS + 2 * TWIN_WIDTH:
+                off.add(".twin-boundary")
         if {"#compare-chart", ".twin-boundary"} <= off:
             off.add("#compare-middle")
         for selector in ("#compare-what", "#compare-middle", *self.FOCUS.values()):

@@ -58,7 +58,7 @@ class QuizScreen(ModeScreen):
         lesson's own round, when its quiz step is open and has not dealt it yet."""
         s, app = self.session, self.wdtui
         if self.lesson_wants_a_round():
-            app.lesson_round = self.quiz.new_round(fixed=app.step.quiz)
+            app.lesson_round = self.quiz.new_round(fixed=app.lesson_questions(self.quiz.bank, self.quiz.rng))
         else:
             self.quiz.new_round(run_questions(s.config, s.setup, s.epochs, self.quiz.rng))
         self.shown = 0

@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Size
+from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from ...lesson.steps import LETTERS
@@ -63,6 +64,8 @@ class LessonPanel(VerticalScroll, can_focus=True):
     """One step of the lesson, and the keys that move through it."""
 
     _moment: tuple[object, ...] = ()  # (step, predicted, concluded): what the panel last scrolled to
+    _note: Text | None = None  # a notification said on the folded line instead of a toast over the mode
+    _note_timer: Timer | None = None
 
     # One `a` binding per number of options, so the footer says a–b, a–c or a–d as the step has
     # (check_action enables the one that matches); b–d are not shown.
@@ -194,15 +197,29 @@ class LessonPanel(VerticalScroll, can_focus=True):
         n = app.progress.step + 2
         return "] shows the summary." if n == len(app.lesson.steps) else f"] goes on to step {n}."
 
+    def note(self, text: Text, seconds: float) -> None:
+        """Say `text` on the folded line for `seconds`, then what the step waits for again."""
+        self._note = text
+        self.show()
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(seconds, self._unnote)
+
+    def _unnote(self) -> None:
+        self._note = None
+        self.show()
+
     def strip(self) -> Text:
-        """The folded panel's line: what the step waits for (p opens the panel whole)."""
+        """The folded panel's line: a note, or what the step waits for (p opens the panel whole)."""
+        if self._note is not None:
+            return self._note
         app = self.wdtui
         step, progress = app.step, app.progress
         outcome = progress.outcomes.get(step.id)
         if outcome is not None:
             held = outcome["held"]
-            said = "" if held is None else " your prediction held;" if held else " your prediction did not hold;"
-            return Text(f"Done:{said} p reads what happened. {self.next_step()}",
+            said = "" if held is None else " — your prediction held" if held else " — your prediction did not hold"
+            return Text(f"Done{said}. p reads what happened, ] goes on.",
                         style="green" if held else "red" if held is False else "")
         if app.awaiting_prediction:
             return Text("Predict first: p shows the question.", style="italic")
