@@ -32,7 +32,7 @@ MAX_BYTES = 1 << 20  # eleven steps' progress takes about 3 KB; a megabyte is no
 class Progress:
     step: int = 0  # index of the step on screen
     predictions: dict[str, int] = field(default_factory=dict)  # step id → the option chosen
-    outcomes: dict[str, dict] = field(default_factory=dict)  # step id → {"text", "held", "verdict"}
+    outcomes: dict[str, dict] = field(default_factory=dict)  # step id → {"text", "held", "verdict", "facts"}
 
     def reset(self) -> None:
         self.step, self.predictions, self.outcomes = 0, {}, {}
@@ -149,6 +149,10 @@ def decode(data: bytes, lesson: Lesson) -> Progress:
             raise Unreadable(f"its outcome for step {sid!r} is {_describe(outcome)}, not a text, a verdict "
                              "and whether the prediction held")
         progress.outcomes[sid] = {"text": outcome["text"], "held": outcome["held"], "verdict": outcome["verdict"]}
+        facts = outcome.get("facts")  # the plain values the step was concluded on (the quiz step's questions)
+        if isinstance(facts, dict):
+            progress.outcomes[sid]["facts"] = {name: value for name, value in facts.items()
+                                               if value is None or isinstance(value, (bool, int, float, str))}
     return progress
 
 

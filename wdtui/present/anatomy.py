@@ -19,15 +19,15 @@ def _n(x: float) -> str:
     return f"{x + 0.0:+.9f}"  # + 0.0: −γ·0 is −0.0, which would print as "-0.000000000"
 
 
-def anatomy_table(a: UpdateAnatomy) -> Table:
+def anatomy_table(a: UpdateAnatomy, header: bool = True) -> Table:
     """The update of one weight: each part, its formula with the run's values in it, and its
     value. Three columns, the middle one wrapping between words, so the table reads whole in 72
-    columns (beside the lesson panel) as in 160."""
+    columns (beside the lesson panel) as in 160; without its `header` where rows are few."""
     row, col = a.index
     title = (f"Step {a.step} (the last of epoch {a.epoch}), {OPTIMIZER_NAMES[a.optimizer]}: {a.layer}.weight"
              f"[{row}, {col}] of {a.shape[0]}×{a.shape[1]}")
     table = Table(title=title, title_justify="left", title_style="bold", expand=True, show_edge=False,
-                  pad_edge=False, caption=route(a), caption_justify="left")
+                  pad_edge=False, caption=route(a), caption_justify="left", show_header=header)
     table.add_column("Part", style="bold", no_wrap=True)
     table.add_column("Formula, with the run's numbers", ratio=1)
     table.add_column("Value", justify="right", style="bold cyan", no_wrap=True)

@@ -170,7 +170,7 @@ class WeightsScreen(ModeScreen):
         if a is None:
             return Text.assemble(("The anatomy of one update", "bold"), " appears after the first epoch: "
                                  "press space (or n for one epoch).")
-        return anatomy_table(a)
+        return anatomy_table(a, header=not self.has_class("-tight"))  # short of rows, the parts name themselves
 
     def action_layer(self, step: int) -> None:
         if self.session.last_update is not None:
