@@ -9,6 +9,7 @@ import json
 
 from textual.widgets import Static
 
+from wdtui.core.anatomy import anatomy
 from wdtui.core.config import RunConfig
 from wdtui.lesson.progress import progress_path
 from wdtui.ui.app import create_app
@@ -135,8 +136,8 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         await pilot.press("b", "n")
         result = await concluded(pilot)
         assert "× 0.998000 = 1 − γλ" in result["text"] and result["held"] is True
-        u = app.session.last_update
-        assert f"{u.scale / u.lr:.3g}× as large" in result["text"] and f"about {1 / u.denominator:.3g}× γλ" in result["text"]
+        a = anatomy(app.session.last_update, "hidden1", (0, 0))  # the weight the outcome speaks of
+        assert f"{a.scale / a.lr:.3g}× as large" in result["text"] and f"about {1 / a.denominator:.3g}× γλ" in result["text"]
 
         # 10. Three questions, two made from this lesson's runs (steps 4 and 7); two right, one wrong.
         await pilot.press("right_square_bracket")
