@@ -58,7 +58,7 @@ async def test_entering_starts_the_twins_and_the_table_is_their_records():
         assert [_numbers(e) for e in c.decayed] == [_numbers(e) for e in app.session.epochs]
         table = app.screen.query_one(DataTable)
         assert [str(col.label) for col in table.columns.values()] == [
-            "Epoch", "Val loss λ = 0", "Val loss λ = 0.05", "Gap λ = 0", "Gap λ = 0.05", "‖θ‖ λ = 0", "‖θ‖ λ = 0.05"]
+            "Epoch", "Val loss\nλ = 0", "Val loss\nλ = 0.05", "Gap\nλ = 0", "Gap\nλ = 0.05", "‖θ‖\nλ = 0", "‖θ‖\nλ = 0.05"]
         for i, (a, b) in enumerate(zip(c.zero, c.decayed)):
             assert table.get_row_at(i) == [str(i + 1), f"{a.val_loss:.4f}", f"{b.val_loss:.4f}",
                                            f"{a.val_loss - a.train_loss:+.4f}", f"{b.val_loss - b.train_loss:+.4f}",

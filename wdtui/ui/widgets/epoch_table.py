@@ -15,9 +15,9 @@ from textual.widgets import DataTable
 from ...core.records import EpochRecord
 from ...present.columns import EPOCH_COLUMNS, epoch_cells
 
-# Columns the table needs with the Observation in it: the numbers' columns (63 with their
-# padding), the longest sentence the Observation rules make (about 56) and the scrollbar.
-WIDE = 124
+# Columns the mode needs for the Observation in the table: the numbers' columns (63 with their
+# padding) and the sentences most epochs get (up to about 53; a longer one runs off 120 columns).
+WIDE = 118
 
 
 class EpochTable(DataTable):
