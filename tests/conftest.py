@@ -23,3 +23,13 @@ def instant_pace(monkeypatch):
     from wdtui.ui import app
 
     monkeypatch.setattr(app, "DEFAULT_PACE", INSTANT)
+
+
+@pytest.fixture(autouse=True)
+def trainer_in_process(monkeypatch):
+    """The app's trainer serves its pipe from a thread of the test's own process, where torch
+    is loaded once, instead of a new process importing torch for every app test. The tests
+    about the process itself (tests/test_trainer_process.py) start the real one."""
+    from wdtui.trainer import client
+
+    monkeypatch.setattr(client, "IN_PROCESS", True)

@@ -10,9 +10,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from wdtui.core.anatomy import LastUpdates, anatomy, capture
+from wdtui.core.anatomy import anatomy
+from wdtui.core.capture import LastUpdates, capture
 from wdtui.core.config import RunConfig
-from wdtui.core.model import linear_layers
+from wdtui.core.model import linear_layers, weights_of
 from wdtui.core.engine import Engine
 
 from helpers import each_epoch
@@ -57,7 +58,7 @@ def _check_against_a_real_step(engine: Engine, batch: int) -> list:
     optimizer.step()
     results = []
     for name, index in _every_weight(model):
-        a = anatomy(update, name, index, after=model)
+        a = anatomy(update, name, index, after=weights_of(model))
         actual = float(_weight(model, name)[index]) - float(_weight(before, name)[index])
         assert a.change == pytest.approx(actual, abs=1e-6), (name, index)
         assert a.after - a.theta == pytest.approx(actual, abs=1e-7)
@@ -112,7 +113,7 @@ def test_lambda_zero_has_no_decay_part():
 @pytest.mark.parametrize("optimizer", ["sgd", "adam", "adamw"])
 def test_the_engine_keeps_the_last_step_of_each_epoch(optimizer):
     """LastUpdates copies the state before an epoch's last step; the model at the epoch end
-    is that step's result, so anatomy(..., after=model) closes the loop on a real run."""
+    is that step's result, so anatomy(..., after=its weights) closes the loop on a real run."""
     config = RunConfig(optimizer=optimizer, lr=0.01, weight_decay=0.01, epochs=2)
     engine = Engine(config)
     watch = LastUpdates(engine)
@@ -123,7 +124,7 @@ def test_the_engine_keeps_the_last_step_of_each_epoch(optimizer):
         assert (update.epoch, update.step) == (epoch, epoch * engine.steps_per_epoch)
         assert update.weight_decay == config.weight_decay
         for name, index in [("hidden1", (0, 0)), ("hidden1", (31, 9)), ("output", (1, 17))]:
-            a = anatomy(update, name, index, after=engine.model)
+            a = anatomy(update, name, index, after=weights_of(engine.model))
             assert a.change == pytest.approx(a.after - a.theta, abs=1e-6)
             assert math.isfinite(a.change) and a.change != 0
     if optimizer != "sgd":
@@ -138,7 +139,7 @@ def test_lambda_changed_between_epochs_is_the_one_captured():
     engine.control.request(engine.config.replace(weight_decay=0.1))
     next(epochs)
     assert watch.latest.weight_decay == 0.1
-    a = anatomy(watch.latest, "hidden1", (2, 3), after=engine.model)
+    a = anatomy(watch.latest, "hidden1", (2, 3), after=weights_of(engine.model))
     assert a.decay_part == pytest.approx(-0.02 * 0.1 * a.theta)
     assert a.change == pytest.approx(a.after - a.theta, abs=1e-6)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from wdtui.core.config import RunConfig
+from wdtui.core.engine import Engine
 from wdtui.core.probe import predict_row
 from wdtui.present.prediction import layer_text, result_text
 from wdtui.ui.app import create_app
@@ -29,6 +30,16 @@ def assert_shows(screen: InspectScreen, p) -> None:
     assert flat(result_text(p)) in flat(text_of(screen.query_one("#inspect-result", Static)))
 
 
+async def traced(pilot, row: int) -> None:
+    """Wait until Inspect shows `row`: a row other than the run's own is traced by the trainer."""
+    for _ in range(200):
+        shown = pilot.app.screen._shown
+        if shown is not None and shown.row == row:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"row {row} was never shown")
+
+
 async def test_four_layers_of_the_trained_model_for_the_default_row():
     app = create_app(RunConfig())
     async with app.run_test(size=SIZE) as pilot:
@@ -51,18 +62,21 @@ async def test_arrows_step_through_validation_rows_and_g_goes_to_any_row():
         await pilot.press("3")
         await wait_for(pilot, RunState.READY)
         screen, s = app.screen, app.session
+        untrained = Engine(RunConfig())  # the model the app's view is of: the same config, untrained
         val = s.view.validation_rows
         assert s.prediction.row == val[0]
         await pilot.press("down", "down")
         assert screen.row == val[2]
-        assert_shows(screen, predict_row(s.view.model, s.view.data, val[2]))
+        await traced(pilot, val[2])
+        assert_shows(screen, predict_row(untrained.model, untrained.data, val[2]))
         await pilot.press("up")
         assert screen.row == val[1]
 
         training_row = next(r for r in range(10) if r not in val)
         await pilot.press("g", *str(training_row), "enter")
         assert screen.row == training_row and not screen.query_one("#row-input").has_focus
-        p = predict_row(s.view.model, s.view.data, training_row)
+        await traced(pilot, training_row)
+        p = predict_row(untrained.model, untrained.data, training_row)
         assert p.split == "training"
         assert_shows(screen, p)
 

@@ -16,7 +16,7 @@ from wdtui.core.records import Diverged, StepRecord
 from wdtui.present.verdicts import smoothness_line, twins_verdict
 from wdtui.ui.app import create_app
 from wdtui.ui.jobs.twins import TwinsState
-from wdtui.ui.messages import TwinRecord
+from wdtui.trainer.events import TwinRecord
 from wdtui.ui.screens.compare import CompareScreen
 from wdtui.ui.session import RunState
 
@@ -66,7 +66,7 @@ async def test_entering_starts_the_twins_and_the_table_is_their_records():
         a, b = c.zero[-1], c.decayed[-1]
         assert b.weight_norm < a.weight_norm
         said = shown(app, "#compare-verdict")
-        smooth = smoothness_line(c.views[0][-1].gradient_norm, c.views[1][-1].gradient_norm, 0.05)
+        smooth = smoothness_line(c.views[0].gradient_norm, c.views[1].gradient_norm, 0.05)
         assert said == f"{twins_verdict(verdict(c.zero, c.decayed))} {smooth}"
         assert "0.05 twin learned the smoother function" in smooth  # decay made it smoother here
         change = (b.val_loss - a.val_loss) / a.val_loss
@@ -122,7 +122,7 @@ async def test_c_restarts_and_the_old_twins_messages_are_dropped():
         c = app.twins
         assert c.number == 3 and c.state == RunState.FINISHED
         assert [e.epoch for e in c.zero] == [1, 2, 3, 4] == [e.epoch for e in c.decayed]
-        assert len(c.views[0]) == len(c.views[1]) == 4
+        assert len(c.zero_weights) == 4 and c.views[0].epoch == c.views[1].epoch == 4  # each twin's last view
 
 
 async def test_the_twins_train_on_while_another_mode_is_shown():
@@ -158,9 +158,9 @@ def test_twins_state_takes_turns_counts_progress_and_knows_when_it_is_stale():
     assert (c.training_now, c.progress, c.zero_at(1)) == (0, 0.0, None)
     c.add(TwinRecord(0, StepRecord(1, 3, 12, 3, 0.7, 0.1)))
     assert c.progress == 0.25
-    c.add(TwinRecord(0, epoch, "view of epoch 1"))
-    assert (c.training_now, c.progress, c.zero_at(1), c.zero_at(5)) == (1, 1.0, (1, "view of epoch 1"),
-                                                                        (1, "view of epoch 1"))
+    c.add(TwinRecord(0, epoch, None, "weights of epoch 1"))
+    assert (c.training_now, c.progress, c.zero_at(1), c.zero_at(5)) == (1, 1.0, (1, "weights of epoch 1"),
+                                                                        (1, "weights of epoch 1"))
     assert c.zero_at(0) is None  # an untrained run has no twin epoch to stand beside
     c.add(TwinRecord(1, Diverged(1, 4, 0.05)))
     assert c.training_now == 0 and c.decayed == [] and c.name(1) == "λ = 0.05"

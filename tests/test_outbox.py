@@ -1,4 +1,4 @@
-"""The run's worker posts through an Outbox: at pace instant, steps and epochs go out at most
+"""The trainer's run task sends through an Outbox: at pace instant, steps and epochs go out at most
 every POST_EVERY seconds, yet every epoch arrives, in order, and where the run stops the screen
 is told the step it stopped at."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from wdtui.ui.jobs import run
-from wdtui.ui.jobs.run import POST_EVERY, Outbox
-from wdtui.ui.messages import BoundaryTaken, EpochDone, StepDone
+from wdtui.trainer import outbox as run
+from wdtui.trainer.events import BoundaryTaken, EpochDone, StepDone
+from wdtui.trainer.outbox import POST_EVERY, Outbox
 
 
 class Clock:
@@ -30,7 +30,7 @@ def step(n: int):
 def outbox(monkeypatch):
     clock, posted = Clock(), []
     monkeypatch.setattr(run.time, "perf_counter", clock)
-    return Outbox(posted.append, job=7), clock, posted
+    return Outbox(posted.append), clock, posted
 
 
 def test_fast_epochs_go_out_together_and_none_is_lost(monkeypatch):
@@ -41,7 +41,6 @@ def test_fast_epochs_go_out_together_and_none_is_lost(monkeypatch):
     out.stopped()
     assert [type(m) for m in posted] == [EpochDone, EpochDone]
     assert [[e.epoch for e in m.records] for m in posted] == [[0], list(range(1, 10))]
-    assert all(m.job == 7 for m in posted)
 
 
 def test_slow_epochs_go_out_one_by_one_and_a_view_goes_at_once(monkeypatch):
@@ -71,7 +70,7 @@ def test_held_back_epochs_go_before_any_other_message(monkeypatch):
     out.epoch(epoch(1))  # held back
     out.step(step(1))  # a step of epoch 2 goes after epoch 1's record
     out.epoch(epoch(2))  # held back
-    out.send(BoundaryTaken(record="look", job=7))
+    out.send(BoundaryTaken(record="look"))
     kinds = [(type(m).__name__, [e.epoch for e in m.records] if isinstance(m, EpochDone) else None) for m in posted]
     assert kinds == [("EpochDone", [0]), ("EpochDone", [1]), ("StepDone", None), ("EpochDone", [2]),
                      ("BoundaryTaken", None)]

@@ -16,8 +16,8 @@ from wdtui.core.control import Control
 from wdtui.core.engine import Engine
 from wdtui.core.presets import preset_config
 from wdtui.core.records import EpochRecord, Snapshot
-from wdtui.ui.jobs.viewer import Viewer
-from wdtui.ui.messages import BoundaryTaken
+from wdtui.trainer.events import BoundaryTaken
+from wdtui.trainer.viewer import Viewer
 
 
 def test_looks_are_worked_out_off_the_calling_thread_and_posted_in_order():
@@ -30,7 +30,7 @@ def test_looks_are_worked_out_off_the_calling_thread_and_posted_in_order():
             return f"boundary {n}"
         return later
 
-    viewer = Viewer(posted.append, job=3)
+    viewer = Viewer(posted.append)
     try:
         for n in range(6):
             viewer.send(Snapshot(1, n, n, look(n)))
@@ -38,7 +38,7 @@ def test_looks_are_worked_out_off_the_calling_thread_and_posted_in_order():
     finally:
         viewer.close()
     assert [m.record.value for m in posted] == [f"boundary {n}" for n in range(6)]
-    assert all(isinstance(m, BoundaryTaken) and m.job == 3 for m in posted)
+    assert all(isinstance(m, BoundaryTaken) for m in posted)
     assert [m.record.step for m in posted] == list(range(6))
     assert threading.current_thread() not in threads
 
@@ -47,7 +47,7 @@ def test_a_look_that_fails_raises_at_the_next_send_or_drain():
     def broken():
         raise ValueError("no plane")
 
-    viewer = Viewer(lambda m: None, job=1)
+    viewer = Viewer(lambda m: None)
     try:
         viewer.send(Snapshot(1, 1, 1, broken))
         with pytest.raises(ValueError, match="no plane"):

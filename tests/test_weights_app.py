@@ -24,9 +24,22 @@ def shown(app, selector: str) -> str:
     return " ".join(text_of(app.screen.query_one(selector, Static)).split())
 
 
+def drawn(app) -> list:
+    """The weights the histograms were drawn from, as the very objects (a list compared by identity)."""
+    return [Same(w) for w in app.screen._histograms]
+
+
+class Same:
+    def __init__(self, thing) -> None:
+        self.thing = thing
+
+    def __eq__(self, other) -> bool:
+        return self.thing is (other.thing if isinstance(other, Same) else other)
+
+
 def _expected(app, layer: str, index: tuple[int, int]):
     s = app.session
-    return anatomy(s.last_update, layer, index, after=s.view.model)
+    return anatomy(s.last_update, layer, index, after=s.view.weights)
 
 
 async def test_before_training_it_says_when_the_anatomy_appears():
@@ -99,17 +112,17 @@ async def test_norms_and_the_twins_histograms_beside_the_runs():
         await compared(pilot)
         await pilot.press("8")  # the run is untrained: no epoch of the twin to set beside it yet
         assert "its histograms join these once your run has an epoch" in shown(app, "#weights-about")
-        assert app.screen._histograms == (app.session.view.model,)
+        assert drawn(app) == [app.session.view.weights]
         await pilot.press("n")  # one epoch: the twin's first epoch joins it
         await wait_for(pilot, RunState.PAUSED)
         assert "the λ = 0 twin from 6 Compare at epoch 1" in shown(app, "#weights-about")
-        assert app.screen._histograms == (app.session.view.model, app.twins.views[0][0].model)
+        assert drawn(app) == [app.session.view.weights, app.twins.zero_weights[0]]
         await pilot.press("space")
         await wait_for(pilot, RunState.FINISHED)
         assert "the λ = 0 twin from 6 Compare at epoch 3" in shown(app, "#weights-about")
         hists = app.screen.query(".weights-histogram")
         assert len(hists) == 2
-        assert app.screen._histograms == (app.session.view.model, app.twins.views[0][2].model)
+        assert drawn(app) == [app.session.view.weights, app.twins.zero_weights[2]]
         norms = app.screen.query_one("#weights-norms", PlotextPlot)
         # two layers, the run's and the twin's line each: the norms the records hold (plotext
         # keeps each line's y values in its figure's monitor)

@@ -270,7 +270,7 @@ def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = No
     """
     from ..ui.app import create_app
 
-    app = create_app(config, pace, record=record, tensorboard=tensorboard_logs(tensorboard))
+    app = create_app(config, pace, record=record, tensorboard=tensorboard)
     app.run()
     if app.return_code == TERMINATED:
         said(PROG, "stopped (SIGTERM)")  # the app ended as q ends it: the terminal restored, runs kept

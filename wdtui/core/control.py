@@ -1,7 +1,7 @@
 """How another thread steers a run: the Control the run engine reads between two steps.
 
-Torch-free, so the app's UI thread can make one (and ask things of it) before torch has
-loaded; only the engine, on the worker's thread, needs torch.
+Torch-free: the app holds one (trainer/client.py's Steering, which passes each request on to
+the trainer's), and only the engine, in the trainer, needs torch.
 """
 
 from __future__ import annotations
@@ -44,9 +44,14 @@ class Control:
         self.epoch_seconds = epoch_seconds
         self.run_seconds = run_seconds
         self.cancelled = cancelled if cancelled is not None else threading.Event()
+        self.steered = 0  # go, pause and step requests taken (numbered by whoever steers: the app)
         self._requested: RunConfig | None = None
         self._lock = threading.Lock()
         self._look = threading.Event()
+
+    def set_pace(self, epoch_seconds: float, run_seconds: float) -> None:
+        """The pace from the next step on (see the class docstring)."""
+        self.epoch_seconds, self.run_seconds = epoch_seconds, run_seconds
 
     def epoch_seconds_for(self, epochs: int) -> float:
         """The least time an epoch of a run of `epochs` epochs takes at this pace (0: no wait)."""

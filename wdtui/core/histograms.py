@@ -13,9 +13,11 @@ there against 150 µs in torch's per-call overhead, and a copy can be binned on 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
+
+from .measures import WeightHistogram
 
 if TYPE_CHECKING:
     from torch import nn
@@ -55,6 +57,22 @@ def raw_histograms(layers: Sequence[tuple[str, np.ndarray]]) -> list[dict[str, H
                             "sum_squares": float(squares[k]), "limits": limits[k].tolist(),
                             "counts": counts[k].tolist()}
     return [{} if k in broken else h for k, h in enumerate(out)]
+
+
+def weight_histograms(models: Sequence[Mapping[str, np.ndarray]]) -> list[WeightHistogram]:
+    """Per layer, the counts of each model's weights (a ModelView's `weights`) over one set of
+    bins spanning them all, symmetric about 0, so two models' histograms of a layer can be laid
+    over each other (the Weights mode: the run beside its λ = 0 twin). Rice-rule bins, as above:
+    a 2×32 layer gets 8, a 256×20 one 35, so a small layer is not all empty bins and spikes."""
+    out = []
+    for name in models[0]:
+        weights = [np.asarray(m[name], dtype=np.float64).ravel() for m in models]
+        bins = bins_for(weights[0].size)
+        bound = max(float(np.abs(w).max()) for w in weights) or 1.0
+        edges = np.linspace(-bound, bound, bins + 1)
+        counts = tuple(tuple(int(c) for c in np.histogram(w, edges)[0]) for w in weights)
+        out.append(WeightHistogram(name, tuple(edges.tolist()), counts))
+    return out
 
 
 def histograms_later(model: nn.Sequential) -> Callable[[], dict[str, Histogram]]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
-from .measures import WeightHistogram
+if TYPE_CHECKING:
+    import numpy as np
+
 
 
 def build_model(n_features: int, hidden: tuple[int, ...], n_classes: int, seed: int) -> nn.Sequential:
@@ -84,20 +86,8 @@ def layer_norms(model: nn.Sequential) -> dict[str, float]:
         return {name: float(m.weight.norm()) for name, m in linear_layers(model)}
 
 
-def weight_histograms(models: Sequence[nn.Sequential]) -> list[WeightHistogram]:
-    """Per layer, the counts of each model's weights over one set of bins spanning them all
-    (symmetric about 0), so two models' histograms of a layer can be laid over each other.
-
-    The bins follow the Rice rule, 2·∛n for a layer of n weights (at least 8): a 2×32 layer
-    gets 8, a 256×20 one 35, so a small layer is not all empty bins and spikes.
-    """
-    out = []
+def weights_of(model: nn.Sequential) -> dict[str, "np.ndarray"]:
+    """Each Linear layer's weight matrix, by layer name, copied out as NumPy arrays: what a
+    reader in another process (the app) needs of the model for its histograms and anatomy."""
     with torch.no_grad():
-        for layers in zip(*(linear_layers(m) for m in models)):
-            weights = [m.weight.flatten() for _, m in layers]
-            bins = max(8, round(2 * weights[0].numel() ** (1 / 3)))
-            bound = max(float(w.abs().max()) for w in weights) or 1.0
-            edges = torch.linspace(-bound, bound, bins + 1)
-            counts = tuple(tuple(int(c) for c in torch.histc(w, bins, -bound, bound)) for w in weights)
-            out.append(WeightHistogram(layers[0][0], tuple(edges.tolist()), counts))
-    return out
+        return {name: m.weight.detach().numpy().copy() for name, m in linear_layers(model)}

@@ -66,8 +66,7 @@ class Pace:
 
     def apply(self, control: "Control") -> None:
         """Tell the run engine this pace (it takes effect from its next step)."""
-        control.epoch_seconds = 1 / self.epochs_per_second if self.epochs_per_second else 0.0
-        control.run_seconds = self.run_seconds
+        control.set_pace(1 / self.epochs_per_second if self.epochs_per_second else 0.0, self.run_seconds)
 
     def rate(self, epochs: int) -> float:
         """Epochs a second at most, for a run of `epochs` epochs (inf: instant)."""

@@ -9,6 +9,7 @@ engine's thread: a reader on another thread gets a frozen copy (`view`) or a rec
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Callable
 
 import torch
@@ -21,11 +22,22 @@ from .data import Dataset
 from .decay import AdamDecay, adam_decay
 from .insight import Insight, key_insight
 from .measures import Boundary
-from .model import architecture, frozen_copy, parameter_count
+from .model import architecture, frozen_copy, parameter_count, weights_of
 from .probe import checked_row, predict_row
 from .records import Diverged, EpochRecord, ParamGroupInfo, Prediction, Report, Setup, Stage
 from .stages import build_stages
-from .view import Kept, ModelView
+from .view import ModelView
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A copy of the model at an epoch end and coupled Adam's per-weight decay then (read from
+    the optimizer, which training goes on changing). Cheap to take at every epoch end; the
+    view (a row traced, the stages, the smoothness number) is worked out from it when wanted."""
+
+    epoch: int
+    model: nn.Sequential  # a copy: nobody trains it
+    adam: AdamDecay | None
 
 
 class Readout:
@@ -93,16 +105,19 @@ class Readout:
         return Kept(self.epoch, frozen_copy(self.model), self.adam_decay())
 
     def view(self, kept: Kept | None = None) -> ModelView:
-        """A frozen copy of the model as it is now (or as `kept` holds it, at an epoch end since
-        passed), with the run's row traced through it and the six stages, for readers on other
-        threads."""
-        if kept is None:
-            prediction = self.predict()
-            return ModelView.of(self.keep(), self.data, prediction, self.stages(prediction))
-        record = self.history[kept.epoch - 1] if kept.epoch else self.initial
+        """The view of the model as it is now (or as `kept` holds it, at an epoch end since
+        passed): the run's row traced through it, the six stages, the smoothness number and
+        the weights, as numbers any process can read."""
+        kept = kept if kept is not None else self.keep()
         prediction = predict_row(kept.model, self.data, checked_row(self.data, self.config.row))
-        stages = build_stages(self.setup(), prediction, record, self.config.optimizer, record.weight_decay)
-        return ModelView.of(kept, self.data, prediction, tuple(stages))
+        record = self.history[kept.epoch - 1] if kept.epoch else self.initial
+        if record is None:  # the untrained model, before its epoch 0 is measured
+            stages = self.stages(prediction)
+        else:
+            stages = tuple(build_stages(self.setup(), prediction, record, self.config.optimizer, record.weight_decay))
+        return ModelView(kept.epoch, prediction, stages, gradient_norm(kept.model, self.data.x_val), kept.adam,
+                         n_rows=len(self.data.labels), validation_rows=tuple(self.data.val_idx.tolist()),
+                         weights=weights_of(kept.model))
 
     def insight(self) -> Insight:
         """The key insight's numbers for the run so far, measured on the model as it is now."""

@@ -1,15 +1,15 @@
 """The wdtui app: a welcome, then nine learning modes on keys 1–9 over one training run.
 
-The app owns every background job (ui/jobs: the run, the Compare twins, the sweep): it starts
-them in thread workers that only post messages, applies those messages to the jobs' states on
-the UI thread and bumps `run_version`, which every screen watches to redraw itself. Screens
-read the states and ask the app to start or stop a job. Importing this module does not
-import torch.
+The app owns every background job (ui/jobs: the run, the Compare twins, the sweep, the Runs
+view's): each is a thread worker that only posts messages. The training jobs start their task
+in the trainer, a process of the app's own (trainer/client.py), and post what it sends. The
+app applies the messages to the jobs' states on the UI thread and bumps `run_version`, which
+every screen watches to redraw itself. Screens read the states and ask the app to start or
+stop a job. The app's process never imports torch: only the trainer does.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
 
 from textual import events
 from textual.app import App
@@ -18,14 +18,16 @@ from textual.reactive import var
 from textual.worker import Worker
 
 from ..core.config import LIVE_FIELDS, RunConfig
-from ..core.control import Control
 from ..core.pace import AUTO, Pace, step_pace
 from ..core.presets import PRESETS, preset_config
 from ..store.recording import Recording
+from ..trainer.client import Trainer
+from ..trainer.plane import PlaneChoice
+from ..trainer.steering import Steering
 from .commands import WdtuiCommands
 from .ending import end_on_sigterm, served
 from .jobs.host import JobHost
-from .jobs.plane import PlaneChoice
+from .jobs.questions import ModelQuestions
 from .jobs.runs import RunsState
 from .jobs.sweep import SweepState
 from .jobs.twins import TwinsState
@@ -41,7 +43,7 @@ MODES_GROUP = Binding.Group("modes")
 DEFAULT_PACE = AUTO  # a run of any length is watched over a few seconds (core/pace.py)
 
 
-class WdtuiApp(JobHost, LessonHost, App[None]):
+class WdtuiApp(JobHost, ModelQuestions, LessonHost, App[None]):
     """Weight decay, learned by running it: one run, seen through several modes."""
 
     CSS_PATH = "app.tcss"
@@ -79,20 +81,23 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
     change, forty times a second while training, when only the watching screens need to act."""
 
     def __init__(self, config: RunConfig | None = None, pace: Pace | None = None, record: bool = True,
-                 tensorboard: Callable[..., Any] | None = None) -> None:
+                 tensorboard: str | None = None) -> None:
         super().__init__()
         self.session = Session(config or RunConfig())
         self.pace = pace or DEFAULT_PACE  # every run's, until changed (+, -, the Train form)
-        self.plane = PlaneChoice()  # the boundary views' plane, which the workers read
-        self.control = Control(go=False, hold=True)
+        self.plane = PlaneChoice()  # the boundary views' plane, as the screens chose it
+        # The trainer records every run, twin and sweep point where it trains them; trouble
+        # with the store (here or there) is said once, by a message.
+        say = lambda line: self.post_message(RecordingTrouble(line))  # noqa: E731
+        self.trainer = Trainer(record, tensorboard, on_trouble=say)
+        self.control = Steering(self.trainer, "run", go=False, hold=True)
         self.run_id = 0
         self.twins: TwinsState | None = None  # Mode 6's twin runs, which Mode 8 shows too
         self.sweep: SweepState | None = None  # Mode 7's sweep
         self.runs = RunsState()  # the stored runs, as the Runs view shows them
-        # Every run, twin and sweep point is recorded by the jobs' workers through this one
-        # Recording (one store for the session); trouble is said once, by a message.
-        self.recording = Recording(lambda line: self.post_message(RecordingTrouble(line)), record, tensorboard)
+        self.recording = Recording(say, record)  # the Runs view's reader of the store
         self.workers_of: dict[str, Worker[None]] = {}  # the latest worker of each job (jobs.host)
+        self.troubles: set[str] = set()  # recording trouble said so far (the trainer and the app may both find it)
 
     def get_driver_class(self) -> type:
         return served(super().get_driver_class())  # served: the app ends when its server is gone
@@ -106,9 +111,11 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         self.watch(self, "run_version", self.check_lesson)
 
     def on_unmount(self) -> None:
-        """Quitting (q, Ctrl+C, SIGTERM): runs still training are kept as "stopped"; the store's last writes land."""
+        """Quitting (q, Ctrl+C, SIGTERM): the trainer ends, keeping runs still training as
+        "stopped", after the store's last writes (within EXIT_WAIT seconds)."""
         self._forget_sigterm()
-        self.recording.close("stopped")
+        self.trainer.close()
+        self.recording.close()
 
     # The run ---------------------------------------------------------------------------
 
@@ -116,9 +123,9 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         """Throw the current run away and build a new one (in the worker) from `config`."""
         self.run_id += 1
         self.session = Session(config)
-        self.control = Control(go=False, hold=True)
+        self.control = Steering(self.trainer, "run", go=False, hold=True)
         self.pace.apply(self.control)
-        self._start("run", self.run_id, config, self.control, self.plane, self.recording)
+        self.start_training("run", self.run_id, self.control, config)
 
     def apply_config(self, config: RunConfig) -> None:
         """Take new settings from the Train controls.
@@ -198,6 +205,7 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
     def choose_plane(self, features: tuple[int, int] | None) -> None:
         """Show the boundary over `features` (None: the default plane); a paused run looks again."""
         self.plane.features = features
+        self.trainer.plane(features)
         self.control.look()
         self.run_version += 1
 
@@ -241,8 +249,8 @@ class WdtuiApp(JobHost, LessonHost, App[None]):
         self.switch_mode(mode)
 
 def create_app(config: RunConfig | None = None, pace: Pace | None = None, record: bool = True,
-               tensorboard: Callable[..., Any] | None = None) -> WdtuiApp:
+               tensorboard: str | None = None) -> WdtuiApp:
     """The app as `wdtui` runs it (at `pace`, by default DEFAULT_PACE); tests build theirs here
-    too. `record` keeps every run in the run store; `tensorboard` opens a run's TensorBoard log
-    (commands.tensorboard_option.tensorboard_logs)."""
+    too. `record` keeps every run in the run store; `tensorboard` is a folder every run is
+    also written to, as TensorBoard event files."""
     return WdtuiApp(config, pace, record, tensorboard)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from ..core.anatomy import anatomy
 from ..lesson.facts import Facts, Observed
 from ..lesson.judge import conclude, is_done
 from ..lesson.progress import Progress, load_progress, save_progress
@@ -201,9 +202,7 @@ class LessonHost:
         sweep = self.sweep if self.sweep is not None and since and self.sweep.number > since.sweep else None
         update = None
         if s.last_update is not None and s.view is not None:
-            from ..core.anatomy import anatomy  # torch is loaded: the worker made this update
-
-            update = anatomy(s.last_update, next(iter(s.last_update.weights)), (0, 0), after=s.view.model)
+            update = anatomy(s.last_update, next(iter(s.last_update.weights)), (0, 0), after=s.view.weights)
         round_ = self.lesson_round
         return Observed(
             config=s.config, target=s.target, finished=s.state == RunState.FINISHED, epochs=s.all_epochs,

@@ -1,8 +1,9 @@
 """Messages the jobs' workers post to the app: small dataclasses, one per event.
 
 The workers only ever post these (as toolong does); the app applies them to the job's state on
-the UI thread and bumps `WdtuiApp.run_version`, which every screen watches. Nothing in them is
-still changed by a worker: records are frozen, and a ModelView holds a model copy of its own.
+the UI thread and bumps `WdtuiApp.run_version`, which every screen watches. A training job's
+worker posts each event its task in the trainer sent as a TaskEvent; the Runs view's jobs,
+which read the store, post their own. Nothing in them changes once posted: records are frozen.
 
 Every message carries `job`, the number of the job that posted it: after a reset (or a new
 comparison, a new sweep) the old worker may still have a message in flight, and the app drops
@@ -12,19 +13,15 @@ it by that number.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..core.records import (ConfigChanged, Diverged, EpochRecord, Setup, Snapshot, StepRecord, Stopped, SweepProgress,
-                             SweepResult)
-
 if TYPE_CHECKING:
-    from ..core.anatomy import LastUpdate
-    from ..core.measures import Boundary
-    from ..core.view import ModelView
+    from ..core.records import Prediction
     from ..present.runs import RunsTable
     from ..store.runs import StoredRun
+    from ..trainer.events import Event
 
 
 @dataclass
@@ -35,94 +32,22 @@ class JobMessage(Message):
 
 
 @dataclass
-class SetupReady(JobMessage):
-    """The worker built the data, model and optimizer (torch is loaded from here on)."""
+class TaskEvent(JobMessage):
+    """What a job's task in the trainer sent (trainer/events.py): the host applies it to the
+    state of the job its type belongs to (ui/jobs/host.py)."""
 
-    setup: Setup
-    view: ModelView  # the untrained model
-
-
-@dataclass
-class StepDone(JobMessage):
-    record: StepRecord
+    event: Event
 
 
 @dataclass
-class EpochDone(JobMessage):
-    """Epochs ended: their records, oldest first (one, or at pace instant those of the last
-    few hundredths of a second, see ui/jobs/run.py), and (at most every FOLLOW_EVERY seconds, core/pace.py)
-    the model as it is after the last of them and what that epoch's last optimizer step read,
-    for the Weights mode's anatomy; None between two views."""
+class RowTraced(JobMessage):
+    """The trainer's answer to "follow row `row` through the model behind view `key`": the
+    Prediction, or the one line why not."""
 
-    records: tuple[EpochRecord, ...]
-    view: ModelView | None
-    last_update: LastUpdate | None
-
-
-@dataclass
-class BoundaryTaken(JobMessage):
-    """The run's Watch took a look at the model: `record.value` is its Boundary (None for data
-    of one feature), taken after `record.global_step` steps."""
-
-    record: Snapshot
-
-
-@dataclass
-class ViewTaken(JobMessage):
-    """The model at the latest epoch end, and what its last optimizer step read: sent when the
-    run stops after epochs whose EpochDone came without them (see ui/jobs/run.py)."""
-
-    view: ModelView
-    last_update: LastUpdate | None
-
-
-@dataclass
-class ConfigApplied(JobMessage):
-    """New settings (λ, epochs) are in force from `record.epoch` on."""
-
-    record: ConfigChanged
-
-
-@dataclass
-class RunDiverged(JobMessage):
-    record: Diverged
-
-
-@dataclass
-class RunStopped(JobMessage):
-    """Training stopped: finished, paused, or stopped by a rule (`record.reason`)."""
-
-    record: Stopped
-
-
-@dataclass
-class TwinRecord(JobMessage):
-    """A record of one of the Compare mode's twins: `which` is 0 for λ = 0, 1 for λ; `view` is
-    the λ = 0 twin's model at an epoch end, for the Weights mode's histograms."""
-
-    which: int
-    record: Any  # StepRecord | EpochRecord | Snapshot (of its boundary) | Diverged | Stopped
-    view: ModelView | None = None
-
-
-@dataclass
-class SweepBoundaries(JobMessage):
-    """Every λ's decision boundary after `epoch` epochs, over one plane (None: diverged)."""
-
-    epoch: int
-    boundaries: tuple[Boundary | None, ...]
-
-
-@dataclass
-class SweepProgressed(JobMessage):
-    """Every λ's numbers after one more epoch."""
-
-    record: SweepProgress
-
-
-@dataclass
-class SweepDone(JobMessage):
-    record: SweepResult
+    key: int
+    row: int
+    prediction: Prediction | None
+    error: str | None = None
 
 
 @dataclass

@@ -1,15 +1,16 @@
 """The app's state of the current run, read by every screen; changed on the UI thread only.
 
-Everything a screen shows comes from here: the records the worker posted, never a number
-computed a second time. `view` is a frozen copy of the model taken at the end of the latest
-epoch (core.view.ModelView), so Inspect can follow any row through it while training goes on.
+Everything a screen shows comes from here: the records the trainer sent, never a number
+computed a second time. `view` is the model as it was at the end of the latest epoch
+(core.view.ModelView); Inspect asks the trainer to follow any other row through the copy
+behind it while training goes on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..core.config import RunConfig
 from ..core.insight import Insight, key_insight
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class RunState(Enum):
     """What a job (the run, the twins, a sweep) is doing: one name per idea, for every job."""
 
-    BUILDING = "building"  # the worker loads torch and builds the data and model
+    BUILDING = "building"  # the trainer loads torch and builds the data and model
     READY = "ready"  # built, not trained yet
     TRAINING = "training"
     PAUSED = "paused"
@@ -51,6 +52,7 @@ class Session:
     error: str | None = None  # why the run could not be built (state FAILED)
     requested: RunConfig | None = None  # asked of the engine (λ, epochs), in force from the next epoch
     pending: RunConfig | None = None  # settings that need a new model: they apply on reset
+    traces: dict[tuple[int, int], Prediction | None] = field(default_factory=dict)  # (view key, row): asked of the trainer
 
     @property
     def running(self) -> bool:
@@ -86,22 +88,22 @@ class Session:
         epochs past it (views go out at most every FOLLOW_EVERY seconds); once stopped, never."""
         return self.all_epochs[:self.view.epoch + 1] if self.view is not None else []
 
-    def report(self) -> Report | None:
+    def report(self, boundary: Callable[[ModelView], Boundary | None]) -> Report | None:
         """The run so far as `wdtui trace --json` and the exports write it; None before it is built.
 
-        Made from the records the worker posted, not from the engine: that would read the model
-        while the worker trains it. These stages, this prediction and the epochs are those of the
-        latest view's epoch end; a diverged run keeps its last good epoch. The boundary is the
-        run's latest look when it was taken there, else the view's model's (worked out here, once).
+        Made from the records the trainer sent, not from the engine, which trains on. These
+        stages, this prediction and the epochs are those of the latest view's epoch end; a
+        diverged run keeps its last good epoch. The boundary is the run's latest look when it
+        was taken there, else `boundary(view)`, which asks the trainer for the view's model's.
         """
         if self.setup is None or self.view is None:
             return None
         epochs = self.viewed_epochs
         look = self.look
-        boundary = (look.value if look is not None and look.global_step == epochs[-1].global_step
-                    else self.view.boundary())
+        boundary_now = (look.value if look is not None and look.global_step == epochs[-1].global_step
+                        else boundary(self.view))
         return Report(self.config.to_dict(), self.setup, self.stages, tuple(epochs), self.view.prediction,
-                      self.diverged, self.insight(), boundary)
+                      self.diverged, self.insight(), boundary_now)
 
     def insight(self) -> Insight | None:
         """The key insight's numbers for the settings in force and the latest view's model."""

@@ -1,8 +1,10 @@
 """The app's side of the jobs: starting their workers, and applying what they post.
 
-`JobHost` is mixed into the App (Textual finds message handlers on the App's classes): each
-`on_…` handler applies one worker message to its job's state on the UI thread, if the job's
-latest worker posted it, and bumps `run_version` so the screens redraw.
+`JobHost` is mixed into the App (Textual finds message handlers on the App's classes). A
+training job's worker posts each event of its task in the trainer as a TaskEvent, applied by
+the method EVENTS names for the event's type; the Runs view's jobs post their own messages,
+each with an `on_…` handler. Either is applied on the UI thread only if the job's latest
+worker posted it, and bumps `run_version` so the screens redraw.
 """
 
 from __future__ import annotations
@@ -13,25 +15,30 @@ from typing import TYPE_CHECKING, Any, Callable
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...core.config import RunConfig
-from ..messages import (BoundaryTaken, ConfigApplied, EpochDone, JobMessage, RecordingTrouble, RunDiverged,
-                        RunsChanged, RunsListed, RunsLoaded, RunStopped, SetupReady, StepDone, SweepBoundaries,
-                        SweepDone, SweepProgressed, TwinRecord, ViewTaken)
-from ..session import RunState
-from .run import train_run
-from .runs import delete_runs, export_runs, list_runs, load_runs
-from .sweep import SweepState, train_sweep
-from .twins import TwinsState, train_twins
+from ...trainer.client import Trainer, TrainerGone
+from ...trainer.steering import Steering
+from ...trainer.events import (BoundaryTaken, ConfigApplied, EpochDone, RunDiverged, RunStopped, SetupReady, StepDone,
+                               SweepBoundaries, SweepDone, SweepProgressed, TwinRecord, ViewTaken)
+from ..messages import JobMessage, RecordingTrouble, RunsChanged, RunsListed, RunsLoaded, TaskEvent
+from ..session import RunState, Session
+from .follow import follow
+from .runs import RunsState, delete_runs, export_runs, list_runs, load_runs
+from .sweep import SweepState
+from .twins import TwinsState
 
 if TYPE_CHECKING:
+    from ...store.recording import Recording
+    from ...trainer.plane import PlaneChoice
     from ..app import WdtuiApp
 
 # How a worker that ended without its last message says so, per job.
 ENDED = {WorkerState.CANCELLED: RunState.STOPPED, WorkerState.ERROR: RunState.FAILED}
-JOBS = {"run": train_run, "twins": train_twins, "sweep": train_sweep, "runs-list": list_runs,
+JOBS = {"run": follow, "twins": follow, "sweep": follow, "runs-list": list_runs,
         "runs-load": load_runs, "runs-delete": delete_runs, "runs-export": export_runs}
 FAILED_TITLES = {"run": "Cannot build the run", "twins": "Cannot build the twins", "sweep": "The sweep cannot run",
                  "runs-list": "Cannot list the runs", "runs-load": "Cannot load the runs",
                  "runs-delete": "Cannot delete the runs", "runs-export": "Cannot export the runs"}
+GONE_TITLE = "Training stopped"
 
 
 def in_worker(job: Callable[..., None], *args: Any) -> None:
@@ -55,7 +62,7 @@ def job_message(number: Callable[["WdtuiApp"], int | None]) -> Callable:
     return decorate
 
 
-def _run(app: "WdtuiApp") -> int:
+def run_number(app: "WdtuiApp") -> int:
     return app.run_id
 
 
@@ -71,8 +78,35 @@ def _listing(app: "WdtuiApp") -> int:
     return app.runs.asked
 
 
+# Each event a task sends, the job it belongs to (the number its messages must carry) and the
+# JobHost method that applies it.
+EVENTS: dict[type, tuple[Callable[["WdtuiApp"], int | None], str]] = {
+    SetupReady: (run_number, "_setup_ready"), StepDone: (run_number, "_step_done"), EpochDone: (run_number, "_epoch_done"),
+    ViewTaken: (run_number, "_view_taken"), BoundaryTaken: (run_number, "_boundary_taken"),
+    ConfigApplied: (run_number, "_config_applied"), RunDiverged: (run_number, "_run_diverged"), RunStopped: (run_number, "_run_stopped"),
+    TwinRecord: (_twins, "_twin_record"), SweepProgressed: (_sweep, "_sweep_progressed"),
+    SweepBoundaries: (_sweep, "_sweep_boundaries"), SweepDone: (_sweep, "_sweep_done"),
+}
+
+
 class JobHost:
-    """Starts the jobs and keeps their states: `session` (the run), `twins`, `sweep`."""
+    """Starts the jobs and keeps their states: `session` (the run), `twins`, `sweep`, `runs`."""
+
+    session: Session
+    control: Steering  # the run's
+    trainer: Trainer
+    recording: Recording  # the app's reader of the run store (the trainer records)
+    plane: PlaneChoice
+    run_id: int
+    twins: TwinsState | None
+    sweep: SweepState | None
+    runs: RunsState
+    workers_of: dict[str, Worker[None]]  # the latest worker of each job
+    run_version: int
+    troubles: set[str]  # recording trouble said so far
+
+    if TYPE_CHECKING:
+        def predict_first(self) -> bool: ...  # LessonHost's: True (and said) while the lesson waits for one
 
     def _start(self, job: str, *args: Any) -> None:
         """Start a job's worker; one of the same job still running is cancelled first."""
@@ -80,20 +114,24 @@ class JobHost:
                                                thread=True, exclusive=True, group=job, exit_on_error=False)
         self.run_version += 1
 
+    def start_training(self, job: str, number: int, control: Steering, *args: Any) -> None:
+        """Start task `job` ("run", "twins" or "sweep") in the trainer, steered by `control`."""
+        self._start(job, self.trainer, number, control, args)
+
     def start_twins(self, config: RunConfig) -> None:
         """Train λ = 0 and `config`'s λ side by side; twins still training are dropped."""
         if self.predict_first():
             return
         number = self.twins.number + 1 if self.twins is not None else 1
         self.twins = TwinsState(number, config, self.run_id)
-        self._start("twins", number, config, self.plane, self.recording)
+        self.start_training("twins", number, Steering(self.trainer, "twins"), config)
 
     def start_sweep(self, config: RunConfig, grid: tuple[float, ...]) -> None:
         if self.predict_first():
             return
         number = self.sweep.number + 1 if self.sweep is not None else 1
         self.sweep = SweepState(number, config, grid)
-        self._start("sweep", number, config, grid, self.plane, self.recording)
+        self.start_training("sweep", number, Steering(self.trainer, "sweep"), config, grid)
 
     def list_runs(self) -> None:
         """Read the stored runs again, off the UI thread; an older listing still on its way
@@ -113,12 +151,17 @@ class JobHost:
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A job's worker ended: the twins finished or stopped, a sweep was stopped, or a job
-        could not be built (say, too few rows for the split) or a runs job failed, which it says."""
+        could not be built (say, too few rows for the split), the trainer died, or a runs job
+        failed: each is said in one line."""
         job = next((name for name, w in self.workers_of.items() if w is event.worker), None)
         state = RunState.FINISHED if event.state == WorkerState.SUCCESS else ENDED.get(event.state)
         if job is None or state is None:
             return
         error = str(event.worker.error) if state == RunState.FAILED else None
+        gone = isinstance(event.worker.error, TrainerGone)
+        if gone:
+            error = (f"{error[0].upper()}{error[1:]}: what had trained is kept in the store as incomplete. "
+                     + ("Press r for a new run." if job == "run" else "Start it again for a new trainer."))
         if job == "run" and error is not None:
             self.session.state, self.session.error = state, error
         elif job == "twins" and self.twins is not None and self.twins.state == RunState.TRAINING:
@@ -130,84 +173,89 @@ class JobHost:
         else:
             return
         if error is not None:
-            self.notify(error, title=FAILED_TITLES[job], severity="error", markup=False)
+            self.notify(error, title=GONE_TITLE if gone else FAILED_TITLES[job], severity="error", markup=False)
         self.run_version += 1
 
-    @job_message(_run)
-    def on_setup_ready(self, message: SetupReady) -> None:
+    def on_task_event(self, message: TaskEvent) -> None:
+        """Apply an event of a task to its job's state, if that job's latest task sent it."""
+        number, method = EVENTS[type(message.event)]
+        if message.job == number(self):
+            getattr(self, method)(message.event)
+            self.run_version += 1
+
+    # The run's events ------------------------------------------------------------------------
+
+    def _setup_ready(self, event: SetupReady) -> None:
         s = self.session
-        s.setup, s.view = message.setup, message.view
+        s.setup, s.view = event.setup, event.view
         s.state = RunState.TRAINING if self.control.go.is_set() else RunState.READY
         if not self.runs.asked:  # the app is built and idle: read the stored runs now, so that
             self.list_runs()  # the Runs view (h) shows them at once when it opens
 
-    @job_message(_run)
-    def on_step_done(self, message: StepDone) -> None:
-        self.session.last_step = message.record
+    def _step_done(self, event: StepDone) -> None:
+        self.session.last_step = event.record
 
-    @job_message(_run)
-    def on_epoch_done(self, message: EpochDone) -> None:
+    def _epoch_done(self, event: EpochDone) -> None:
         s = self.session
-        for record in message.records:
+        for record in event.records:
             if record.epoch == 0:
                 s.initial = record
             else:
                 s.epochs.append(record)
         s.last_step = None
-        if message.view is not None:
-            s.view, s.last_update = message.view, message.last_update
+        if event.view is not None:
+            s.view, s.last_update = event.view, event.last_update
 
-    @job_message(_run)
-    def on_view_taken(self, message: ViewTaken) -> None:
-        self.session.view, self.session.last_update = message.view, message.last_update
+    def _view_taken(self, event: ViewTaken) -> None:
+        self.session.view, self.session.last_update = event.view, event.last_update
 
-    @job_message(_run)
-    def on_boundary_taken(self, message: BoundaryTaken) -> None:
+    def _boundary_taken(self, event: BoundaryTaken) -> None:
         s = self.session
-        s.look = message.record
-        if message.record.global_step == 0 and s.untrained is None:
-            s.untrained = message.record.value
+        s.look = event.record
+        if event.record.global_step == 0 and s.untrained is None:
+            s.untrained = event.record.value
 
-    @job_message(_run)
-    def on_config_applied(self, message: ConfigApplied) -> None:
-        s, config = self.session, message.record.config
+    def _config_applied(self, event: ConfigApplied) -> None:
+        s, config = self.session, event.record.config
         if config.weight_decay != s.config.weight_decay:
-            s.lambda_changes.add(message.record.epoch)
+            s.lambda_changes.add(event.record.epoch)
         s.config = config
         s.requested = None if s.requested == config else s.requested
 
-    @job_message(_run)
-    def on_run_diverged(self, message: RunDiverged) -> None:
-        self.session.diverged, self.session.state = message.record, RunState.DIVERGED
-        self.notify(message.record.message, title="Diverged", severity="error")
+    def _run_diverged(self, event: RunDiverged) -> None:
+        self.session.diverged, self.session.state = event.record, RunState.DIVERGED
+        self.notify(event.record.message, title="Diverged", severity="error")
 
-    @job_message(_run)
-    def on_run_stopped(self, message: RunStopped) -> None:
+    def _run_stopped(self, event: RunStopped) -> None:
         """Finished, or paused; a pause the user has already lifted (space twice) is not one."""
         s = self.session
-        if message.record.reason == "finished":
+        self.control.stopped_itself(event.steered)
+        if event.record.reason == "finished":
             s.state, s.last_step = RunState.FINISHED, None
         elif not self.control.go.is_set():
             s.state = RunState.PAUSED
 
-    @job_message(_twins)
-    def on_twin_record(self, message: TwinRecord) -> None:
-        self.twins.add(message)
+    # The twins' and the sweep's events -------------------------------------------------------
 
-    @job_message(_sweep)
-    def on_sweep_progressed(self, message: SweepProgressed) -> None:
-        self.sweep.progress(message.record)
+    def _twin_record(self, event: TwinRecord) -> None:
+        self.twins.add(event)
 
-    @job_message(_sweep)
-    def on_sweep_boundaries(self, message: SweepBoundaries) -> None:
-        self.sweep.boundaries, self.sweep.boundaries_epoch = message.boundaries, message.epoch
+    def _sweep_progressed(self, event: SweepProgressed) -> None:
+        self.sweep.progress(event.record)
 
-    @job_message(_sweep)
-    def on_sweep_done(self, message: SweepDone) -> None:
-        self.sweep.done(message.record)
+    def _sweep_boundaries(self, event: SweepBoundaries) -> None:
+        self.sweep.boundaries, self.sweep.boundaries_epoch = event.boundaries, event.epoch
+
+    def _sweep_done(self, event: SweepDone) -> None:
+        self.sweep.done(event.record)
+
+    # The app's own messages ------------------------------------------------------------------
 
     def on_recording_trouble(self, message: RecordingTrouble) -> None:
         """Runs are not being recorded (or written to TensorBoard): said once, and training goes on."""
+        if message.line in self.troubles:
+            return
+        self.troubles.add(message.line)
         self.notify(message.line[0].upper() + message.line[1:] + ". Training goes on.", title="Not recorded",
                     severity="warning", timeout=12, markup=False)
 

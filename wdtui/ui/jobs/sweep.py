@@ -1,58 +1,21 @@
-"""The Sweep mode's job: many values of λ trained at once (core.sweep), and what the app keeps.
+"""What the app keeps of a sweep: many values of λ trained at once (core.sweep).
 
-`train_sweep` runs on a worker thread and only posts messages; `SweepState` is changed on the
-UI thread from them, and lives on the app, so a sweep goes on (and is kept) while the user
-looks at other modes.
+The sweep trains in the trainer (trainer/tasks.py's `sweep_task`); `SweepState` is changed on
+the UI thread from what it sends, and lives on the app, so a sweep goes on (and is kept) while
+the user looks at other modes.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ...core.config import RunConfig
 from ...core.records import SweepPoint, SweepProgress, SweepResult
-from ...present.runs import sweep_label
-from ...store.recording import Recording, SweepRecord
-from ..messages import JobMessage, SweepBoundaries, SweepDone, SweepProgressed
 from ..session import RunState
-from .plane import PlaneChoice
 
 if TYPE_CHECKING:
     from ...core.measures import Boundary
-
-# Every λ's boundary costs a few milliseconds, so while the sweep trains they are taken at
-# most this often (seconds); and once more after the last epoch.
-BOUNDARIES_EVERY = 1.5
-
-
-def train_sweep(post: Callable[[JobMessage], object], job: int, config: RunConfig, grid: tuple[float, ...],
-                plane: PlaneChoice, recording: Recording, cancelled: threading.Event) -> None:
-    """Train every λ of `grid` at once; post each record, and every λ's boundary now and then;
-    stop between two steps when cancelled. The result's points carry each boundary's length
-    and smoothness number. Each λ is recorded as a run of one group ("stopped" if the sweep is)."""
-    from ...core.control import Control
-    from ...core.sweep import Sweep
-
-    run = Sweep(config, grid, Control(cancelled=cancelled), measure=True, histograms=recording.wants_weights)
-    kept = SweepRecord(recording, config, grid, sweep_label(grid))
-    result = None
-    taken = time.perf_counter()
-    try:
-        for record in run.run():
-            if isinstance(record, SweepProgress):
-                kept.progress(record)
-                post(SweepProgressed(record, job=job))
-                if record.epoch == record.epochs or time.perf_counter() - taken >= BOUNDARIES_EVERY:
-                    post(SweepBoundaries(record.epoch, run.boundaries(plane.for_data(run.data.n_features)), job=job))
-                    taken = time.perf_counter()
-            else:
-                result = record
-                post(SweepDone(record, job=job))
-    finally:
-        kept.close(result)
 
 
 @dataclass

@@ -1,69 +1,26 @@
-"""The Compare twins' job: two runs of the engine, λ = 0 and λ, and what the app keeps of them.
+"""What the app keeps of the Compare twins: two runs of the engine, λ = 0 and λ.
 
-`train_twins` runs on a worker thread and only posts TwinRecords; `TwinsState` is changed on
-the UI thread from them. Both twins' model views are kept too: their smoothness numbers for
-Compare, and the λ = 0 twin's weights for the Weights mode's histograms beside the run's.
+They train in the trainer (trainer/tasks.py's `twins_task`); `TwinsState` is changed on the
+UI thread from the TwinRecords they send. Kept beside their records: each twin's latest view
+(its smoothness number, for Compare), and the λ = 0 twin's weights at every epoch end, for the
+Weights mode's histograms beside the run's.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ...core.config import RunConfig
-from ...core.pace import FOLLOW_EVERY
 from ...core.records import Diverged, EpochRecord, Snapshot, StepRecord
-from ...present.runs import twins_label
-from ...store.recording import Recording, new_group
-from ..messages import JobMessage, TwinRecord
 from ..session import RunState
-from .plane import PlaneChoice
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ...core.measures import Boundary
     from ...core.view import ModelView
-
-
-def train_twins(post: Callable[[JobMessage], object], job: int, config: RunConfig, plane: PlaneChoice,
-                recording: Recording, cancelled: threading.Event) -> None:
-    """Train both twins, an epoch each in turn; post each record (and at each epoch end the
-    twin's model view); stop between two steps when cancelled.
-
-    Each twin's Watch takes its decision boundary at epoch ends, at most every FOLLOW_EVERY
-    seconds, and at its last epoch; both over one plane (`plane`'s, else the one the λ = 0
-    twin's first layer weighs most), so the two pictures show the same slice. Both are
-    recorded, as one group, each with its report when it finishes or diverges ("stopped" if
-    cut short)."""
-    from ...core.boundary import default_plane
-    from ...core.compare import twin_engines, twins
-    from ...core.control import Control, Watch
-    from ...core.histograms import histograms_later
-    from ...core.records import Stopped
-
-    engines = twin_engines(config, Control(cancelled=cancelled))
-
-    def take(engine):
-        n = engine.data.n_features
-        return engine.boundary(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
-
-    for engine in engines:
-        engine.watch = Watch(every=engine.steps_per_epoch, take=take, seconds=FOLLOW_EVERY)
-    group, label = new_group(), twins_label(config.weight_decay)
-    kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
-    try:
-        for which, record in twins(engines):
-            if isinstance(record, EpochRecord):
-                kept[which].epoch(record, histograms_later(engines[which].model))
-            elif isinstance(record, Diverged) or (isinstance(record, Stopped) and record.reason == "finished"):
-                kept[which].finish("diverged" if isinstance(record, Diverged) else "finished", engines[which].report())
-            view = engines[which].view() if isinstance(record, EpochRecord) and record.epoch > 0 else None
-            post(TwinRecord(which, record, view, job=job))
-    finally:
-        for run, engine in zip(kept, engines):
-            if run.is_open:
-                run.finish("stopped", engine.report())
-            run.close()
+    from ...trainer.events import TwinRecord
 
 
 @dataclass
@@ -75,7 +32,8 @@ class TwinsState:
     initial: list[EpochRecord | None] = field(default_factory=lambda: [None, None])  # each twin's epoch 0
     diverged: list[Diverged | None] = field(default_factory=lambda: [None, None])
     last_step: StepRecord | None = None  # of the twin training now, within its epoch
-    views: tuple[list[ModelView], list[ModelView]] = field(default_factory=lambda: ([], []))  # at each epoch end
+    views: list[ModelView | None] = field(default_factory=lambda: [None, None])  # each twin's latest
+    zero_weights: list[dict[str, np.ndarray]] = field(default_factory=list)  # the λ = 0 twin's, epochs 1, 2, …
     looks: list[Snapshot | None] = field(default_factory=lambda: [None, None])  # each twin's latest boundary
     state: RunState = RunState.TRAINING
     error: str | None = None
@@ -108,7 +66,7 @@ class TwinsState:
         return done
 
     def add(self, message: TwinRecord) -> None:
-        """Take one record the worker posted."""
+        """Take one record the twins' task sent."""
         record: Any = message.record
         if isinstance(record, StepRecord):
             self.last_step = record
@@ -122,7 +80,9 @@ class TwinsState:
         elif isinstance(record, EpochRecord):
             self.epochs[message.which].append(record)
             if message.view is not None:
-                self.views[message.which].append(message.view)
+                self.views[message.which] = message.view
+            if message.weights is not None:
+                self.zero_weights.append(message.weights)
         elif isinstance(record, Diverged):
             self.diverged[message.which] = record
 
@@ -137,8 +97,8 @@ class TwinsState:
 
     def smoothness(self, which: int) -> float | None:
         """Twin `which`'s smoothness number at its latest epoch (mean ‖∂p/∂x‖ over the validation rows)."""
-        views = self.views[which]
-        return views[-1].gradient_norm if views else None
+        view = self.views[which]
+        return view.gradient_norm if view is not None else None
 
     def boundary_length(self, which: int) -> int | None:
         """Twin `which`'s decision boundary length, in grid cells, as its latest boundary has it."""
@@ -153,10 +113,10 @@ class TwinsState:
         at = next((e for e in reversed(self.curve(which)) if e.epoch == look.epoch), None)
         return look.value, at
 
-    def zero_at(self, epoch: int) -> tuple[int, ModelView] | None:
-        """(epoch, view) of the λ = 0 twin at the end of `epoch`, or of its last epoch if it
+    def zero_at(self, epoch: int) -> tuple[int, dict[str, np.ndarray]] | None:
+        """(epoch, weights) of the λ = 0 twin at the end of `epoch`, or of its last epoch if it
         has not got that far; None before either has an epoch."""
-        zero = self.views[0]
+        zero = self.zero_weights
         if epoch < 1 or not zero:
             return None
         last = min(epoch, len(zero))

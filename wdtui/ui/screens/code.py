@@ -85,7 +85,7 @@ class CodeScreen(ModeScreen):
 
     def action_export(self) -> None:
         s = self.session
-        report = s.report()
+        report = s.report(self.wdtui.view_boundary)
         if report is None:
             why = f"the run could not be built: {s.error}" if s.error else "the run is still being built"
             self.notify(f"Nothing to export yet: {why}.", title="Run not exported", severity="warning")

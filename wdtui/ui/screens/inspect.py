@@ -1,8 +1,8 @@
 """Mode 3 — Inspect: one row followed through the latest model, layer by layer.
 
-↑/↓ step through the validation rows; g lets you type any row's index. The trace is the
-session's ModelView, the model copied at the latest epoch end, following that row (torch is
-already loaded by the worker once a view exists).
+↑/↓ step through the validation rows; g lets you type any row's index. The trace follows that
+row through the model as it was at the latest epoch end (the session's ModelView): the run's
+own row comes with the view, any other is traced by the trainer, which keeps the copy.
 """
 
 from __future__ import annotations
@@ -54,7 +54,10 @@ class InspectScreen(ModeScreen):
         if view is None:
             return None
         if self._traced[:2] != (self.row, view):
-            self._traced = (self.row, view, view.predict(view.prediction.row if self.row is None else self.row))
+            traced = self.wdtui.traced(view, view.prediction.row if self.row is None else self.row)
+            if traced is None:  # the trainer is tracing it: the screen redraws when it answers
+                return self._shown
+            self._traced = (self.row, view, traced)
         return self._traced[2]
 
     def refresh_view(self) -> None:

@@ -1,12 +1,11 @@
 """Mode 8 — Weights: what weight decay does to the weights themselves.
 
 Each layer's ‖W‖ per epoch (EpochRecord.layer_norms), a histogram of each layer's weights in
-the model copied at the latest epoch end, beside the λ = 0 twin's at the same epoch when
-Compare has one, and the anatomy of one weight's update in that epoch's last step: the
-gradient part, the decay part, the momentum part and the shrink factor, worked out by
-core.anatomy from the state the optimizer really had (copied by the worker). l / L pick the
-layer, the arrows the weight. torch is imported only once a model exists (the worker has
-loaded it by then), as Inspect does.
+the model at the latest epoch end (its view's weights), beside the λ = 0 twin's at the same
+epoch when Compare has one, and the anatomy of one weight's update in that epoch's last step:
+the gradient part, the decay part, the momentum part and the shrink factor, worked out by
+core.anatomy from the state the optimizer really had (copied out by the trainer). l / L pick
+the layer, the arrows the weight.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
+from ...core.anatomy import anatomy
 from ...core.measures import UpdateAnatomy
 from ...present.anatomy import anatomy_table
 from ...present.charts import histogram_chart, layer_norm_chart
@@ -48,7 +48,7 @@ class WeightsScreen(ModeScreen):
 
     layer: reactive[int] = reactive(0)  # index into the model's Linear layers
     index: reactive[tuple[int, int]] = reactive((0, 0))
-    _histograms: tuple[object, ...] = ()  # (models) drawn, so steps do not redraw them
+    _histograms: tuple[object, ...] = ()  # the weights drawn (the run's, the twin's), so steps do not redraw them
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -127,11 +127,11 @@ class WeightsScreen(ModeScreen):
         if s.view is None:
             return
         zero = twin.zero_at(len(s.epochs)) if twin is not None else None
-        models = [s.view.model] + ([zero[1].model] if zero is not None else [])
-        if tuple(models) == self._histograms:
+        models = [s.view.weights] + ([zero[1]] if zero is not None else [])
+        if len(models) == len(self._histograms) and all(a is b for a, b in zip(models, self._histograms)):
             return
         self._histograms = tuple(models)
-        from ...core.model import weight_histograms
+        from ...core.histograms import weight_histograms  # NumPy: loaded when the first view came
 
         hists = weight_histograms(models)
         box = self.query_one("#weights-histograms", Horizontal)
@@ -161,9 +161,7 @@ class WeightsScreen(ModeScreen):
         chosen = self.chosen()
         if chosen is None:
             return None
-        from ...core.anatomy import anatomy
-
-        return anatomy(self.session.last_update, *chosen, after=self.session.view.model)
+        return anatomy(self.session.last_update, *chosen, after=self.session.view.weights)
 
     def anatomy_view(self) -> Table | Text:
         a = self.anatomy()

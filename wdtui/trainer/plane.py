@@ -1,9 +1,9 @@
-"""Which plane the boundary views show, shared by the UI thread that chooses it and the workers
-whose Watch draws it.
+"""Which plane the boundary views show: chosen in the app, read by the trainer's tasks.
 
 `features` is None for the default (the two input features the first layer weighs most) or
-the pair chosen with x and y in 2 Train. The UI thread sets it; a worker reads it when it takes
-a view: one tuple attribute, set and read whole, needs no lock.
+the pair chosen with x and y in 2 Train. The app keeps one (its screens read it) and tells the
+trainer, whose own one its tasks' Watches read when they take a view: one tuple attribute, set
+and read whole, needs no lock.
 """
 
 from __future__ import annotations
@@ -24,5 +24,5 @@ class PlaneChoice:
         return f if f is not None and max(f) < n_features else None
 
     def later(self, engine: "Readout") -> "Callable[[], Boundary | None]":
-        """A Watch's `take` whose boundary is worked out later, off the engine's thread (ui/jobs/viewer.py)."""
+        """A Watch's `take` whose boundary is worked out later, off the engine's thread (trainer/viewer.py)."""
         return engine.boundary_later(self.for_data(engine.data.n_features))

@@ -7,8 +7,8 @@ the default run about a tenth of its speed at pace instant (benchmarks/bench_app
 runs beside training: torch lets go of the GIL inside its products, so the other core does the
 arithmetic while the model trains on.
 
-Looks are worked out one at a time, in the order taken, each posted as soon as it is ready.
-`drain` waits for those taken so far and raises what one of them raised: the run's job calls
+Looks are worked out one at a time, in the order taken, each sent as soon as it is ready.
+`drain` waits for those taken so far and raises what one of them raised: the run's task calls
 it before it says the run stopped, so the picture of where it stopped is on screen first.
 """
 
@@ -18,30 +18,31 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
-from ..messages import BoundaryTaken, JobMessage
+from .events import BoundaryTaken
 
 if TYPE_CHECKING:
-    from ...core.records import Snapshot
+    from ..core.records import Snapshot
+    from .events import Event
 
 
 class Viewer:
-    """Turns a run's Snapshots, each holding a `boundary_later`, into BoundaryTaken messages."""
+    """Turns a run's Snapshots, each holding a `boundary_later`, into BoundaryTaken events."""
 
-    def __init__(self, post: Callable[[JobMessage], object], job: int) -> None:
-        self._post, self._job = post, job
+    def __init__(self, send: Callable[["Event"], object]) -> None:
+        self._send = send
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wdtui-boundary")
         self._pending: list[Future[None]] = []
 
     def send(self, snapshot: Snapshot) -> None:
-        """Work out `snapshot`'s boundary (its value, called) on the viewer's thread, then post it."""
+        """Work out `snapshot`'s boundary (its value, called) on the viewer's thread, then send it."""
         self._collect(wait=False)
         self._pending.append(self._pool.submit(self._work, snapshot))
 
     def _work(self, snapshot: Snapshot) -> None:
-        self._post(BoundaryTaken(replace(snapshot, value=snapshot.value()), job=self._job))
+        self._send(BoundaryTaken(replace(snapshot, value=snapshot.value())))
 
     def drain(self) -> None:
-        """Wait until every look sent so far is posted; raise the first one's error, if any failed."""
+        """Wait until every look taken so far is sent; raise the first one's error, if any failed."""
         self._collect(wait=True)
 
     def _collect(self, wait: bool) -> None:

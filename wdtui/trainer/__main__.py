@@ -1,0 +1,34 @@
+"""`python -m wdtui.trainer FD OPTIONS`: the trainer process, as the app starts it.
+
+FD is this process's end of the app's socket pair; OPTIONS a JSON object of `Server`'s keyword
+arguments (record, tensorboard). The app's terminal is not the trainer's to write on, so its
+standard output and error go to the null device; a task's errors reach the app in its
+"ended" message, and a crash is seen there as the pipe closing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from multiprocessing.connection import Connection
+
+
+def main(argv: list[str]) -> None:
+    fd, options = int(argv[1]), json.loads(argv[2])
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    import torch
+
+    from .server import Server
+
+    # One intra-op thread, as on every training path: the same config gives the same floats on
+    # any core count, and OpenMP threads do not spin on the core the app's UI needs.
+    torch.set_num_threads(1)
+    Server(Connection(fd), **options).serve()
+    os._exit(0)  # daemon threads of torch or the store's writer must not hold the exit
+
+
+if __name__ == "__main__":
+    main(sys.argv)

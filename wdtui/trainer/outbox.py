@@ -1,0 +1,62 @@
+"""The run's events on their way to the app, steps and epochs at most every POST_EVERY seconds.
+
+At pace instant a step takes a fraction of a millisecond and a small epoch a few; an event for
+each would keep the pipe and the app's UI thread busy for nothing a screen redrawn a few times
+a second could show. Epochs held back go out together, none is lost.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Callable
+
+from .events import EpochDone, StepDone
+
+if TYPE_CHECKING:
+    from ..core.anatomy import LastUpdate
+    from ..core.records import EpochRecord, StepRecord
+    from ..core.view import ModelView
+    from .events import Event
+
+POST_EVERY = 0.05  # seconds between two events of steps, or of epochs, at most
+
+
+class Outbox:
+    """The run's events, in order. Epochs held back go out together before any other event, and
+    a step held back goes out where the run stops mid-epoch (the screen shows where it stopped)."""
+
+    def __init__(self, send: Callable[["Event"], object]) -> None:
+        self._send = send
+        self._epochs: list[EpochRecord] = []
+        self._step: StepRecord | None = None
+        self._epochs_sent = self._step_sent = -POST_EVERY
+
+    def send(self, event: "Event") -> None:
+        self._send_epochs(None, None)
+        self._send(event)
+
+    def step(self, record: StepRecord) -> None:
+        self._step = record
+        if time.perf_counter() - self._step_sent >= POST_EVERY:
+            self._send_epochs(None, None)
+            self._send(StepDone(record))
+            self._step, self._step_sent = None, time.perf_counter()
+
+    def epoch(self, record: EpochRecord, view: ModelView | None = None, update: LastUpdate | None = None) -> None:
+        """An epoch's record; with a view (and its last update) it goes out at once."""
+        self._epochs.append(record)
+        self._step = None  # the epoch's record says where the run is
+        if view is not None or time.perf_counter() - self._epochs_sent >= POST_EVERY:
+            self._send_epochs(view, update)
+
+    def stopped(self) -> None:
+        """The run stopped: what was held back goes out now."""
+        self._send_epochs(None, None)
+        if self._step is not None:
+            self._send(StepDone(self._step))
+            self._step = None
+
+    def _send_epochs(self, view: ModelView | None, update: LastUpdate | None) -> None:
+        if self._epochs:
+            self._send(EpochDone(tuple(self._epochs), view, update))
+            self._epochs, self._epochs_sent = [], time.perf_counter()

@@ -1,0 +1,58 @@
+"""The model copies behind the views the app holds, kept so the app can ask more of them.
+
+A ModelView carries what every screen needs at once; Inspect may trace any other row, and an
+export needs the boundary of the exact model it reports. The app asks those by the view's key;
+the shelf keeps the copies of the latest views (a few dozen, a few hundred KB each for the
+networks wdtui trains) and works the answer out on the trainer's side.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from torch import nn
+
+    from ..core.data import Dataset
+    from ..core.readout import Kept, Readout
+    from ..core.view import ModelView
+
+KEEP = 48  # copies kept, the newest: more than the views a screen can still be showing
+
+
+class Shelf:
+    def __init__(self) -> None:
+        self._copies: OrderedDict[int, tuple[nn.Sequential, Dataset]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._next = 1
+
+    def view(self, engine: "Readout", kept: "Kept | None" = None) -> "ModelView":
+        """`engine`'s view of `kept` (or of its model now), its copy shelved under the view's key."""
+        kept = kept if kept is not None else engine.keep()
+        view = engine.view(kept)
+        with self._lock:
+            key, self._next = self._next, self._next + 1
+            self._copies[key] = (kept.model, engine.data)
+            while len(self._copies) > KEEP:
+                self._copies.popitem(last=False)
+        return replace(view, key=key)
+
+    def answer(self, key: int, what: str, *args: Any) -> Any:
+        """What the app asked of the view `key`: "row" (a row traced: a Prediction) or
+        "boundary" (over a plane, None for the default: a Boundary, None for one feature)."""
+        from ..core.boundary import boundary
+        from ..core.probe import checked_row, predict_row
+
+        with self._lock:
+            found = self._copies.get(key)
+        if found is None:
+            raise LookupError("that model is no longer kept: look at the latest one")
+        model, data = found
+        if what == "row":
+            return predict_row(model, data, checked_row(data, args[0]))
+        if what == "boundary":
+            return boundary(model, data, args[0]) if data.n_features >= 2 else None
+        raise ValueError(f"nothing to answer for {what!r}")

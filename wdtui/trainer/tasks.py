@@ -1,0 +1,182 @@
+"""The trainer's tasks: the run, the Compare twins and the sweep, each sending what it makes.
+
+Imports torch (through the core): only the trainer process imports this module.
+
+Each task runs on a thread of the trainer and drives the core (the one run engine, or the
+stacked sweep); `send` carries each event to the app, in order. Each records itself through
+the trainer's one Recording, where its records are made. A task ends when its work does, or
+between two steps when its Control is cancelled (the app moved on, or is gone).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Callable
+
+from ..core.boundary import default_plane
+from ..core.capture import LastUpdates
+from ..core.compare import twin_engines, twins
+from ..core.control import Watch
+from ..core.engine import Engine
+from ..core.histograms import histograms_later
+from ..core.model import weights_of
+from ..core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT
+from ..core.records import (ConfigChanged, Diverged, EpochRecord, Setup, Snapshot, StepRecord, Stopped,
+                            SweepProgress)
+from ..core.sweep import Sweep
+from ..present.runs import sweep_label, twins_label
+from ..store.recording import SweepRecord, new_group
+from .events import (ConfigApplied, RunDiverged, RunStopped, SetupReady, SweepBoundaries, SweepDone, SweepProgressed,
+                     TwinRecord, ViewTaken)
+from .outbox import Outbox
+from .viewer import Viewer
+
+if TYPE_CHECKING:
+    from ..core.config import RunConfig
+    from ..core.control import Control
+    from .events import Event
+    from .server import Room
+
+Send = Callable[["Event"], object]
+
+# Every λ's boundary costs a few milliseconds, so while a sweep trains they are taken at most
+# this often (seconds); and once more after the last epoch.
+BOUNDARIES_EVERY = 1.5
+
+
+def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> None:
+    """Build the run, send its SetupReady, then every record the engine yields.
+
+    The engine's Watch looks at the model (over `plane`) at most every FOLLOW_EVERY seconds
+    (FOLLOW_EVERY_INSTANT at pace instant) and wherever the run stops. Each look's boundary is
+    worked out by a Viewer beside training; every one is sent before the run says it stopped.
+    Views of the model (a row traced, the stages, the smoothness number) go out with an
+    epoch's record at most as often as the Watch looks. Between them only a copy of the model
+    is kept, and the latest epoch end's view goes out where the run stops.
+
+    The run is recorded from its first trained epoch: a model built and never trained is not
+    a run. Its status is "finished" when its epochs are done ("running" again if it is given
+    more), "diverged", or "stopped" when the app moves on to a new run or ends.
+    """
+    plane, recording, shelf = room.plane, room.recording, room.shelf
+
+    watch = Watch(every=1, take=plane.later, seconds=FOLLOW_EVERY, flat_out_seconds=FOLLOW_EVERY_INSTANT)
+    engine = Engine(config, control, watch=watch)
+    viewer = Viewer(send)
+    updates = LastUpdates(engine)
+    viewed, unviewed = 0.0, None  # when the latest view went out; the epoch end not viewed yet
+    out = Outbox(send)
+    stored = None  # the run's record in the store, begun at its first trained epoch
+    untrained = None  # epoch 0's record, stored with the first trained one
+    try:
+        for record in engine.run():
+            if isinstance(record, StepRecord):
+                out.step(record)
+            elif isinstance(record, Snapshot):
+                viewer.send(record)
+            elif isinstance(record, EpochRecord):
+                if record.epoch == 0:
+                    untrained = (record, histograms_later(engine.model))
+                else:
+                    if stored is None:
+                        stored = recording.run(config.to_dict())
+                        stored.epoch(*untrained)
+                    stored.reopen()  # after "finished", when it was given more epochs; else nothing
+                    stored.epoch(record, histograms_later(engine.model))
+                if time.perf_counter() - viewed >= watch.spacing(control.flat_out(engine.config.epochs)):
+                    out.epoch(record, shelf.view(engine), updates.latest)
+                    viewed, unviewed = time.perf_counter(), None
+                else:
+                    out.epoch(record)
+                    unviewed = (engine.keep(), updates.latest)
+            elif isinstance(record, Setup):
+                out.send(SetupReady(record, shelf.view(engine)))
+            elif isinstance(record, ConfigChanged):
+                out.send(ConfigApplied(record))
+            elif isinstance(record, (Stopped, Diverged)):
+                viewer.drain()
+                out.stopped()
+                if unviewed is not None:
+                    send(ViewTaken(shelf.view(engine, unviewed[0]), unviewed[1]))
+                    viewed, unviewed = time.perf_counter(), None
+                if stored is not None and isinstance(record, Diverged):
+                    stored.finish("diverged", engine.report())
+                elif stored is not None and record.reason == "finished":
+                    stored.finish("finished", engine.report())
+                send(RunStopped(record, control.steered) if isinstance(record, Stopped) else RunDiverged(record))
+    finally:
+        viewer.close()
+        if stored is not None:
+            if stored.is_open:  # a new run, or the app ending, cut it short
+                stored.finish("stopped", engine.report())
+            stored.close()
+
+
+def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> None:
+    """Train both twins, λ = 0 and `config`'s λ, an epoch each in turn; send each record.
+
+    Each twin's Watch takes its decision boundary at epoch ends, at most every FOLLOW_EVERY
+    seconds, and at its last epoch; both over one plane (`plane`'s, else the one the λ = 0
+    twin's first layer weighs most), so the two pictures show the same slice. A twin's view
+    (its smoothness number) goes out as often, and at its last epoch; the λ = 0 twin's weights
+    at every epoch end, for the Weights mode. Both are recorded, as one group, each with its
+    report when it finishes or diverges ("stopped" if cut short).
+    """
+    plane, recording, shelf = room.plane, room.recording, room.shelf
+
+    engines = twin_engines(config, control)
+
+    def take(engine):
+        n = engine.data.n_features
+        return engine.boundary(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
+
+    for engine in engines:
+        engine.watch = Watch(every=engine.steps_per_epoch, take=take, seconds=FOLLOW_EVERY)
+    group, label = new_group(), twins_label(config.weight_decay)
+    kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
+    viewed = [0.0, 0.0]
+    try:
+        for which, record in twins(engines):
+            engine = engines[which]
+            if isinstance(record, EpochRecord):
+                kept[which].epoch(record, histograms_later(engine.model))
+            elif isinstance(record, Diverged) or (isinstance(record, Stopped) and record.reason == "finished"):
+                kept[which].finish("diverged" if isinstance(record, Diverged) else "finished", engine.report())
+            view = weights = None
+            if isinstance(record, EpochRecord) and record.epoch > 0:
+                last = record.epoch == engine.config.epochs
+                if last or time.perf_counter() - viewed[which] >= FOLLOW_EVERY:
+                    view, viewed[which] = shelf.view(engine), time.perf_counter()
+                weights = weights_of(engine.model) if which == 0 else None
+            send(TwinRecord(which, record, view, weights))
+    finally:
+        for run, engine in zip(kept, engines):
+            if run.is_open:
+                run.finish("stopped", engine.report())
+            run.close()
+
+
+def sweep_task(send: Send, control: Control, room: Room, config: RunConfig, grid: tuple[float, ...]) -> None:
+    """Train every λ of `grid` at once; send each record, and every λ's boundary now and then.
+
+    The result's points carry each boundary's length and smoothness number. Each λ is recorded
+    as a run of one group ("stopped" if the sweep is cut short)."""
+    plane, recording = room.plane, room.recording
+
+    run = Sweep(config, grid, control, measure=True, histograms=recording.wants_weights)
+    kept = SweepRecord(recording, config, grid, sweep_label(grid))
+    result = None
+    taken = time.perf_counter()
+    try:
+        for record in run.run():
+            if isinstance(record, SweepProgress):
+                kept.progress(record)
+                send(SweepProgressed(record))
+                if record.epoch == record.epochs or time.perf_counter() - taken >= BOUNDARIES_EVERY:
+                    send(SweepBoundaries(record.epoch, run.boundaries(plane.for_data(run.data.n_features))))
+                    taken = time.perf_counter()
+            else:
+                result = record
+                send(SweepDone(record))
+    finally:
+        kept.close(result)
