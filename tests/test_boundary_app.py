@@ -47,7 +47,7 @@ async def test_train_draws_the_runs_own_boundary_where_it_ends():
         assert f"(untrained: {measures(untrained)})" in said
         assert f"misclassified ({b.rows.misclassified})" in said
         # The record is the model's boundary: the same one the run's report (its export) holds.
-        assert s.report().boundary is b
+        assert s.report(app.view_boundary).boundary is b
 
 
 async def test_a_paced_run_shows_epochs_and_boundaries_before_its_last():

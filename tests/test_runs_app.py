@@ -180,7 +180,7 @@ async def test_the_apps_run_is_recorded_with_its_report(data_dir):
     app = create_app(RunConfig(epochs=2))
     async with app.run_test(size=SIZE) as pilot:
         await trained(pilot)
-        report = to_jsonable(app.session.report())
+        report = to_jsonable(app.session.report(app.view_boundary))
         await opened(pilot)
     with open_store() as store:
         (run,) = store.list()

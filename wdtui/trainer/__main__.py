@@ -19,13 +19,8 @@ def main(argv: list[str]) -> None:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
-    import torch
+    from .server import Server  # torch, through the core; its engines compute on one thread (core/threads.py)
 
-    from .server import Server
-
-    # One intra-op thread, as on every training path: the same config gives the same floats on
-    # any core count, and OpenMP threads do not spin on the core the app's UI needs.
-    torch.set_num_threads(1)
     Server(Connection(fd), **options).serve()
     os._exit(0)  # daemon threads of torch or the store's writer must not hold the exit
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import queue
 import signal
 import socket
@@ -57,6 +58,7 @@ class Trainer:
         self._in_process = IN_PROCESS if in_process is None else in_process
         self._lock = threading.Lock()  # held while starting the process and while sending
         self._conn: Connection | None = None
+        self._socket: socket.socket | None = None  # the app's end, which `close` shuts down
         self._process: subprocess.Popen | None = None
         self._server: threading.Thread | None = None
         self._queues: dict[int, queue.Queue] = {}
@@ -93,18 +95,25 @@ class Trainer:
                 pass_fds=(fd,), stdin=subprocess.DEVNULL, close_fds=True,
                 start_new_session=True)  # the terminal's signals are the app's: the trainer follows its pipe
             theirs.close()
-        self._conn = Connection(mine.detach())
+        self._socket, self._conn = mine, Connection(os.dup(mine.fileno()))
         if self._plane is not None:
             self._conn.send(("plane", self._plane))
         threading.Thread(target=self._read, args=(self._conn, self._process), daemon=True,
                          name="wdtui-trainer-reader").start()
 
     def close(self) -> None:
-        """End the trainer: close the pipe, and give it EXIT_WAIT seconds for its last writes."""
+        """End the trainer: shut the pipe, and give it EXIT_WAIT seconds for its last writes.
+
+        Shut down, not merely closed: the reader thread is blocked reading this socket, and
+        closing a descriptor another thread reads does not end that read, nor tell the other end."""
         with self._lock:
-            conn, process, server, self._conn = self._conn, self._process, self._server, None
-        if conn is not None:
-            conn.close()
+            sock, process, server, self._conn = self._socket, self._process, self._server, None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
         if process is not None:
             try:
                 process.wait(EXIT_WAIT)
@@ -178,12 +187,14 @@ class Trainer:
                     self._on_trouble(message[1])
         except (EOFError, OSError):
             pass
+        conn.close()
         with self._lock:
             closed = self._conn is not conn  # the app closed it (or a new trainer replaced it)
             if not closed:
-                self._conn = None
+                sock, self._conn, self._socket = self._socket, None, None
         if closed:
             return
+        sock.close()
         gone = TrainerGone(_why(process))
         for q in list(self._queues.values()):
             q.put(gone)
