@@ -104,10 +104,10 @@ async def test_enter_loads_a_runs_settings_into_train(data_dir):
         await wait_for(pilot, RunState.READY)
         await opened(pilot)
         await pilot.press("down", "down", "enter")  # run 9: Adam, λ 0.01, γ 0.001, 10 epochs
+        assert "run 9's settings" in list(app._notifications)[-1].message  # before it times out, on a slow machine
         await wait_for(pilot, RunState.READY)
         assert app.current_mode == "train"
         assert app.session.config == RunConfig(optimizer="adam", weight_decay=0.01, lr=0.001, epochs=10)
-        assert "run 9's settings" in list(app._notifications)[-1].message
 
 
 async def test_delete_asks_first_then_deletes(data_dir):

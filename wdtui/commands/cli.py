@@ -263,10 +263,10 @@ def headless(args: argparse.Namespace, config: RunConfig) -> int:
 def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = None, pace=None) -> NoReturn:
     """Run the app, then leave at once.
 
-    When the app returns it has restored the terminal and written every file it was asked
-    to. What is left is the interpreter's teardown of torch (0.8 s here) and a join of a
-    worker thread that may still be inside `import torch`: skipping both is what makes `q`
-    quit in well under a second, with no thread left behind.
+    When the app returns it has restored the terminal, written every file it was asked to and
+    ended its trainer (which keeps its runs' last writes). What is left is the interpreter's
+    teardown and joins of idle daemon threads: skipping them is what makes `q` quit in well
+    under a second, with no thread left behind.
     """
     from ..ui.app import create_app
 

@@ -110,10 +110,10 @@ class Readout:
         the weights, as numbers any process can read."""
         kept = kept if kept is not None else self.keep()
         prediction = predict_row(kept.model, self.data, checked_row(self.data, self.config.row))
-        record = self.history[kept.epoch - 1] if kept.epoch else self.initial
-        if record is None:  # the untrained model, before its epoch 0 is measured
+        if kept.epoch == 0:  # the untrained model: the stages say so, with its metrics measured now
             stages = self.stages(prediction)
         else:
+            record = self.history[kept.epoch - 1]
             stages = tuple(build_stages(self.setup(), prediction, record, self.config.optimizer, record.weight_decay))
         return ModelView(kept.epoch, prediction, stages, gradient_norm(kept.model, self.data.x_val), kept.adam,
                          n_rows=len(self.data.labels), validation_rows=tuple(self.data.val_idx.tolist()),

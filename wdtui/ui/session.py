@@ -56,7 +56,7 @@ class Session:
 
     @property
     def running(self) -> bool:
-        """True while the worker is training (not building, paused or done)."""
+        """True while the run trains (not building, paused or done)."""
         return self.state == RunState.TRAINING
 
     @property

@@ -1,6 +1,9 @@
-"""The app's background jobs: the run, the Compare twins and the sweep.
+"""The app's background jobs: the run, the Compare twins, the sweep and the Runs view's.
 
-Each job is a function run in a thread worker that drives the core (the one run engine, or the
-stacked sweep) and only posts messages; its state lives beside it, changed on the UI thread
-from those messages. Screens read the state and ask the app to start or stop a job.
+Each job is a function run in a thread worker that only posts messages. A training job
+(follow.py) starts its task in the trainer process and posts each event the task sends; the
+Runs view's jobs (runs.py) read and change the store. A job's state lives beside it (twins.py,
+sweep.py, runs.py; the run's is ui/session.py), changed on the UI thread from those messages by
+host.py, which also starts the jobs. Screens read the states and ask the app to start or stop a
+job; questions.py asks the trainer about the model behind a view.
 """
