@@ -97,16 +97,13 @@ def test_an_unwritable_tensorboard_folder_is_one_line_before_training(capsys, tm
 
 
 async def test_the_app_writes_its_runs_to_tensorboard_as_they_train(tmp_path):
-    from functools import partial
-
     from wdtui.core.config import RunConfig
-    from wdtui.core.tensorboard import open_log
     from wdtui.ui.app import create_app
     from wdtui.ui.session import RunState
 
     from app_helpers import SIZE, trained
 
-    app = create_app(RunConfig(epochs=3), tensorboard=partial(open_log, tmp_path))
+    app = create_app(RunConfig(epochs=3), tensorboard=str(tmp_path))  # the trainer opens each log there
     async with app.run_test(size=SIZE) as pilot:
         await trained(pilot)
         epochs = list(app.session.all_epochs)  # from epoch 0
