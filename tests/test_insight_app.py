@@ -61,7 +61,7 @@ async def test_after_a_run_the_numbers_are_the_records_own():
         assert f"{share:.2%}" in numbers
         assert " → ".join(f"{e.weight_norm:.3f}" for e in epochs) in numbers  # from epoch 0
         assert f"{app.session.view.gradient_norm:.4f}" in numbers  # the smoothness of the latest model
-        assert f"after epoch {last.epoch}: SGD, γ = 0.05, λ = 0.01" in shown(app, "#insight-status")
+        assert f"after epoch {last.epoch}: SGD · μ 0.9 · γ 0.05 · λ 0.01 · 3 epochs" in shown(app, "#insight-status")
         assert app.screen.query_one("#insight-norms").display
         assert "SGD ◀ your run" in shown(app, "#insight-optimizers")
 
@@ -101,7 +101,8 @@ async def test_lambda_changed_mid_run_uses_the_latest():
         await pilot.press("space")
         await wait_for(pilot, RunState.FINISHED)
         assert [e.weight_decay for e in app.session.epochs] == [0.001, 0.01]
-        assert "λ = 0.01 (λ changed during the run" in shown(app, "#insight-status")
+        status = shown(app, "#insight-status")
+        assert "λ 0.01 ·" in status and "(λ changed during the run: the figures use the one in force)" in status
         numbers = shown(app, "#insight-numbers")
         long_run = torch_decay(0.02, 0.01, 0.9, 1).long_run  # the λ in force, with momentum
         assert "1 − 0.02 × 0.01" in numbers and "× 0.999800" in numbers and f"× {long_run:.6f}" in numbers

@@ -83,7 +83,7 @@ def test_a_sweep_in_tensorboard_draws_its_u_curve_in_hparams(capsys, tmp_path):
         accumulator = events(folder)
         lam = hparams(accumulator)["weight_decay"]
         seen[lam] = accumulator.Scalars("loss/val")[-1].value  # the metric the HParams dashboard shows
-        assert [h.step for h in accumulator.Histograms("weights/hidden1")] == [1, 2]
+        assert [h.step for h in accumulator.Histograms("weights/hidden1")] == [0, 1, 2]  # from epoch 0, as a run
     assert seen == {lam: pytest.approx(p["val_loss"], rel=1e-6) for lam, p in points.items()}
     experiment = plugin_data_pb2.HParamsPluginData.FromString(
         events(next(group.iterdir())).PluginTagToContent("hparams")["_hparams_/experiment"]).experiment

@@ -103,7 +103,10 @@ class DecayAlone:
 
     def left(self, steps: int) -> float:
         """θ after `steps` steps of decay alone, of θ₀ = 1, exactly: (θₜ, θₜ₋₁) = Mᵗ(1, 1) with
-        M = [[1 + μ − γλ, −μ], [1, 0]], Mᵗ by squaring (a million steps cost forty products)."""
+        M = [[1 + μ − γλ, −μ], [1, 0]], Mᵗ by squaring (a million steps cost forty products).
+        Without decay θ stays 1 exactly; the matrix's rounding would drift it by 1e-12."""
+        if self.weight_decay == 0:
+            return 1.0
         result: Matrix = ((1.0, 0.0), (0.0, 1.0))
         power: Matrix = ((self._a, -self.momentum), (1.0, 0.0))
         while steps:

@@ -176,8 +176,9 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException:  # Ctrl+C may come before BEGIN took hold: nothing to roll back then
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
 
 
