@@ -71,8 +71,8 @@ def plain(content) -> list[str]:
         return [t for part in content.renderables for t in plain(part)]
     if isinstance(content, Table):
         texts = plain(content.title or "") + plain(content.caption or "")
-        for column in content.columns:
-            texts += plain(column.header) + [t for cell in column._cells for t in plain(cell)]
+        for column in content.columns:  # a header the table does not show is not asked for
+            texts += (plain(column.header) if content.show_header else []) + [t for cell in column._cells for t in plain(cell)]
         return texts
     return []
 
@@ -129,7 +129,7 @@ def assert_focus_whole(app) -> None:
             region, clip = visible[widget]
             assert region.y >= 1 and region.bottom <= height - 1, f"{app.step.id}: {widget!r} under the header or footer"
             assert clip.intersection(region) == region, f"{app.step.id}: {widget!r} clipped by its container"
-            if widget is not panel and panel.display:
+            if panel not in widget.ancestors_with_self and panel.display:
                 assert not region.overlaps(panel.region), f"{app.step.id}: {widget!r} under the lesson panel"
             for toast in toasts:
                 assert not region.overlaps(toast.region), f"{app.step.id}: a toast over {widget!r}"

@@ -159,6 +159,7 @@ class SweepScreen(ModeScreen):
         ran), the verdict and the regions the step is not about make way; the chart takes the
         rows left."""
         tight = bool(focus) and room.height < 40
+        self.set_class(tight and room.height < 24, "-short")  # the strip's pictures give the chart two rows
         off = {selector for region, selector in self.FOCUS.items() if tight and region not in focus}
         if tight:
             off |= {"#sweep-what", "#sweep-verdict"}
