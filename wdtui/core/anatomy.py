@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one copy is itself: its arrays have no single truth value
 class LastUpdate:
     """What one optimizer step read, copied just before it ran (never changed afterwards)."""
 

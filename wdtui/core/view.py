@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one copy is itself: its arrays have no single truth value
 class ModelView:
     epoch: int  # epochs trained when the copy was taken (0: the untrained model)
     prediction: Prediction  # the run's own row, traced through the copy

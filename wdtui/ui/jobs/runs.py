@@ -74,7 +74,7 @@ def export_runs(post: Post, recording: Recording, ids: tuple[int, ...], as_sweep
                 cancelled: threading.Event) -> None:
     """Write runs as `--export` wrote them: each as JSON and CSV or, for a sweep's runs
     (`as_sweep`), the sweep as `wdtui sweep --export` wrote it."""
-    from ...core.decode import sweep_result
+    from ...core.decode import RecordError, sweep_result
     from ...store import export
     from ...store.runs import StoreError
 
@@ -90,6 +90,9 @@ def export_runs(post: Post, recording: Recording, ids: tuple[int, ...], as_sweep
             written = [export.export_document(r.document, export.run_targets(folder, f"run-{r.id}")) for r in runs]
     except (StoreError, export.ExportError) as exc:
         post(RunsChanged("", str(exc)))
+        return
+    except RecordError as exc:  # a stored cell the sweep's points cannot be made of
+        post(RunsChanged("", f"The sweep of {_runs(list(ids))} cannot be read back: {exc}."))
         return
     files = "\n".join(str(path) for pair in written for path in pair)
     post(RunsChanged(f"Wrote {'the sweep of ' if as_sweep else ''}{_runs([r.id for r in runs])}:\n{files}"))
