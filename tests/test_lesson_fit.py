@@ -13,6 +13,7 @@ Compare draws them with the panel hidden. Then snapshots of three steps at both 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from rich.console import Group
@@ -25,6 +26,8 @@ from textual_plotext import PlotextPlot
 
 from wdtui.core.config import RunConfig
 from wdtui.lesson.regions import PANEL
+from wdtui.lesson.steps import load_lesson
+from wdtui.ui import lesson as ui_lesson
 from wdtui.ui.app import create_app
 from wdtui.ui.session import RunState
 from wdtui.ui.widgets.boundary import BoundaryPicture
@@ -197,8 +200,19 @@ async def picture_sizes_alone(pilot) -> list:
     return sizes
 
 
+def short_lesson(epochs: int = 20):
+    """The lesson with every run cut to `epochs`: the walk checks what each step's screen shows,
+    not what its runs teach (test_lesson_app walks the lesson at full length), and the moons
+    twins and sweep at full length took minutes of the suite."""
+    lesson = load_lesson()
+    return replace(lesson, steps=tuple(
+        replace(s, setup=s.setup.replace(epochs=min(s.setup.epochs, epochs))) if s.setup is not None else s
+        for s in lesson.steps))
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-async def test_the_whole_lesson_keeps_each_steps_focus_whole(size):
+async def test_the_whole_lesson_keeps_each_steps_focus_whole(size, monkeypatch):
+    monkeypatch.setattr(ui_lesson, "load_lesson", short_lesson)
     app = create_app(RunConfig())
     async with app.run_test(size=size) as pilot:
         await walk(pilot)

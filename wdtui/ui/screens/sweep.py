@@ -137,8 +137,11 @@ class SweepScreen(ModeScreen):
         sweep = self.sweep
         settings = sweep.config if sweep is not None else self.settings
         grid = sweep.grid if sweep is not None else weight_decay_grid(settings.optimizer, lr=settings.lr)
-        about = (f"[b]{len(grid)} values of λ[/b]: 0, and {len(grid) - 1} log-spaced from {grid[1]:g} to "
-                 f"{grid[-1]:g} ({settings.optimizer}'s range) · Settings: {describe(settings)} (each copy its own λ)")
+        if self.has_class("-short"):  # a row more for the chart (arrange_focus)
+            about = f"[b]{len(grid)} values of λ[/b], 0 and {grid[1]:g} to {grid[-1]:g} · {describe(settings)}"
+        else:
+            about = (f"[b]{len(grid)} values of λ[/b]: 0, and {len(grid) - 1} log-spaced from {grid[1]:g} to "
+                     f"{grid[-1]:g} ({settings.optimizer}'s range) · Settings: {describe(settings)} (each copy its own λ)")
         if self.stale():
             about += ("\n[b $warning]The settings changed since this sweep ran: press s to sweep them "
                       f"({describe(self.settings)}).[/]")
@@ -159,7 +162,8 @@ class SweepScreen(ModeScreen):
         ran), the verdict and the regions the step is not about make way; the chart takes the
         rows left."""
         tight = bool(focus) and room.height < 40
-        self.set_class(tight and room.height < 24, "-short")  # the strip's pictures give the chart two rows
+        self.set_class(tight and room.height < 24, "-short")  # the strip and the settings give the chart rows
+        self.query_one("#sweep-about", Static).update(self.about())
         off = {selector for region, selector in self.FOCUS.items() if tight and region not in focus}
         if tight:
             off |= {"#sweep-what", "#sweep-verdict"}
