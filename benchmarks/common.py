@@ -1,4 +1,5 @@
-"""Side-by-side timing for the benchmarks: commands alternate in one run, medians compared.
+"""Side-by-side timing for the benchmarks: commands alternate in one run, medians compared
+(and the seeds a check script runs at).
 
 Alternating (A, B, A, B, …) rather than timing all of A then all of B means a noisy
 neighbour on a shared machine slows both alike, so the printed ratio stays meaningful.
@@ -24,3 +25,11 @@ def time_commands(commands: dict[str, list[str]], repeats: int) -> dict[str, flo
             subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def seed_list(text: str) -> list[int]:
+    """The seeds a check runs at: `0-7` (a range, both ends included) or `0,1,5`."""
+    if "-" in text:
+        first, last = text.split("-")
+        return list(range(int(first), int(last) + 1))
+    return [int(s) for s in text.split(",")]

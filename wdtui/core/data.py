@@ -19,9 +19,10 @@ def synthetic_tensors(seed: int, rows: int, features: int, label_noise: float) -
     """A seeded binary task whose raw columns sit on very different scales and offsets.
 
     The label depends on a few standardized columns through a gently curved boundary, and
-    `label_noise` of the labels are flipped, so accuracy cannot reach 100 %. Returns the raw
-    rows (float64, rounded to 3 decimals) and the labels (int64). Only torch, no other
-    import: the generated script (Code mode) carries this very function.
+    each label is flipped with probability `label_noise` (about that share of them: a little
+    more or less at each seed), so accuracy cannot reach 100 %. Returns the raw rows (float64,
+    rounded to 3 decimals) and the labels (int64). Only torch, no other import: the generated
+    script (Code mode) carries this very function.
     """
     g = torch.Generator().manual_seed(seed)
     n, d = rows, features

@@ -253,3 +253,12 @@ class Engine(Readout):
 def train(config: RunConfig, control: Control | None = None) -> Iterator[Record]:
     """The whole run, as the CLI and the benchmarks consume it (at full speed by default)."""
     return Engine(config, control).run()
+
+
+def trained(config: RunConfig) -> Engine:
+    """An Engine that has trained all of `config`'s epochs (or stopped where it diverged), for
+    readers of the finished run: its last record, its boundary, its insight."""
+    engine = Engine(config)
+    for _ in engine.run():
+        pass
+    return engine
