@@ -75,6 +75,7 @@ def _run(o: Observed) -> dict[str, Callable[[], Any]]:
         "val_acc": lambda: last and last.val_acc,
         "val_min": lambda: best and best.val_loss,
         "val_min_epoch": lambda: best and best.epoch,
+        "val_min_train": lambda: best and best.train_loss,  # the training loss at that epoch
         "val_rise": lambda: _change(last and last.val_loss, best and best.val_loss),
         "overfit_epochs": lambda: sum(e.observation.startswith("overfitting") for e in trained),
         "weight_norm0": lambda: first and first.weight_norm,
@@ -106,6 +107,8 @@ def _twins(o: Observed) -> dict[str, Callable[[], Any]]:
         "twin_epochs": lambda: min(len(o.twins[0]), len(o.twins[1])),
         "zero_val": lambda: zero and zero.val_loss,
         "lam_val": lambda: lam and lam.val_loss,
+        "zero_train": lambda: zero and zero.train_loss,
+        "lam_train": lambda: lam and lam.train_loss,
         "val_change": lambda: _change(lam.val_loss, zero.val_loss) if both else None,
         "zero_gap": lambda: zero and zero.gap,
         "lam_gap": lambda: lam and lam.gap,
@@ -124,11 +127,14 @@ def _twins(o: Observed) -> dict[str, Callable[[], Any]]:
 def _sweep(o: Observed) -> dict[str, Callable[[], Any]]:
     result = o.sweep
     best = result.best if result else None
+    largest = max(result.points, key=lambda p: p.weight_decay) if result and result.points else None
     return {
         "sweep_finished": lambda: result is not None,
         "sweep_preset": lambda: o.sweep_config and o.sweep_config.preset,
         "best_lam": lambda: best and best.weight_decay,
         "best_val": lambda: best and best.val_loss,
+        "sweep_max_lam": lambda: largest and largest.weight_decay,
+        "sweep_max_train": lambda: largest and largest.train_loss,  # None when that λ diverged
         "sweep_zero_val": lambda: result and result.baseline and result.baseline.val_loss,
         "improvement": lambda: result and result.improvement,
         "best_applied": lambda: best is not None and o.target.weight_decay == best.weight_decay,

@@ -23,16 +23,26 @@ def is_done(step: Step, facts: Mapping[str, Any]) -> bool:
     return step.done is not None and holds(step.done, facts)
 
 
+def outcome_index(step: Step, facts: Mapping[str, Any]) -> int:
+    """Which of `step`'s outcomes applies: the first whose condition holds (the last has none)."""
+    return next(i for i, o in enumerate(step.outcomes) if o.when is None or holds(o.when, facts))
+
+
+def right_options(step: Step, facts: Mapping[str, Any]) -> tuple[int, ...]:
+    """The prediction options the run's facts make right (none when the step asks nothing)."""
+    options = step.prediction.options if step.prediction is not None else ()
+    return tuple(i for i, o in enumerate(options) if holds(o.right, facts))
+
+
 def conclude(step: Step, facts: Mapping[str, Any], choice: int | None) -> Concluded:
     """The outcome of `step` now, and the grade of prediction `choice` (an option's index)."""
-    outcome = next(o for o in step.outcomes if o.when is None or holds(o.when, facts))
-    text = outcome.text.format_map(facts)
+    text = step.outcomes[outcome_index(step, facts)].text.format_map(facts)
     if step.prediction is None or choice is None:
         said = "" if step.prediction is None else "You did not predict this one."
         return Concluded(text, None, said)
     option = step.prediction.options[choice]
     held = holds(option.right, facts)
-    right = [f"{LETTERS[i]}) {o.text}" for i, o in enumerate(step.prediction.options) if holds(o.right, facts)]
+    right = [f"{LETTERS[i]}) {step.prediction.options[i].text}" for i in right_options(step, facts)]
     if held:
         verdict = f"Your prediction held: {LETTERS[choice]}) {option.text}."
     elif right:
