@@ -1,4 +1,4 @@
-"""Run every benchmark and print their figures as one table (the README's Performance table).
+"""Run every benchmark and print their figures as one table (docs/performance.md).
 
 Each benchmark measures its own figure side by side in one run and prints it as a ratio
 (or a percentile); this script only runs them one after another and gathers those lines.

@@ -7,7 +7,7 @@ to 1e-5); trained for hundreds of epochs at λ = 0 the rounding grows as any oth
 would, and the two end apart. For every 2-D preset and seed this sweeps λ = 0 and the preset's
 λ, trains each as a run of its own (as `wdtui trace` and the app do), and prints the two
 validation losses and how far they part; then the largest parting per λ over all of them, the
-figures the README and the Sweep screen quote.
+figures docs/cli.md ('wdtui sweep') and the Sweep screen quote.
 
     python benchmarks/sweep_vs_runs.py [--seeds 0,1,2,3] [--presets moons,spiral]
 """

@@ -3,7 +3,7 @@ never in the home folder: WDTUI_DATA_DIR points each test at a temporary one.
 
 And the app's tests train at full speed: the app's default pace spreads a run over seconds for
 a person to watch, which a test checking numbers only waits for. A test of the pace passes
-one to create_app (tests/test_pace_app.py)."""
+one to create_app (tests/test_boundary_app.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The weight-decay maths against hand-written references, never against the code's own output.
 
 Each test runs wdtui's optimizer (torch.optim behind decay / no-decay groups) and an update
-rule written out here from the formulas in DESIGN.md, on the same model and batches.
+rule written out here from the formulas in docs/architecture.md ('The maths'), on the same model
+and batches.
 """
 
 from __future__ import annotations

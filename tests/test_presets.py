@@ -85,7 +85,7 @@ def test_moons_at_seed_0_meets_the_issues_claims():
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("name", ["moons", "circles", "xor", "spiral"])
 def test_each_2d_presets_lambda_keeps_its_promise(name, seed):
-    """What each 2-D preset promises (its `promise`, the README): against λ = 0, its λ gives a
+    """What each 2-D preset promises (its `promise`, docs/data.md): against λ = 0, its λ gives a
     lower validation loss, a smaller ‖∂p/∂x‖ and, but for the spiral, a shorter boundary. With
     the app's numbers: two runs of the engine alike but for λ, as the Compare mode's twins, each
     to its last epoch. (Seeds 0–7: benchmarks/check_presets.py.)"""

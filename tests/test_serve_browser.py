@@ -3,7 +3,8 @@ it, training runs, and Ctrl+C leaves no app process behind.
 
 Chromium is Debian's (`apt-get install -y chromium`; .ci/run installs it): playwright cannot
 download its own browser on these machines, so it is launched through `executable_path`.
-Set WDTUI_SAVE_SCREENSHOT=path/to.png to keep the README's screenshot of the Train mode.
+Set WDTUI_SAVE_SCREENSHOT=path/to.png to keep the screenshot of the Train mode
+(assets/serve.png, shown in docs/cli.md).
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def settled_screenshot(page: Page, tries: int = 40) -> bytes:
     raise AssertionError("the page never stopped changing")
 
 
-# The run the page trains: the overfit preset, whose chart is the README's picture.
+# The run the page trains: the overfit preset, whose chart is the picture in docs/cli.md.
 OPTIONS = ("--preset", "overfit")
 
 

@@ -206,7 +206,7 @@ def test_every_value_diverged_is_one_line_exit_1(capsys):
 
 def test_on_the_chaotic_case_a_point_parts_from_its_run_as_the_screen_says():
     """Moons, seed 0, 300 epochs: at λ = 0 the stacked network and a run of its own end apart (a
-    rounding grown chaotic), at the preset's λ within what the Sweep screen and the README quote
+    rounding grown chaotic), at the preset's λ within what the Sweep screen and docs/cli.md quote
     (benchmarks/sweep_vs_runs.py measures seeds 0–3 of every 2-D preset)."""
     config = preset_config("moons")
     result = next(r for r in sweep(config, (0.0, config.weight_decay)) if isinstance(r, SweepResult))

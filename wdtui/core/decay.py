@@ -1,4 +1,4 @@
-"""What decay alone does to a weight, for the optimizer in force (DESIGN.md's maths).
+"""What decay alone does to a weight, for the optimizer in force (docs/architecture.md, 'The maths').
 
 "Decay alone" means a zero data gradient: what λ by itself does to a weight, step by step.
 

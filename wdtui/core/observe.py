@@ -6,7 +6,7 @@ moons at λ = 0 the validation loss takes a hundred epochs to double, through ju
 from one epoch to the next. So every rule reads a trend over a window that grows with the run
 (its last half), and weighs it against its own noise: the uncertainty of the fitted line, which
 grows with the scatter and shrinks with the window's length. The rules are written once, in
-RULES: the README and the `?` help quote it word for word, and the code below follows it.
+RULES: docs/cli.md and the `?` help quote it word for word, and the code below follows it.
 
 A sentence prints each number a rule judged, rounded as the rule rounds it, so a reader can
 check the label against the table. A single jump at the end of a flat window is never a

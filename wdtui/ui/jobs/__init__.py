@@ -1,9 +1,16 @@
 """The app's background jobs: the run, the Compare twins, the sweep and the Runs view's.
 
-Each job is a function run in a thread worker that only posts messages. A training job
-(follow.py) starts its task in the trainer process and posts each event the task sends; the
-Runs view's jobs (runs.py) read and change the store. A job's state lives beside it (twins.py,
-sweep.py, runs.py; the run's is ui/session.py), changed on the UI thread from those messages by
-host.py, which also starts the jobs. Screens read the states and ask the app to start or stop a
-job; questions.py asks the trainer about the model behind a view.
+Each job runs on a thread worker that only posts messages; its state lives on the app and is
+changed on the UI thread from those messages. Screens read the states and ask the app to start
+or stop a job. The modules:
+
+- follow.py: a training job's worker (the run, the twins, the sweep). It starts the job's task
+  in the trainer process and posts each event the task sends.
+- host.py: `JobHost`, mixed into the App. It starts the workers and applies what they post.
+- twins.py: `TwinsState`, what the app keeps of the Compare twins.
+- sweep.py: `SweepState`, what the app keeps of a sweep.
+- runs.py: the Runs view's jobs, which read and change the store, and `RunsState`.
+- questions.py: `ModelQuestions`, which asks the trainer about the model behind a view.
+
+The run's own state is ui/session.py's `Session`.
 """
