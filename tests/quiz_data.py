@@ -4,7 +4,7 @@ worked out on paper."""
 from __future__ import annotations
 
 from wdtui.core.config import RunConfig
-from wdtui.core.records import EpochRecord, ParamGroupInfo, Setup
+from wdtui.core.records import EpochRecord, ParamGroup, Setup
 
 # Validation loss lowest at epoch 3; training loss falls throughout.
 VAL = (0.70, 0.50, 0.45, 0.48, 0.52)
@@ -14,9 +14,10 @@ TRAIN = (0.68, 0.46, 0.38, 0.31, 0.40)
 def setup(n_train: int = 800, decay_bias: bool = False) -> Setup:
     """10 → 32 → 2: 320 + 64 weights, 32 + 2 biases."""
     if decay_bias:
-        groups = (ParamGroupInfo(("0.weight", "0.bias", "2.weight", "2.bias"), 0.01, 418),)
+        groups = (ParamGroup("decay", ("0.weight", "0.bias", "2.weight", "2.bias"), 0.01, 418),)
     else:
-        groups = (ParamGroupInfo(("0.weight", "2.weight"), 0.01, 384), ParamGroupInfo(("0.bias", "2.bias"), 0.0, 34))
+        groups = (ParamGroup("decay", ("0.weight", "2.weight"), 0.01, 384),
+                  ParamGroup("no_decay", ("0.bias", "2.bias"), 0.0, 34))
     return Setup(
         source="hand-made", feature_names=tuple(f"x{i}" for i in range(10)), class_names=("a", "b"),
         n_rows=1000, n_train=n_train, n_val=1000 - n_train, mean=(0.0,) * 10, std=(1.0,) * 10,

@@ -39,6 +39,14 @@ def test_a_record_written_by_another_version_is_read_or_refused_in_one_line():
         decode.epoch_record(older)
 
 
+def test_parameter_groups_stored_before_they_had_names_are_named_by_their_place():
+    engine = Engine(RunConfig(epochs=1))
+    stored = to_jsonable(engine.setup())
+    unnamed = {**stored, "param_groups": [{k: v for k, v in g.items() if k != "name"} for g in stored["param_groups"]]}
+    assert decode.setup(unnamed) == engine.setup()
+    assert [g.name for g in decode.setup(unnamed).param_groups] == ["decay", "no_decay"]
+
+
 def test_a_stored_config_is_validated_again():
     config = RunConfig(hidden=(64, 32), optimizer="adamw", weight_decay=0.05)
     assert RunConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config

@@ -96,7 +96,8 @@ def test_lambda_takes_effect_from_the_next_epoch_and_is_recorded():
     assert changed == [ConfigChanged(2, SMALL.replace(weight_decay=0.5, epochs=4))]
     lams = [r.weight_decay for r in records if isinstance(r, EpochRecord) and r.epoch > 0]
     assert lams == [SMALL.weight_decay, 0.5, 0.5, 0.5]
-    assert engine.optimizer.param_groups[0]["weight_decay"] == 0.5 and engine.config.epochs == 4
+    decayed = next(g for g in engine.optimizer.param_groups if g["name"] == "decay")
+    assert decayed["weight_decay"] == 0.5 and engine.config.epochs == 4
 
 
 def test_holding_at_the_end_more_epochs_go_on_from_there():

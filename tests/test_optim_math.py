@@ -15,7 +15,8 @@ import torch.nn.functional as F
 
 from wdtui.core.config import RunConfig
 from wdtui.core.model import build_model
-from wdtui.core.optim import make_optimizer
+from wdtui.core.optim import make_optimizer, set_weight_decay
+from wdtui.core.records import DECAY, NO_DECAY, decay_group
 
 STEPS = 6
 
@@ -163,5 +164,17 @@ def test_bias_exclusion_leaves_biases_without_a_decay_term(optimizer):
 
 def test_decay_bias_puts_every_parameter_in_one_decayed_group():
     _, groups = make_optimizer(RunConfig(weight_decay=0.01, decay_bias=True), _model())
-    assert len(groups) == 1 and groups[0].weight_decay == 0.01
+    assert len(groups) == 1 and groups[0].weight_decay == 0.01 and groups[0].name == DECAY
     assert groups[0].size == sum(p.numel() for p in _model().parameters())
+
+
+def test_a_new_lambda_reaches_the_group_named_decay_wherever_it_sits():
+    model = _model()
+    _, groups = make_optimizer(RunConfig(weight_decay=0.01), model)
+    assert [g.name for g in groups] == [DECAY, NO_DECAY] and decay_group(groups) is groups[0]
+    weights = [p for p in model.parameters() if p.dim() >= 2]
+    biases = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.SGD([{"name": NO_DECAY, "params": biases, "weight_decay": 0.0},
+                           {"name": DECAY, "params": weights, "weight_decay": 0.01}], lr=0.1)
+    set_weight_decay(opt, 0.5)
+    assert [g["weight_decay"] for g in opt.param_groups] == [0.0, 0.5]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from wdtui.core.jsonable import to_json, to_jsonable
-from wdtui.core.records import EpochRecord, Layer, ParamGroupInfo, Prediction, Report, Setup, Stage
+from wdtui.core.records import EpochRecord, Layer, ParamGroup, Prediction, Report, Setup, Stage
 from wdtui.store import paths
 from wdtui.store.recorder import writer_alive, writer_token
 from wdtui.store.runs import StoreError, open_store
@@ -50,8 +50,8 @@ def report(epochs: int = 3) -> Report:
     setup = Setup(source="synthetic", feature_names=tuple(f"x{i}" for i in range(10)), class_names=("0", "1"),
                   n_rows=1000, n_train=800, n_val=200, mean=(0.1,) * 10, std=(1.0,) * 10,
                   architecture="10 → 32 → 2", parameter_count=418,
-                  param_groups=(ParamGroupInfo(("hidden1.weight", "output.weight"), 0.01, 384),
-                                ParamGroupInfo(("hidden1.bias", "output.bias"), 0.0, 34)),
+                  param_groups=(ParamGroup("decay", ("hidden1.weight", "output.weight"), 0.01, 384),
+                                ParamGroup("no_decay", ("hidden1.bias", "output.bias"), 0.0, 34)),
                   steps_per_epoch=13, head=((0.5,) * 10, (-0.25,) * 10), head_labels=("1", "0"))
     stages = (Stage("Data in", "1000×10", "1000×10", "the raw rows", "row 0: 0.5, 0.5, …"),)
     prediction = Prediction(row=0, split="val", layers=(Layer("hidden1", "32", (0.1, 0.0, 0.3), {"relu": True}),),

@@ -21,8 +21,8 @@ from .config import ConfigError, RunConfig
 from .decay import AdamDecay
 from .insight import Insight, key_insight
 from .measures import Boundary, PlaneRows
-from .records import (Diverged, EpochRecord, Layer, ParamGroupInfo, Prediction, Report, Setup, Stage, SweepPoint,
-                      SweepResult, best_point)
+from .records import (DECAY, NO_DECAY, Diverged, EpochRecord, Layer, ParamGroup, Prediction, Report, Setup, Stage,
+                      SweepPoint, SweepResult, best_point)
 
 
 class RecordError(ValueError):
@@ -112,8 +112,14 @@ def setup(data: Mapping[str, Any]) -> Setup:
                  class_names=_tuple(data.get("class_names")), mean=_tuple(data.get("mean")),
                  std=_tuple(data.get("std")), head=tuple(_tuple(r) for r in data.get("head") or ()),
                  head_labels=_tuple(data.get("head_labels")),
-                 param_groups=tuple(_make(ParamGroupInfo, g, names=_tuple(_map(g, "ParamGroupInfo").get("names")))
-                                    for g in _tuple(data.get("param_groups"))))
+                 param_groups=tuple(_param_group(i, g) for i, g in enumerate(_tuple(data.get("param_groups")))))
+
+
+def _param_group(index: int, data: Any) -> ParamGroup:
+    """A stored group; one stored before groups had names is named by its place (the decayed first)."""
+    data = _map(data, "ParamGroup")
+    return _make(ParamGroup, data, names=_tuple(data.get("names")),
+                 name=data.get("name", NO_DECAY if index else DECAY))
 
 
 def prediction(data: Mapping[str, Any]) -> Prediction:

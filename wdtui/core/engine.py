@@ -25,7 +25,7 @@ from .model import build_model, layer_norms
 from .observe import observe
 from .optim import decayed_norm, make_optimizer, set_weight_decay, split_parameters
 from .readout import Readout
-from .records import ConfigChanged, Diverged, EpochRecord, ParamGroupInfo, Record, Snapshot, StepRecord, Stopped
+from .records import ConfigChanged, Diverged, EpochRecord, Record, Snapshot, StepRecord, Stopped
 from .threads import one_thread
 
 # Step records are posted at most this often (seconds): enough for a live progress bar,
@@ -53,7 +53,7 @@ class Engine(Readout):
         self.data = dataset if dataset is not None else prepare(config)
         self.model = build_model(self.data.n_features, config.hidden, self.data.n_classes, config.seed)
         self.optimizer, groups = make_optimizer(config, self.model)
-        self.groups = tuple(ParamGroupInfo(g.names, g.weight_decay, g.size) for g in groups)
+        self.groups = tuple(groups)
         self.decayed = [p for _, p in split_parameters(self.model, config.decay_bias)[0]]
         self.shuffle = torch.Generator().manual_seed(config.seed)
         self.history: list[EpochRecord] = []  # epochs 1, 2, …

@@ -8,21 +8,12 @@ is plain PyTorch behaviour (one group, everything decayed).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from .config import RunConfig
-
-
-@dataclass(frozen=True)
-class ParamGroup:
-    """Which named parameters share a weight decay: what the app shows as "the groups used"."""
-
-    names: tuple[str, ...]
-    weight_decay: float
-    size: int
+from .records import DECAY, NO_DECAY, ParamGroup
 
 
 def split_parameters(model: nn.Module, decay_bias: bool) -> tuple[list[tuple[str, nn.Parameter]], list[tuple[str, nn.Parameter]]]:
@@ -36,10 +27,10 @@ def split_parameters(model: nn.Module, decay_bias: bool) -> tuple[list[tuple[str
 def make_optimizer(config: RunConfig, model: nn.Module) -> tuple[torch.optim.Optimizer, list[ParamGroup]]:
     """The configured torch.optim optimizer over the decay / no-decay groups."""
     decay, no_decay = split_parameters(model, config.decay_bias)
-    groups = [(decay, config.weight_decay), (no_decay, 0.0)]
-    torch_groups = [{"params": [p for _, p in ps], "weight_decay": wd} for ps, wd in groups if ps]
+    groups = [(DECAY, decay, config.weight_decay), (NO_DECAY, no_decay, 0.0)]
+    torch_groups = [{"name": name, "params": [p for _, p in ps], "weight_decay": wd} for name, ps, wd in groups if ps]
     described = [
-        ParamGroup(tuple(n for n, _ in ps), wd, sum(p.numel() for _, p in ps)) for ps, wd in groups if ps
+        ParamGroup(name, tuple(n for n, _ in ps), wd, sum(p.numel() for _, p in ps)) for name, ps, wd in groups if ps
     ]
     if config.optimizer == "sgd":
         opt: torch.optim.Optimizer = torch.optim.SGD(torch_groups, lr=config.lr, momentum=config.momentum)
@@ -50,9 +41,14 @@ def make_optimizer(config: RunConfig, model: nn.Module) -> tuple[torch.optim.Opt
     return opt, described
 
 
+def decay_group_index(optimizer: torch.optim.Optimizer) -> int:
+    """Where the decayed group is among the optimizer's param groups, found by its name."""
+    return next(i for i, g in enumerate(optimizer.param_groups) if g.get("name") == DECAY)
+
+
 def set_weight_decay(optimizer: torch.optim.Optimizer, weight_decay: float) -> None:
     """Change λ of the decayed group in place (the no-decay group keeps 0)."""
-    optimizer.param_groups[0]["weight_decay"] = weight_decay
+    optimizer.param_groups[decay_group_index(optimizer)]["weight_decay"] = weight_decay
 
 
 def decayed_norm(decayed: list[torch.Tensor]) -> float:

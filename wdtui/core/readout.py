@@ -23,8 +23,9 @@ from .decay import AdamDecay, adam_decay
 from .insight import Insight, key_insight
 from .measures import Boundary
 from .model import architecture, frozen_copy, parameter_count, weights_of
+from .optim import decay_group_index
 from .probe import checked_row, predict_row
-from .records import Diverged, EpochRecord, ParamGroupInfo, Prediction, Report, Setup, Stage
+from .records import Diverged, EpochRecord, ParamGroup, Prediction, Report, Setup, Stage
 from .stages import build_stages
 from .view import ModelView
 
@@ -47,7 +48,7 @@ class Readout:
     data: Dataset
     model: nn.Sequential
     optimizer: torch.optim.Optimizer
-    groups: tuple[ParamGroupInfo, ...]
+    groups: tuple[ParamGroup, ...]
     history: list[EpochRecord]
     initial: EpochRecord | None
     diverged: Diverged | None
@@ -98,7 +99,7 @@ class Readout:
     def adam_decay(self) -> AdamDecay | None:
         """Coupled Adam's decay per weight of the decayed group, from its state now (else None)."""
         coupled = self.config.optimizer == "adam" and self.config.weight_decay > 0
-        return adam_decay(self.optimizer) if coupled else None
+        return adam_decay(self.optimizer, decay_group_index(self.optimizer)) if coupled else None
 
     def keep(self) -> Kept:
         """A copy of the model as it is now, and what the optimizer says of it: cheap, for a view later."""

@@ -27,11 +27,22 @@ class Stage:
     example: str
 
 
+DECAY, NO_DECAY = "decay", "no_decay"  # the parameter groups' names: λ acts on the first, never the second
+
+
 @dataclass(frozen=True)
-class ParamGroupInfo:
-    names: tuple[str, ...]
+class ParamGroup:
+    """Which named parameters share a weight decay: what the app shows as "the groups used"."""
+
+    name: str  # DECAY or NO_DECAY: how the decayed group is found, whatever the order
+    names: tuple[str, ...]  # the parameters'
     weight_decay: float
     size: int
+
+
+def decay_group(groups: Sequence[ParamGroup]) -> ParamGroup | None:
+    """The group λ acts on; None if no parameter is decayed."""
+    return next((g for g in groups if g.name == DECAY), None)
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class Setup:
     std: tuple[float, ...]
     architecture: str
     parameter_count: int
-    param_groups: tuple[ParamGroupInfo, ...]
+    param_groups: tuple[ParamGroup, ...]
     steps_per_epoch: int
     head: tuple[tuple[float, ...], ...]  # the first raw rows, for the Data-in detail
     head_labels: tuple[str, ...]

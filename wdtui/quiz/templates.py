@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 from ..core.config import RunConfig
 from ..core.decay import half_life
 from ..core.insight import Insight, key_insight, steps
-from ..core.records import EpochRecord, Setup
+from ..core.records import EpochRecord, Setup, decay_group
 from .questions import Question
 
 APART = 0.2  # a distractor's number lies at least this share of the answer's away from it
@@ -216,9 +216,10 @@ def penalty_share(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord]
 def decayed_parameters(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
                        rng: random.Random) -> Question | None:
     """How many parameters the optimizer's decay group holds (biases excluded unless bias decay is on)."""
-    if insight.weight_decay <= 0 or not setup.param_groups:
+    group = decay_group(setup.param_groups)
+    if insight.weight_decay <= 0 or group is None:
         return None
-    decayed = setup.param_groups[0].size  # core.optim puts the decay group first
+    decayed = group.size
     total = setup.parameter_count
     biases = sum(config.hidden) + setup.n_classes  # one bias per unit of each Linear layer
     options = {
