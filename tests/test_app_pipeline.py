@@ -80,6 +80,26 @@ async def test_arrows_select_a_stage_and_its_detail_holds_the_setup_numbers():
         assert screen.maximized is None and screen.query(StageCard)[4].has_focus
 
 
+async def test_lambda_changed_mid_run_is_the_model_stages_lambda_in_its_sentence_and_its_groups():
+    config = RunConfig(seed=0, epochs=2, weight_decay=0.001)
+    app = create_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, RunState.READY)
+        await pilot.press("n")  # one epoch at λ = 0.001, then pause
+        await wait_for(pilot, RunState.PAUSED)
+        app.apply_config(config.replace(weight_decay=0.01))  # what the Train controls do
+        await pilot.press("space")  # the second epoch runs with the new λ
+        await wait_for(pilot, RunState.FINISHED)
+        await pilot.press("1", "down")  # Pipeline, then Model Trains
+        screen, setup = app.screen, app.session.setup
+        assert screen.selected == 3
+        text = detail(screen)
+        assert "λ = 0.01;" in text
+        decayed, biases = setup.param_groups
+        assert f"{', '.join(decayed.names)} 0.01 {decayed.size}" in text
+        assert f"{', '.join(biases.names)} 0 {biases.size}" in text
+
+
 async def test_after_training_the_stages_show_the_trained_model_and_latest_metrics():
     app = create_app(RunConfig())
     async with app.run_test(size=SIZE) as pilot:

@@ -117,6 +117,7 @@ def test_lambda_changed_between_epochs_is_recorded_on_the_next_epoch():
     assert (first.weight_decay, first.penalty) == (0.0, 0.0)
     assert second.weight_decay == 0.05 and second.penalty == pytest.approx(0.025 * second.weight_norm ** 2)
     assert {g["name"]: g["weight_decay"] for g in engine.optimizer.param_groups} == {"decay": 0.05, "no_decay": 0.0}
+    assert {g.name: g.weight_decay for g in engine.setup().param_groups} == {"decay": 0.05, "no_decay": 0.0}
 
 
 def test_prediction_trace_matches_the_model_output():

@@ -25,7 +25,7 @@ from .model import build_model, layer_norms
 from .observe import observe
 from .optim import decayed_norm, make_optimizer, set_weight_decay, split_parameters
 from .readout import Readout
-from .records import ConfigChanged, Diverged, EpochRecord, Record, Snapshot, StepRecord, Stopped
+from .records import ConfigChanged, Diverged, EpochRecord, Record, Snapshot, StepRecord, Stopped, with_weight_decay
 from .threads import one_thread
 
 # Step records are posted at most this often (seconds): enough for a live progress bar,
@@ -151,6 +151,7 @@ class Engine(Readout):
             raise ConfigError(f"a running model cannot change its {', '.join(fixed)}: build a new one")
         self.config = requested
         set_weight_decay(self.optimizer, requested.weight_decay)
+        self.groups = with_weight_decay(self.groups, requested.weight_decay)
         return ConfigChanged(self.epoch + 1, requested)
 
     def _step_seconds(self) -> float:

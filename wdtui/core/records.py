@@ -6,7 +6,7 @@ so the app can hold and show them without importing torch on its UI thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .config import RunConfig
@@ -45,6 +45,11 @@ def decay_group(groups: Sequence[ParamGroup]) -> ParamGroup | None:
     return next((g for g in groups if g.name == DECAY), None)
 
 
+def with_weight_decay(groups: Sequence[ParamGroup], weight_decay: float) -> tuple[ParamGroup, ...]:
+    """The groups once λ is `weight_decay`: the decay group's changes, the no-decay group keeps 0."""
+    return tuple(replace(g, weight_decay=weight_decay) if g.name == DECAY else g for g in groups)
+
+
 @dataclass(frozen=True)
 class Setup:
     """What a run is about to train: data, split, model and the optimizer's parameter groups."""
@@ -59,7 +64,7 @@ class Setup:
     std: tuple[float, ...]
     architecture: str
     parameter_count: int
-    param_groups: tuple[ParamGroup, ...]
+    param_groups: tuple[ParamGroup, ...]  # with the λ in force (with_weight_decay when it changes)
     steps_per_epoch: int
     head: tuple[tuple[float, ...], ...]  # the first raw rows, for the Data-in detail
     head_labels: tuple[str, ...]

@@ -9,12 +9,14 @@ worker posted it, and bumps `run_version` so the screens redraw.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, Callable
 
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...core.config import RunConfig
+from ...core.records import with_weight_decay
 from ...trainer.client import Trainer, TrainerGone
 from ...trainer.steering import Steering
 from ...trainer.events import (BoundaryTaken, ConfigApplied, EpochDone, RunDiverged, RunStopped, SetupReady, StepDone,
@@ -220,6 +222,8 @@ class JobHost:
         if config.weight_decay != s.config.weight_decay:
             s.lambda_changes.add(event.record.epoch)
         s.config = config
+        if s.setup is not None:  # the parameter-group table says the λ in force, as the settings do
+            s.setup = replace(s.setup, param_groups=with_weight_decay(s.setup.param_groups, config.weight_decay))
         s.requested = None if s.requested == config else s.requested
 
     def _run_diverged(self, event: RunDiverged) -> None:
