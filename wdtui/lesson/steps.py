@@ -45,7 +45,7 @@ class Option:
 
 
 @dataclass(frozen=True)
-class Prediction:
+class PredictionQuestion:
     question: str
     options: tuple[Option, ...]
 
@@ -64,7 +64,7 @@ class Step:
     text: str
     do: str
     setup: RunConfig | None  # the run the step starts from (None: keep the run as it is)
-    prediction: Prediction | None
+    prediction: PredictionQuestion | None
     done: ast.Expression | None  # None: a step with nothing to wait for (the summary)
     outcomes: tuple[Outcome, ...]
     quiz: tuple[str, ...]  # the lesson's quiz round: bank question ids, and `lesson:` ones (quiz/lesson.py)
@@ -131,7 +131,7 @@ def _step(entry: dict[str, Any], number: int, bank: set[str]) -> Step:
                             _expression(o.get("right"), f"{where}: prediction option {LETTERS[i]} 'right'"),
                             o.get("right"))
                      for i, o in enumerate(options))
-        prediction = Prediction(_template(p["question"], f"{where}: field 'prediction'"), made)
+        prediction = PredictionQuestion(_template(p["question"], f"{where}: field 'prediction'"), made)
     done = _expression(entry["done"], f"{where}: field 'done'") if "done" in entry else None
     outcomes = tuple(Outcome(_expression(o["when"], f"{where}: outcome {i + 1} 'when'") if "when" in o else None,
                              _template(o.get("text"), f"{where}: outcome {i + 1} 'text'"))

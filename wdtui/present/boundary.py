@@ -157,7 +157,7 @@ def plain_picture(b: Boundary, width: int, height: int) -> list[str]:
     return lines
 
 
-class BoundaryPicture:
+class BoundaryRenderable:
     """A Rich renderable of the picture, for `wdtui trace`: in colour, or in shades of one
     character where the console has no colour."""
 

@@ -122,8 +122,8 @@ class TrainScreen(ModeScreen):
         table.set_wide(room.width >= WIDE)
         self.query_one("#epoch-observation").set_class(table.wide, "-off")
 
-    @on(EpochTable.Observed)
-    def _observed(self, message: EpochTable.Observed) -> None:
+    @on(EpochTable.RowObservation)
+    def _observed(self, message: EpochTable.RowObservation) -> None:
         self.query_one("#epoch-observation", Static).update(message.text)
 
     def refresh_view(self) -> None:

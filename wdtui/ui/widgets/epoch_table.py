@@ -2,7 +2,7 @@
 
 Its columns are the presentation room's EPOCH_COLUMNS, the ones `wdtui trace` prints. Where
 the table has too few columns for the Observation's sentences (below WIDE), that column moves
-out of it to a line of its own under the table, for the row under the cursor (`Observed`):
+out of it to a line of its own under the table, for the row under the cursor (`RowObservation`):
 every cell stays whole, at any width, with nothing to scroll sideways.
 """
 
@@ -23,7 +23,7 @@ WIDE = 118
 class EpochTable(DataTable):
     """Epoch, losses, accuracies, penalty, ‖θ‖ and the observation; epochs whose λ changed are marked."""
 
-    class Observed(Message):
+    class RowObservation(Message):
         """The observation of the row under the cursor, for the line under a narrow table."""
 
         def __init__(self, text: str) -> None:
@@ -74,10 +74,10 @@ class EpochTable(DataTable):
     def observe(self) -> None:
         """Say the cursor row's observation, for the line under a table without its column."""
         if self.wide or not self._epochs:
-            self.post_message(self.Observed(""))
+            self.post_message(self.RowObservation(""))
             return
         e = self._epochs[min(max(self.cursor_row, 0), len(self._epochs) - 1)]
-        self.post_message(self.Observed(f"Epoch {e.epoch}: {e.observation}"))
+        self.post_message(self.RowObservation(f"Epoch {e.epoch}: {e.observation}"))
 
     def on_data_table_row_highlighted(self) -> None:
         self.observe()
