@@ -19,7 +19,7 @@ import time
 
 import torch
 
-from wdtui.core.grid import weight_decay_grid
+from wdtui.core.lambda_grid import weight_decay_grid
 from wdtui.core.presets import PRESETS, preset_config
 from wdtui.core.records import EpochRecord, SweepResult
 from wdtui.core.sweep import sweep

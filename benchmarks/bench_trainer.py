@@ -99,7 +99,7 @@ def twins_alone() -> float:
 
 
 def sweep_alone() -> float:
-    from wdtui.core.grid import weight_decay_grid
+    from wdtui.core.lambda_grid import weight_decay_grid
     from wdtui.core.sweep import Sweep
 
     start = time.perf_counter()

@@ -158,7 +158,7 @@ def test_a_stored_cell_that_is_not_json_is_one_line(stored):
 def test_the_limits_are_real_limits_both_ways():
     """The checks refuse what cannot work, not what is merely big."""
     from wdtui.core.config import FLOAT32_MAX, MAX_PARAMETERS, ConfigError, check_sweep, parameters
-    from wdtui.core.grid import weight_decay_grid
+    from wdtui.core.lambda_grid import weight_decay_grid
 
     RunConfig(rows=1_000_000, weight_decay=FLOAT32_MAX, lr=FLOAT32_MAX, row=999_999)
     for bad in ({"rows": 1_000_001}, {"weight_decay": FLOAT32_MAX * 1.0000001}, {"row": 1000}):

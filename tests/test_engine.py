@@ -1,5 +1,5 @@
 """The run engine decides what happens next: pause, one epoch, λ from the next epoch, hold at the
-end for more epochs, pace, snapshots, a stop rule, cancel. Each is asked through a Control from
+end for more epochs, pace, looks, a stop rule, cancel. Each is asked through a Control from
 another thread, as the app's worker is, and checked against what the records say."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.control import Control, Watch
 from wdtui.core.engine import FINISHED, PAUSED, Engine, train
-from wdtui.core.records import ConfigChanged, EpochRecord, Setup, Snapshot, StepRecord, Stopped
+from wdtui.core.records import ConfigChanged, EpochRecord, Look, Setup, StepRecord, Stopped
 
 from helpers import in_thread, until
 
@@ -162,9 +162,9 @@ def test_a_paced_run_quits_at_once():
 
 def test_a_watch_takes_a_snapshot_of_the_untrained_model_then_every_k_steps():
     config = RunConfig(epochs=2, rows=200, batch_size=16, hidden=(8,))  # 10 steps an epoch
-    watch = Watch(every=4, take=lambda engine: engine.global_step)
+    watch = Watch(every=4, measure=lambda engine: engine.global_step)
     records = list(Engine(config, watch=watch).run())
-    snaps = [r for r in records if isinstance(r, Snapshot)]
+    snaps = [r for r in records if isinstance(r, Look)]
     assert [s.global_step for s in snaps] == [0, 4, 8, 12, 16, 20]
     assert [s.value for s in snaps] == [0, 4, 8, 12, 16, 20]
     assert [(s.epoch, s.step) for s in snaps][:4] == [(0, 0), (1, 4), (1, 8), (2, 2)]

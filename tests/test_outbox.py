@@ -7,7 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from wdtui.trainer import outbox as run
-from wdtui.trainer.events import BoundaryTaken, EpochDone, StepDone
+from wdtui.trainer.events import LookTaken, EpochDone, StepDone
 from wdtui.trainer.outbox import POST_EVERY, Outbox
 
 
@@ -70,10 +70,10 @@ def test_held_back_epochs_go_before_any_other_message(monkeypatch):
     out.epoch(epoch(1))  # held back
     out.step(step(1))  # a step of epoch 2 goes after epoch 1's record
     out.epoch(epoch(2))  # held back
-    out.send(BoundaryTaken(record="look"))
+    out.send(LookTaken(record="look"))
     kinds = [(type(m).__name__, [e.epoch for e in m.records] if isinstance(m, EpochDone) else None) for m in posted]
     assert kinds == [("EpochDone", [0]), ("EpochDone", [1]), ("StepDone", None), ("EpochDone", [2]),
-                     ("BoundaryTaken", None)]
+                     ("LookTaken", None)]
     out.epoch(epoch(3))
     out.stopped()
     assert [e.epoch for e in posted[-1].records] == [3] and not any(isinstance(m, StepDone) for m in posted[3:])

@@ -12,7 +12,7 @@ from wdtui.core.control import MAX_SPREAD_EPOCH, Control, Watch
 from wdtui.core.engine import PAUSED, Engine, train
 from wdtui.core.pace import (AUTO, FOLLOW_EVERY, FOLLOW_EVERY_INSTANT, INSTANT, PACES, Pace, follow_every, parse_pace,
                              step_pace)
-from wdtui.core.records import EpochRecord, Snapshot, StepRecord, Stopped
+from wdtui.core.records import EpochRecord, Look, StepRecord, Stopped
 
 from helpers import in_thread, until
 
@@ -20,21 +20,21 @@ SMALL = RunConfig(epochs=3, rows=200, batch_size=16, hidden=(8,))  # 10 steps an
 
 
 def watched(control: Control, seconds: float = 0.0) -> Engine:
-    return Engine(SMALL, control, watch=Watch(every=1, take=lambda e: e.global_step, seconds=seconds))
+    return Engine(SMALL, control, watch=Watch(every=1, measure=lambda e: e.global_step, seconds=seconds))
 
 
 def test_one_step_trains_one_step_reports_where_and_looks_there():
     control = Control(go=False, hold=True)
-    engine = watched(control, seconds=60.0)  # the throttle never lets a step's own snapshot through
+    engine = watched(control, seconds=60.0)  # the throttle never lets a step's own look through
     records, thread = in_thread(engine)
-    until(lambda: len(records) >= 3)  # setup, epoch 0, the untrained model's snapshot
+    until(lambda: len(records) >= 3)  # setup, epoch 0, the untrained model's look
     for expected in (1, 2):
         control.step()
         until(lambda: records and isinstance(records[-1], Stopped))
         *_, step, snap, stopped = records
         assert engine.global_step == expected and not control.go.is_set()
         assert isinstance(step, StepRecord) and (step.epoch, step.step, step.global_step) == (1, expected, expected)
-        assert isinstance(snap, Snapshot) and (snap.value, snap.epoch, snap.step) == (expected, 1, expected)
+        assert isinstance(snap, Look) and (snap.value, snap.epoch, snap.step) == (expected, 1, expected)
         assert stopped == Stopped(PAUSED, 0)
         records.clear()
     control.cancel()
@@ -57,14 +57,14 @@ def test_one_step_trains_one_step_reports_where_and_looks_there():
 def test_a_paused_run_looks_again_when_asked_and_only_then():
     seen = []
     control = Control(go=False, hold=True)
-    engine = Engine(SMALL, control, watch=Watch(every=1, take=lambda e: seen.append(e.global_step) or len(seen)))
+    engine = Engine(SMALL, control, watch=Watch(every=1, measure=lambda e: seen.append(e.global_step) or len(seen)))
     records, thread = in_thread(engine)
     until(lambda: len(seen) == 1)
     time.sleep(0.1)
-    assert len(seen) == 1  # waiting takes no snapshots of its own
+    assert len(seen) == 1  # waiting takes no looks of its own
     control.look()
     until(lambda: len(seen) == 2)
-    assert isinstance(records[-1], Snapshot) and records[-1].global_step == 0
+    assert isinstance(records[-1], Look) and records[-1].global_step == 0
     control.cancel()
     thread.join(5)
     assert not thread.is_alive()
@@ -72,22 +72,22 @@ def test_a_paused_run_looks_again_when_asked_and_only_then():
 
 def test_the_watch_is_throttled_and_sees_every_stop():
     records = list(watched(Control(), seconds=60.0).run())
-    snaps = [r for r in records if isinstance(r, Snapshot)]
+    snaps = [r for r in records if isinstance(r, Look)]
     # The untrained model, then (the throttle holding every step back) the end of the run only.
     assert [s.global_step for s in snaps] == [0, 30]
     assert records.index(snaps[-1]) == len(records) - 2 and isinstance(records[-1], Stopped)
-    every = [r.global_step for r in watched(Control(), seconds=0.0).run() if isinstance(r, Snapshot)]
+    every = [r.global_step for r in watched(Control(), seconds=0.0).run() if isinstance(r, Look)]
     assert every == list(range(31))  # unthrottled, every step, and no second look at the end
 
 
 def test_with_no_pace_the_watch_looks_at_its_flat_out_spacing_and_with_one_at_its_own():
     def looks(control: Control) -> list[int]:
-        watch = Watch(every=1, take=lambda e: e.global_step, seconds=0.0, flat_out_seconds=60.0)
-        return [r.global_step for r in Engine(SMALL, control, watch=watch).run() if isinstance(r, Snapshot)]
+        watch = Watch(every=1, measure=lambda e: e.global_step, seconds=0.0, unpaced_seconds=60.0)
+        return [r.global_step for r in Engine(SMALL, control, watch=watch).run() if isinstance(r, Look)]
 
     assert looks(Control()) == [0, 30]  # flat out: the untrained model and where it stopped
     assert looks(Control(epoch_seconds=0.001)) == list(range(31))  # paced: every step, as `seconds` says
-    assert Control().flat_out(5) and not Control(run_seconds=5.0).flat_out(5)
+    assert Control().unpaced(5) and not Control(run_seconds=5.0).unpaced(5)
 
 
 def test_the_app_follows_an_instant_run_less_often_than_a_paced_one():

@@ -9,7 +9,7 @@ import pytest
 
 from helpers import loaded_by, run_cli as run, trained_epochs
 from wdtui.core.config import ConfigError, RunConfig
-from wdtui.core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
+from wdtui.core.lambda_grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from wdtui.core.jsonable import to_json
 from wdtui.core.records import Diverged, EpochRecord, SweepProgress, SweepResult
 from wdtui.core.sweep import sweep
@@ -149,8 +149,9 @@ def test_bad_weight_decays_are_refused():
 
 
 def test_sweep_modules_import_neither_textual_nor_rich_and_grid_needs_no_torch():
-    assert loaded_by("wdtui.core.sweep", "wdtui.core.grid", "wdtui.core.presets", among=("textual", "rich")) == []
-    assert loaded_by("wdtui.core.grid", "wdtui.core.presets") == []
+    assert loaded_by("wdtui.core.sweep", "wdtui.core.lambda_grid", "wdtui.core.presets",
+                     among=("textual", "rich")) == []
+    assert loaded_by("wdtui.core.lambda_grid", "wdtui.core.presets") == []
 
 
 # ── wdtui sweep ───────────────────────────────────────────────────────────────────────

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Static
 
 from wdtui.core.config import RunConfig
-from wdtui.core.grid import weight_decay_grid
+from wdtui.core.lambda_grid import weight_decay_grid
 from wdtui.core.records import SweepResult
 from wdtui.core.sweep import sweep
 from wdtui.present.columns import point_cells

@@ -1,4 +1,4 @@
-"""The run's boundary is worked out by a Viewer, off the training thread: every look is posted,
+"""The run's boundary is worked out by a LookWorker, off the training thread: every look is posted,
 in the order taken, all of them before the run says it stopped, and a look that fails is not
 lost in silence. (In the app, the look at where a run stopped is on screen when it says so:
 tests/test_boundary_app.py.)"""
@@ -15,9 +15,9 @@ from wdtui.core.config import RunConfig
 from wdtui.core.control import Control
 from wdtui.core.engine import Engine
 from wdtui.core.presets import preset_config
-from wdtui.core.records import EpochRecord, Snapshot
-from wdtui.trainer.events import BoundaryTaken
-from wdtui.trainer.viewer import Viewer
+from wdtui.core.records import EpochRecord, Look
+from wdtui.trainer.events import LookTaken
+from wdtui.trainer.look_worker import LookWorker
 
 
 def test_looks_are_worked_out_off_the_calling_thread_and_posted_in_order():
@@ -30,15 +30,15 @@ def test_looks_are_worked_out_off_the_calling_thread_and_posted_in_order():
             return f"boundary {n}"
         return later
 
-    viewer = Viewer(posted.append)
+    viewer = LookWorker(posted.append)
     try:
         for n in range(6):
-            viewer.send(Snapshot(1, n, n, look(n)))
+            viewer.send(Look(1, n, n, look(n)))
         viewer.drain()
     finally:
         viewer.close()
     assert [m.record.value for m in posted] == [f"boundary {n}" for n in range(6)]
-    assert all(isinstance(m, BoundaryTaken) for m in posted)
+    assert all(isinstance(m, LookTaken) for m in posted)
     assert [m.record.step for m in posted] == list(range(6))
     assert threading.current_thread() not in threads
 
@@ -47,9 +47,9 @@ def test_a_look_that_fails_raises_at_the_next_send_or_drain():
     def broken():
         raise ValueError("no plane")
 
-    viewer = Viewer(lambda m: None)
+    viewer = LookWorker(lambda m: None)
     try:
-        viewer.send(Snapshot(1, 1, 1, broken))
+        viewer.send(Look(1, 1, 1, broken))
         with pytest.raises(ValueError, match="no plane"):
             viewer.drain()
     finally:

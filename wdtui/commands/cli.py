@@ -13,7 +13,7 @@ from typing import Any, Callable, NoReturn, Sequence
 
 from ..core.config import DATASETS, OPTIMIZERS, ConfigError, RunConfig, check_network, check_sweep, parse_hidden, \
     parse_number
-from ..core.grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
+from ..core.lambda_grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from ..core.pace import DEFAULT_NAME, PACES, parse_pace
 from ..core.presets import DEFAULT, PRESETS, preset_config
 from ..core.table import DataError, check_file, read_csv, split_sizes

@@ -19,7 +19,7 @@ from rich.text import Text
 from ..core import decode
 from ..core.insight import key_insight
 from ..core.records import EpochRecord
-from ..present.runs import RUN_COLORS, RUN_COLUMNS, RUNS_CAPTION, RunRow, RunsTable, run_label, when
+from ..present.runs import RUN_COLORS, RUN_COLUMNS, RUNS_CAPTION, RunRow, RunsTable, local_time, run_label
 from ..store.cells import UnreadableRun
 from ..store.runs import Store, StoredRun
 from .exits import INTERRUPTED, write_all
@@ -53,7 +53,7 @@ STATUS_STYLES = {"finished": "green", "stopped": "yellow", "diverged": "red", "i
                  "running": "cyan"}
 
 
-def stored(store: Store, run_id: int, weights: bool = False) -> StoredRun:
+def stored_run(store: Store, run_id: int, weights: bool = False) -> StoredRun:
     run = store.get(run_id, weights)
     if run is None:
         raise Refused(f"no run {run_id}: wdtui runs lists the stored runs")
@@ -111,7 +111,7 @@ def show(store: Store, args: argparse.Namespace) -> int:
     from ..core.config import ConfigError, RunConfig
     from .trace import epoch_table, insight_panel, loss_chart_text, print_report, stdout
 
-    run = stored(store, args.id)
+    run = stored_run(store, args.id)
     if args.json:
         from ..core.jsonable import to_json
 
@@ -125,7 +125,7 @@ def show(store: Store, args: argparse.Namespace) -> int:
         raise Refused(f"run {run.id} was recorded by wdtui {run.version} and cannot be read here: {exc}") from None
     out = stdout()
     kind = f" · one of the {run.group_label}" if run.group_label else ""
-    out.print(f"[b]Run {run.id}[/b] · {run.status} · {when(run.created)}{kind} · wdtui {run.version}",
+    out.print(f"[b]Run {run.id}[/b] · {run.status} · {local_time(run.created)}{kind} · wdtui {run.version}",
               highlight=False)
     if report is not None:
         if report.diverged is not None:
@@ -155,7 +155,7 @@ def compare(store: Store, args: argparse.Namespace) -> int:
     ids = chosen(store, args.ids)
     if len(ids) < 2:
         raise Refused("compare needs two runs or more")
-    runs = [stored(store, i) for i in ids]
+    runs = [stored_run(store, i) for i in ids]
     curves = [(run_label(r), color, epochs(r)) for r, (color, _) in zip(runs, RUN_COLORS)]
     out = stdout()
     made = RunsTable(runs)
@@ -179,7 +179,7 @@ def epochs(run: StoredRun) -> list[EpochRecord]:
 def export(store: Store, args: argparse.Namespace) -> int:
     from ..store.export import ExportError, export_document, run_targets
 
-    run = stored(store, args.id)
+    run = stored_run(store, args.id)
     try:
         json_path, csv_path = export_document(run.document, run_targets(args.path, prefix=f"run-{run.id}"))
     except ExportError as exc:
@@ -192,11 +192,11 @@ def delete(store: Store, args: argparse.Namespace) -> int:
     ids = chosen(store, args.ids)
     for run_id in ids:
         try:
-            r = stored(store, run_id)
+            r = stored_run(store, run_id)
         except UnreadableRun as exc:  # deleting is how such a run goes: it is listed as what it is
             print(f"  run {run_id:>5}  cannot be read: {exc.what}")
             continue
-        print(f"  run {r.id:>5}  {when(r.created)}  {run_label(r).split(' ', 1)[1]}  {r.status}")
+        print(f"  run {r.id:>5}  {local_time(r.created)}  {run_label(r).split(' ', 1)[1]}  {r.status}")
     what = f"run {ids[0]}" if len(ids) == 1 else f"these {len(ids)} runs"
     if not args.yes:
         if not sys.stdin.isatty():
@@ -222,7 +222,7 @@ def tensorboard(store: Store, args: argparse.Namespace) -> int:
     from ..core.tensorboard import open_log
     from ..store.paths import make_folder
 
-    runs = [stored(store, i, weights=True) for i in chosen(store, args.ids)]
+    runs = [stored_run(store, i, weights=True) for i in chosen(store, args.ids)]
     folder = Path(args.dir).expanduser()
     try:
         make_folder(folder)

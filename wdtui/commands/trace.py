@@ -19,7 +19,7 @@ from ..core.config import RunConfig
 from ..core.insight import Insight, key_insight
 from ..core.jsonable import to_json
 from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord
-from ..present.boundary import BoundaryRenderable, class_key, fitted, legend, means, measures, plane_title
+from ..present.boundary import BoundaryRenderable, class_key, fitted, legend, measures, measures_explained, plane_title
 from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
 from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text
@@ -75,7 +75,7 @@ def boundary_view(report: Report, width: int, plain: bool) -> Group | None:
         Text.assemble(("Decision boundary", "bold"), f" after epoch {report.epochs[-1].epoch} — {plane_title(b)}"),
         BoundaryRenderable(b, w, h),
         Text.from_markup(f"[b]{measures(b)}[/b]\n{legend(b, plain)}\n{class_key(report.setup.class_names, plain)}"),
-        Text(means(b), style="dim"),
+        Text(measures_explained(b), style="dim"),
     )
 
 

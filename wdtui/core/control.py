@@ -58,7 +58,7 @@ class Control:
         spread = min(self.run_seconds / epochs, MAX_SPREAD_EPOCH) if self.run_seconds > 0 else 0.0
         return max(self.epoch_seconds, spread)
 
-    def flat_out(self, epochs: int) -> bool:
+    def unpaced(self, epochs: int) -> bool:
         """True when a run of `epochs` epochs trains with no pace at all (pace instant)."""
         return self.epoch_seconds_for(epochs) <= 0
 
@@ -72,7 +72,7 @@ class Control:
         self.go.set()
 
     def look(self) -> None:
-        """Ask a paused run for a fresh snapshot of its model (its Watch's), taken by the engine
+        """Ask a paused run for a fresh look at its model (its Watch's), taken by the engine
         on its own thread: the app shows a new view of the model without touching it."""
         self._look.set()
 
@@ -102,7 +102,7 @@ class Control:
 
     def wait_or_look(self) -> bool | None:
         """Block until told to go (True) or cancelled (False); None when a look was asked
-        meanwhile (the engine takes its snapshot, then waits again)."""
+        meanwhile (the engine takes its look, then waits again)."""
         while not self.go.wait(POLL):
             if self.cancelled.is_set():
                 return False
@@ -114,21 +114,21 @@ class Control:
 
 @dataclass(frozen=True)
 class Watch:
-    """A view of the model: `take(engine)` runs on the engine's thread and must return a frozen
-    copy (say, a decision boundary), yielded as a Snapshot record.
+    """When to look at the model: `measure(engine)` runs on the engine's thread and must return a frozen
+    copy (say, a decision boundary), yielded as a Look record.
 
     The engine takes one of the untrained model, then after every `every` optimizer steps, but
-    no sooner than `seconds` after the last one (a view costs milliseconds; at full speed a
-    few a second are all a screen can show), or `flat_out_seconds` while the run has no pace,
+    no sooner than `seconds` after the last one (a look costs milliseconds; at full speed a
+    few a second are all a screen can show), or `unpaced_seconds` while the run has no pace,
     and again wherever the run stops (a pause, one step, the last epoch) or a paused run is
-    asked to look, so the latest view is never stale.
+    asked to look, so the latest look is never stale.
     """
 
     every: int
-    take: Callable[["Engine"], Any]
+    measure: Callable[["Engine"], Any]
     seconds: float = 0.0
-    flat_out_seconds: float | None = None  # None: `seconds` at every pace
+    unpaced_seconds: float | None = None  # None: `seconds` at every pace
 
-    def spacing(self, flat_out: bool) -> float:
-        """The least time between two looks (seconds), with no pace (`flat_out`) or with one."""
-        return self.flat_out_seconds if flat_out and self.flat_out_seconds is not None else self.seconds
+    def spacing(self, unpaced: bool) -> float:
+        """The least time between two looks (seconds), with no pace (`unpaced`) or with one."""
+        return self.unpaced_seconds if unpaced and self.unpaced_seconds is not None else self.seconds

@@ -25,7 +25,7 @@ from .model import build_model, layer_norms
 from .observe import observe
 from .optim import decayed_norm, make_optimizer, set_weight_decay, split_parameters
 from .readout import Readout
-from .records import ConfigChanged, Diverged, EpochRecord, Record, Snapshot, StepRecord, Stopped, with_weight_decay
+from .records import ConfigChanged, Diverged, EpochRecord, Look, Record, StepRecord, Stopped, with_weight_decay
 from .threads import one_thread
 
 # Step records are posted at most this often (seconds): enough for a live progress bar,
@@ -60,8 +60,8 @@ class Engine(Readout):
         self.initial: EpochRecord | None = None  # epoch 0: the model before any step
         self.global_step = 0
         self.diverged: Diverged | None = None
-        self._at = (0, 0)  # (epoch, step within it) of the model now: where a snapshot is taken
-        self._shot_step, self._shot_time = -1, 0.0  # the global step and time of the latest snapshot
+        self._at = (0, 0)  # (epoch, step within it) of the model now: where a look is taken
+        self._looked_step, self._looked_time = -1, 0.0  # the global step and time of the latest look
 
     # What happens next -----------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ class Engine(Readout):
         Epoch 0, the model before any step, comes right after the Setup. Yields
         Stopped("finished") after the last epoch (then ends, or with `hold` waits for
         more), Stopped("paused") where a pause halts it, ConfigChanged where new settings take
-        effect, and the Watch's Snapshots (see control.Watch). Returns with no further record
+        effect, and the Watch's Looks (see control.Watch). Returns with no further record
         when cancelled.
         """
         c = self.control
@@ -79,7 +79,7 @@ class Engine(Readout):
         self.initial = self._epoch_record(0, 0.0)
         yield self.initial
         if self.watch is not None:
-            yield self._snapshot()
+            yield self._look()
         said = True  # a stop already announced (or nothing trained yet): waiting needs no record
         while True:
             if not c.go.is_set():
@@ -114,31 +114,31 @@ class Engine(Readout):
 
     # The watch -------------------------------------------------------------------------------
 
-    def _snapshot(self) -> Snapshot:
-        """The Watch's view of the model as it is now (in eval mode while it looks)."""
+    def _look(self) -> Look:
+        """The Watch's look at the model as it is now (in eval mode while it looks)."""
         training = self.model.training
         self.model.eval()
         epoch, step = self._at
-        value = self.watch.take(self)
+        value = self.watch.measure(self)
         self.model.train(training)
-        self._shot_step, self._shot_time = self.global_step, time.perf_counter()
-        return Snapshot(epoch, step, self.global_step, value)
+        self._looked_step, self._looked_time = self.global_step, time.perf_counter()
+        return Look(epoch, step, self.global_step, value)
 
     def _stopped(self, reason: str) -> Iterator[Record]:
-        """Stopped(reason), after a snapshot of the model where it stopped if the last one is older."""
-        if self.watch is not None and self._shot_step != self.global_step:
-            yield self._snapshot()
+        """Stopped(reason), after a look at the model where it stopped if the last one is older."""
+        if self.watch is not None and self._looked_step != self.global_step:
+            yield self._look()
         yield Stopped(reason, self.epoch)
 
     def _hold(self) -> Iterator[Record]:
         """Wait to be told to go (returns True) or cancelled (False); each look asked
-        meanwhile yields a fresh snapshot (say, of another plane of the same model)."""
+        meanwhile yields a fresh look (say, of another plane of the same model)."""
         while True:
             go = self.control.wait_or_look()
             if go is not None:
                 return go
             if self.watch is not None:
-                yield self._snapshot()
+                yield self._look()
 
     def _take_request(self) -> ConfigChanged | None:
         """The settings asked for since the last epoch, now in force (λ reaches the optimizer)."""
@@ -175,13 +175,13 @@ class Engine(Readout):
         return due + step_seconds
 
     def _epoch(self) -> Iterator[Record]:
-        """Train one epoch; yields throttled step records, snapshots, pauses, then the epoch record."""
+        """Train one epoch; yields throttled step records, looks, pauses, then the epoch record."""
         c, epoch, watch = self.control, self.epoch + 1, self.watch
         x, y, bs = self.data.x_train, self.data.y_train, self.config.batch_size
         model, optimizer, steps = self.model, self.optimizer, self.steps_per_epoch
         start = last_post = time.perf_counter()
         due = start + self._step_seconds()
-        look_every = watch.spacing(c.flat_out(self.config.epochs)) if watch is not None else 0.0
+        look_every = watch.spacing(c.unpaced(self.config.epochs)) if watch is not None else 0.0
         paused = running = 0.0
         order = torch.randperm(len(y), generator=self.shuffle)
         model.train()
@@ -206,8 +206,8 @@ class Engine(Readout):
                 c.pause()
             now = time.perf_counter()
             if (watch is not None and self.global_step % watch.every == 0
-                    and now - self._shot_time >= look_every):
-                yield self._snapshot()
+                    and now - self._looked_time >= look_every):
+                yield self._look()
             halt = not c.go.is_set() and step < steps  # paused mid-epoch: hold right here
             if (halt or now - last_post >= STEP_EVERY) and step < steps:
                 last_post = now

@@ -31,7 +31,7 @@ from .view import ModelView
 
 
 @dataclass(frozen=True)
-class Kept:
+class ModelCopy:
     """A copy of the model at an epoch end and coupled Adam's per-weight decay then (read from
     the optimizer, which training goes on changing). Cheap to take at every epoch end; the
     view (a row traced, the stages, the smoothness number) is worked out from it when wanted."""
@@ -101,24 +101,25 @@ class Readout:
         coupled = self.config.optimizer == "adam" and self.config.weight_decay > 0
         return adam_decay(self.optimizer, decay_group_index(self.optimizer)) if coupled else None
 
-    def keep(self) -> Kept:
+    def copy_model(self) -> ModelCopy:
         """A copy of the model as it is now, and what the optimizer says of it: cheap, for a view later."""
-        return Kept(self.epoch, frozen_copy(self.model), self.adam_decay())
+        return ModelCopy(self.epoch, frozen_copy(self.model), self.adam_decay())
 
-    def view(self, kept: Kept | None = None) -> ModelView:
-        """The view of the model as it is now (or as `kept` holds it, at an epoch end since
+    def view(self, model_copy: ModelCopy | None = None) -> ModelView:
+        """The view of the model as it is now (or as `model_copy` holds it, at an epoch end since
         passed): the run's row traced through it, the six stages, the smoothness number and
         the weights, as numbers any process can read."""
-        kept = kept if kept is not None else self.keep()
-        prediction = predict_row(kept.model, self.data, checked_row(self.data, self.config.row))
-        if kept.epoch == 0:  # the untrained model: the stages say so, with its metrics measured now
+        model_copy = model_copy if model_copy is not None else self.copy_model()
+        prediction = predict_row(model_copy.model, self.data, checked_row(self.data, self.config.row))
+        if model_copy.epoch == 0:  # the untrained model: the stages say so, with its metrics measured now
             stages = self.stages(prediction)
         else:
-            record = self.history[kept.epoch - 1]
+            record = self.history[model_copy.epoch - 1]
             stages = tuple(build_stages(self.setup(), prediction, record, self.config.optimizer, record.weight_decay))
-        return ModelView(kept.epoch, prediction, stages, gradient_norm(kept.model, self.data.x_val), kept.adam,
+        return ModelView(model_copy.epoch, prediction, stages, gradient_norm(model_copy.model, self.data.x_val),
+                         model_copy.adam,
                          n_rows=len(self.data.labels), validation_rows=tuple(self.data.val_idx.tolist()),
-                         weights=weights_of(kept.model))
+                         weights=weights_of(model_copy.model))
 
     def insight(self) -> Insight:
         """The key insight's numbers for the run so far, measured on the model as it is now."""
@@ -134,7 +135,7 @@ class Readout:
     def boundary_later(self, features: tuple[int, int] | None = None) -> Callable[[], Boundary | None]:
         """The boundary of the model as it is now, worked out when called, on any thread: the
         model is copied now (a fraction of a millisecond), the boundary (milliseconds) later,
-        say by the app's viewer thread while this one trains on (ui/jobs/viewer.py)."""
+        say by the trainer's look worker while this one trains on (trainer/look_worker.py)."""
         if self.data.n_features < 2:
             return lambda: None
         model, data = frozen_copy(self.model), self.data

@@ -152,8 +152,9 @@ class Stopped:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """What a `Watch` took after global step `global_step` (epoch `epoch`, step `step` of it)."""
+class Look:
+    """One look of a `Watch`: what its `measure` gave after global step `global_step` (epoch
+    `epoch`, step `step` of it)."""
 
     epoch: int
     step: int
@@ -188,7 +189,7 @@ class Prediction:
         return self.predicted_class == self.true_class
 
 
-Record = Setup | StepRecord | EpochRecord | Diverged | ConfigChanged | Stopped | Snapshot
+Record = Setup | StepRecord | EpochRecord | Diverged | ConfigChanged | Stopped | Look
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from .boundary import boundary, default_plane
 from .config import RunConfig, check_sweep
 from .data import Dataset, prepare
 from .control import Control
-from .grid import weight_decay_grid
+from .lambda_grid import weight_decay_grid
 from .histograms import raw_histograms
 from .measures import Boundary
 from .model import build_model, linear_layers

@@ -27,7 +27,7 @@ def anatomy_table(a: UpdateAnatomy, header: bool = True) -> Table:
     title = (f"Step {a.step} (the last of epoch {a.epoch}), {OPTIMIZER_NAMES[a.optimizer]}: {a.layer}.weight"
              f"[{row}, {col}] of {a.shape[0]}×{a.shape[1]}")
     table = Table(title=title, title_justify="left", title_style="bold", expand=True, show_edge=False,
-                  pad_edge=False, caption=route(a), caption_justify="left", show_header=header)
+                  pad_edge=False, caption=decay_route(a), caption_justify="left", show_header=header)
     table.add_column("Part", style="bold", no_wrap=True)
     table.add_column("Formula, with the run's numbers", ratio=1)
     table.add_column("Value", justify="right", style="bold cyan", no_wrap=True)
@@ -71,9 +71,9 @@ def anatomy_table(a: UpdateAnatomy, header: bool = True) -> Table:
     return table
 
 
-def route(a: UpdateAnatomy) -> str:
+def decay_route(a: UpdateAnatomy) -> str:
     """How λθ reached this weight under its optimizer, with this weight's own scaling for Adam(W)."""
-    words = f"{label(a.optimizer)}: {DECAY[a.optimizer].route}"
+    words = f"{label(a.optimizer)}: {DECAY[a.optimizer].reaches}"
     if a.optimizer == "sgd":
         return words
     ratio, factor = f"{a.scale / a.lr:.3g}", f"{1 / a.denominator:.3g}"

@@ -222,7 +222,7 @@ def taken_at(epoch: int, step: int, steps_per_epoch: int) -> str:
     return f"epoch {epoch}, step {step} of {steps_per_epoch}"
 
 
-def means(b: Boundary) -> str:
+def measures_explained(b: Boundary) -> str:
     """What the two numbers measure, on the grid they were measured on."""
     rows, cols = b.shape
     return (f"length: cells of the {cols} × {rows} grid where the predicted class changes. ‖∂p/∂x‖: the "
@@ -265,7 +265,7 @@ def boundary_words(b: Boundary | None, where: str, class_names: tuple[str, ...],
             f"plane {plane}\n"
             f"[b]{measures(b)}[/b]{then}\n"
             f"{legend(b)}\n{class_key(class_names)}\n"
-            f"[dim]{means(b)}[/]")
+            f"[dim]{measures_explained(b)}[/]")
 
 
 def twin_caption(b: Boundary, val_loss: float | None, where: str) -> str:

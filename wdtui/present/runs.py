@@ -29,7 +29,7 @@ _OKABE_ITO = ((86, 180, 233), (230, 159, 0), (0, 158, 115), (204, 121, 167), (24
 RUN_COLORS = tuple((rgb, "#{:02x}{:02x}{:02x}".format(*rgb)) for rgb in _OKABE_ITO)
 
 
-def when(created: str) -> str:
+def local_time(created: str) -> str:
     """A stored UTC time as local time to the minute: `2026-12-02 14:32`."""
     try:
         return datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
@@ -124,7 +124,7 @@ def _final(name: str, metric: str, spec: str) -> Column:
 
 RUN_COLUMNS: tuple[Column, ...] = (
     Column("ID", True, _id, key=lambda row: min(r.id for r in row.runs)),
-    Column("When", False, lambda row: when(min(r.created for r in row.runs)),
+    Column("When", False, lambda row: local_time(min(r.created for r in row.runs)),
            key=lambda row: min(r.created for r in row.runs)),
     Column("Data", False, lambda row: data_name(row.run.config)),
     Column("Optimizer", False, lambda row: optimizer_name(row.run.config)),

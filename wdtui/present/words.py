@@ -18,7 +18,7 @@ class DecayWords:
     kind: str  # "coupled" or "decoupled" for the Adams (SGD's decay simply is the L2 penalty's gradient)
     does: str  # what λ does to an update
     shrink: str  # what that makes of the shrink per step
-    route: str  # how λθ reaches one weight in one update (the Weights anatomy)
+    reaches: str  # how λθ reaches one weight in one update (the Weights anatomy)
 
 
 DECAY = {

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core.jsonable import json_default
-from .writer import Gone, always
+from .writer import RunDeleted, despite_failure
 
 if TYPE_CHECKING:
     from .runs import Store
@@ -133,7 +133,7 @@ class Recorder:
         self._open = True
         store.recording.add(self)
         row = (now(), kind, group, label, __version__, os.getpid(), writer_token())
-        store.writer.put(always(partial(self._write_begin, row, config)))
+        store.writer.put(despite_failure(partial(self._write_begin, row, config)))
 
     def _write_begin(self, row: tuple, config: Mapping[str, Any]) -> None:
         try:
@@ -181,7 +181,7 @@ class Recorder:
                 for i, (sql, args) in enumerate(statements):
                     if conn.execute(sql, args).rowcount == 0 and i == 0:
                         self._gone = True
-                        raise Gone(self._id)
+                        raise RunDeleted(self._id)
                 if many:
                     conn.execute("COMMIT")
             except BaseException:

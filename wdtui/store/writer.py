@@ -24,7 +24,7 @@ Job = Callable[[], None]
 LINGER = 0.05  # seconds the thread waits, once woken, for more writes (and for the run to go on)
 
 
-class Gone(Exception):
+class RunDeleted(Exception):
     """A run deleted (by the user) while it was recording: its recorder goes quiet, alone."""
 
 
@@ -79,11 +79,11 @@ class Writer:
                 self._do(job)
 
     def _do(self, job: Job) -> None:
-        if self.failed is not None and not getattr(job, "always", False):
+        if self.failed is not None and not getattr(job, "despite_failure", False):
             return
         try:
             job()
-        except Gone:
+        except RunDeleted:
             pass
         except Exception as exc:  # SQLite's, the disk's, or a record that cannot be written
             self.fail(exc)
@@ -97,7 +97,7 @@ class Writer:
         if self._thread is None or not self._thread.is_alive():
             return
         done = threading.Event()
-        self._queue.put(always(done.set))
+        self._queue.put(despite_failure(done.set))
         self._urgent.set()
         done.wait()
 
@@ -109,10 +109,10 @@ class Writer:
             self._thread.join()
 
 
-def always(fn: Job) -> Job:
+def despite_failure(fn: Job) -> Job:
     """A job that runs even once recording is off (a flush marker; a run's begin, which must
     then say it was not recorded)."""
     def job() -> None:
         fn()
-    job.always = True  # type: ignore[attr-defined]
+    job.despite_failure = True  # type: ignore[attr-defined]
     return job

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..core.records import (ConfigChanged, Diverged, EpochRecord, Setup, Snapshot, StepRecord, Stopped, SweepProgress,
+from ..core.records import (ConfigChanged, Diverged, EpochRecord, Look, Setup, StepRecord, Stopped, SweepProgress,
                             SweepResult)
 
 if TYPE_CHECKING:
@@ -45,11 +45,11 @@ class EpochDone:
 
 
 @dataclass(frozen=True)
-class BoundaryTaken:
+class LookTaken:
     """The run's Watch took a look at the model: `record.value` is its Boundary (None for data
     of one feature), taken after `record.global_step` steps."""
 
-    record: Snapshot
+    record: Look
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class TwinRecord:
     `weights` at every epoch end of the λ = 0 twin (the Weights mode's histograms beside the run's)."""
 
     which: int
-    record: Any  # StepRecord | EpochRecord | Snapshot (of its boundary) | Diverged | Stopped
+    record: Any  # StepRecord | EpochRecord | Look (of its boundary) | Diverged | Stopped
     view: ModelView | None = None
     weights: dict[str, Any] | None = None
 
@@ -115,5 +115,5 @@ class SweepDone:
     record: SweepResult
 
 
-Event = (SetupReady | StepDone | EpochDone | BoundaryTaken | ViewTaken | ConfigApplied | RunDiverged | RunStopped
+Event = (SetupReady | StepDone | EpochDone | LookTaken | ViewTaken | ConfigApplied | RunDiverged | RunStopped
          | TwinRecord | SweepBoundaries | SweepProgressed | SweepDone)

@@ -1,8 +1,8 @@
-"""Which plane the boundary views show: chosen in the app, read by the trainer's tasks.
+"""Which plane the boundary pictures show: chosen in the app, read by the trainer's tasks.
 
 `features` is None for the default (the two input features the first layer weighs most) or
 the pair chosen with x and y in 2 Train. The app keeps one (its screens read it) and tells the
-trainer, whose own one its tasks' Watches read when they take a view: one tuple attribute, set
+trainer, whose own one its tasks' Watches read when they look: one tuple attribute, set
 and read whole, needs no lock.
 """
 
@@ -23,6 +23,6 @@ class PlaneChoice:
         f = self.features
         return f if f is not None and max(f) < n_features else None
 
-    def later(self, engine: "Readout") -> "Callable[[], Boundary | None]":
-        """A Watch's `take` whose boundary is worked out later, off the engine's thread (trainer/viewer.py)."""
+    def boundary_later(self, engine: "Readout") -> "Callable[[], Boundary | None]":
+        """A Watch's `measure` whose boundary is worked out later, off the engine's thread (trainer/look_worker.py)."""
         return engine.boundary_later(self.for_data(engine.data.n_features))

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from torch import nn
 
     from ..core.data import Dataset
-    from ..core.readout import Kept, Readout
+    from ..core.readout import ModelCopy, Readout
     from ..core.view import ModelView
 
 KEEP = 48  # copies kept, the newest: more than the views a screen can still be showing
@@ -29,13 +29,13 @@ class Shelf:
         self._lock = threading.Lock()
         self._next = 1
 
-    def view(self, engine: "Readout", kept: "Kept | None" = None) -> "ModelView":
-        """`engine`'s view of `kept` (or of its model now), its copy shelved under the view's key."""
-        kept = kept if kept is not None else engine.keep()
-        view = engine.view(kept)
+    def view(self, engine: "Readout", model_copy: "ModelCopy | None" = None) -> "ModelView":
+        """`engine`'s view of `model_copy` (or of its model now), its copy shelved under the view's key."""
+        model_copy = model_copy if model_copy is not None else engine.copy_model()
+        view = engine.view(model_copy)
         with self._lock:
             key, self._next = self._next, self._next + 1
-            self._copies[key] = (kept.model, engine.data)
+            self._copies[key] = (model_copy.model, engine.data)
             while len(self._copies) > KEEP:
                 self._copies.popitem(last=False)
         return replace(view, key=key)

@@ -21,7 +21,7 @@ from ..core.engine import Engine
 from ..core.histograms import histograms_later
 from ..core.model import weights_of
 from ..core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT
-from ..core.records import (ConfigChanged, Diverged, EpochRecord, Setup, Snapshot, StepRecord, Stopped,
+from ..core.records import (ConfigChanged, Diverged, EpochRecord, Look, Setup, StepRecord, Stopped,
                             SweepProgress)
 from ..core.sweep import Sweep
 from ..present.runs import sweep_label, twins_label
@@ -29,7 +29,7 @@ from ..store.recording import SweepRecord, new_group
 from .events import (ConfigApplied, RunDiverged, RunStopped, SetupReady, SweepBoundaries, SweepDone, SweepProgressed,
                      TwinRecord, ViewTaken)
 from .outbox import Outbox
-from .viewer import Viewer
+from .look_worker import LookWorker
 
 if TYPE_CHECKING:
     from ..core.config import RunConfig
@@ -49,7 +49,7 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
 
     The engine's Watch looks at the model (over `plane`) at most every FOLLOW_EVERY seconds
     (FOLLOW_EVERY_INSTANT at pace instant) and wherever the run stops. Each look's boundary is
-    worked out by a Viewer beside training; every one is sent before the run says it stopped.
+    worked out by a LookWorker beside training; every one is sent before the run says it stopped.
     Views of the model (a row traced, the stages, the smoothness number) go out with an
     epoch's record at most as often as the Watch looks. Between them only a copy of the model
     is kept, and the latest epoch end's view goes out where the run stops.
@@ -60,9 +60,9 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
     """
     plane, recording, shelf = room.plane, room.recording, room.shelf
 
-    watch = Watch(every=1, take=plane.later, seconds=FOLLOW_EVERY, flat_out_seconds=FOLLOW_EVERY_INSTANT)
+    watch = Watch(every=1, measure=plane.boundary_later, seconds=FOLLOW_EVERY, unpaced_seconds=FOLLOW_EVERY_INSTANT)
     engine = Engine(config, control, watch=watch)
-    viewer = Viewer(send)
+    looks = LookWorker(send)
     updates = LastUpdates(engine)
     viewed, unviewed = 0.0, None  # when the latest view went out; the epoch end not viewed yet
     out = Outbox(send)
@@ -72,8 +72,8 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
         for record in engine.run():
             if isinstance(record, StepRecord):
                 out.step(record)
-            elif isinstance(record, Snapshot):
-                viewer.send(record)
+            elif isinstance(record, Look):
+                looks.send(record)
             elif isinstance(record, EpochRecord):
                 if record.epoch == 0:
                     untrained = (record, histograms_later(engine.model))
@@ -83,18 +83,18 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                         stored.epoch(*untrained)
                     stored.reopen()  # after "finished", when it was given more epochs; else nothing
                     stored.epoch(record, histograms_later(engine.model))
-                if time.perf_counter() - viewed >= watch.spacing(control.flat_out(engine.config.epochs)):
+                if time.perf_counter() - viewed >= watch.spacing(control.unpaced(engine.config.epochs)):
                     out.epoch(record, shelf.view(engine), updates.latest)
                     viewed, unviewed = time.perf_counter(), None
                 else:
                     out.epoch(record)
-                    unviewed = (engine.keep(), updates.latest)
+                    unviewed = (engine.copy_model(), updates.latest)
             elif isinstance(record, Setup):
                 out.send(SetupReady(record, shelf.view(engine)))
             elif isinstance(record, ConfigChanged):
                 out.send(ConfigApplied(record))
             elif isinstance(record, (Stopped, Diverged)):
-                viewer.drain()
+                looks.drain()
                 out.stopped()
                 if unviewed is not None:
                     send(ViewTaken(shelf.view(engine, unviewed[0]), unviewed[1]))
@@ -105,7 +105,7 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                     stored.finish("finished", engine.report())
                 send(RunStopped(record, control.steered) if isinstance(record, Stopped) else RunDiverged(record))
     finally:
-        viewer.close()
+        looks.close()
         if stored is not None:
             if stored.is_open:  # a new run, or the app ending, cut it short
                 stored.finish("stopped", engine.report())
@@ -126,12 +126,12 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
 
     engines = twin_engines(config, control)
 
-    def take(engine):
+    def measure(engine):
         n = engine.data.n_features
         return engine.boundary(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
 
     for engine in engines:
-        engine.watch = Watch(every=engine.steps_per_epoch, take=take, seconds=FOLLOW_EVERY)
+        engine.watch = Watch(every=engine.steps_per_epoch, measure=measure, seconds=FOLLOW_EVERY)
     group, label = new_group(), twins_label(config.weight_decay)
     kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
     viewed = [0.0, 0.0]

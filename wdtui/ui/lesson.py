@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Since:
+class JobsAtPrediction:
     """The jobs as they were when the learner predicted: only later results are evidence."""
 
     run: int
@@ -45,7 +45,7 @@ class LessonHost:
     lesson_open = False  # the panel is shown (beside the mode, below it or folded under it)
     lesson_reading = False  # the step is to be read whole: just opened, or p (where there is no room, over the mode)
     lesson_round: Round | None = None  # the quiz round the quiz step dealt
-    _since: Since | None = None
+    _at_prediction: JobsAtPrediction | None = None
 
     @property
     def step(self) -> Step | None:
@@ -130,7 +130,7 @@ class LessonHost:
         answer its question before it is asked (the Runs view keeps them)."""
         self.progress.step = index
         step = self.step
-        self._since = None
+        self._at_prediction = None
         concluded = step.id in self.progress.outcomes
         self.lesson_reading = not concluded  # read it first, over the mode where it has no room
         if not concluded and step.setup is not None:
@@ -141,7 +141,7 @@ class LessonHost:
         if step.quiz and not concluded:
             self.lesson_round = None  # the quiz screen deals the lesson's round when it shows
         if not concluded and (step.prediction is None or step.id in self.progress.predictions):
-            self._since = self._now()  # nothing (more) to predict: what happens from here is its evidence
+            self._at_prediction = self._jobs_now()  # nothing (more) to predict: what happens from here is its evidence
         self._save()
         self.switch_mode(step.mode)
         self.run_version += 1
@@ -164,7 +164,7 @@ class LessonHost:
         s = self.session
         if step.setup is not None and (s.epochs or s.last_step is not None):
             self.start_run(step.setup)  # trained before the prediction: the experiment starts now
-        self._since = self._now()
+        self._at_prediction = self._jobs_now()
         self._save()
         self.run_version += 1
 
@@ -175,14 +175,15 @@ class LessonHost:
         numbers = {s.id: n for n, s in enumerate(self.lesson.steps, start=1)}
         return lesson_round(self.step.quiz, bank, facts, numbers, rng)
 
-    def _now(self) -> Since:
-        return Since(self.run_id, self.twins.number if self.twins else 0, self.sweep.number if self.sweep else 0)
+    def _jobs_now(self) -> JobsAtPrediction:
+        return JobsAtPrediction(self.run_id, self.twins.number if self.twins else 0,
+                                self.sweep.number if self.sweep else 0)
 
     def check_lesson(self) -> None:
         """Conclude the open step once its condition holds on results made since the prediction.
         Not while a job trains: every condition waits for a run, the twins or a sweep to stop."""
         step = self.step
-        if (step is None or self._since is None or step.done is None or step.id in self.progress.outcomes
+        if (step is None or self._at_prediction is None or step.done is None or step.id in self.progress.outcomes
                 or RunState.TRAINING in (self.session.state, self.twins and self.twins.state,
                                          self.sweep and self.sweep.state)):
             return
@@ -197,9 +198,9 @@ class LessonHost:
 
     def observed(self) -> Observed:
         """The app's states as records, limited to what came after the prediction."""
-        s, since = self.session, self._since
-        twins = self.twins if self.twins is not None and since and self.twins.number > since.twins else None
-        sweep = self.sweep if self.sweep is not None and since and self.sweep.number > since.sweep else None
+        s, then = self.session, self._at_prediction
+        twins = self.twins if self.twins is not None and then and self.twins.number > then.twins else None
+        sweep = self.sweep if self.sweep is not None and then and self.sweep.number > then.sweep else None
         update = None
         if s.last_update is not None and s.view is not None:
             update = anatomy(s.last_update, next(iter(s.last_update.weights)), (0, 0), after=s.view.weights)

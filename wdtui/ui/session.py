@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..core.config import RunConfig
 from ..core.insight import Insight, key_insight
-from ..core.records import Diverged, EpochRecord, Prediction, Report, Setup, Snapshot, Stage, StepRecord
+from ..core.records import Diverged, EpochRecord, Look, Prediction, Report, Setup, Stage, StepRecord
 
 if TYPE_CHECKING:
     from ..core.anatomy import LastUpdate
@@ -44,7 +44,7 @@ class Session:
     last_step: StepRecord | None = None
     view: ModelView | None = None  # the model at the latest epoch end, with the run's row traced
     last_update: LastUpdate | None = None  # what that epoch's last optimizer step read
-    look: Snapshot | None = None  # the latest look of the run's Watch: its value is the Boundary then
+    look: Look | None = None  # the latest look of the run's Watch: its value is the Boundary then
     untrained: Boundary | None = None  # the boundary of the model before any step, for comparison
     diverged: Diverged | None = None
     lambda_changes: set[int] = field(default_factory=set)  # epochs that ran with a new λ

@@ -19,7 +19,7 @@ from ...core.config import RunConfig
 from ...core.records import with_weight_decay
 from ...trainer.client import Trainer, TrainerGone
 from ...trainer.steering import Steering
-from ...trainer.events import (BoundaryTaken, ConfigApplied, EpochDone, RunDiverged, RunStopped, SetupReady, StepDone,
+from ...trainer.events import (ConfigApplied, EpochDone, LookTaken, RunDiverged, RunStopped, SetupReady, StepDone,
                                SweepBoundaries, SweepDone, SweepProgressed, TwinRecord, ViewTaken)
 from ..messages import JobMessage, RecordingTrouble, RunsChanged, RunsListed, RunsLoaded, TaskEvent
 from ..session import RunState, Session
@@ -84,7 +84,7 @@ def _listing(app: "WdtuiApp") -> int:
 # JobHost method that applies it.
 EVENTS: dict[type, tuple[Callable[["WdtuiApp"], int | None], str]] = {
     SetupReady: (run_number, "_setup_ready"), StepDone: (run_number, "_step_done"), EpochDone: (run_number, "_epoch_done"),
-    ViewTaken: (run_number, "_view_taken"), BoundaryTaken: (run_number, "_boundary_taken"),
+    ViewTaken: (run_number, "_view_taken"), LookTaken: (run_number, "_look_taken"),
     ConfigApplied: (run_number, "_config_applied"), RunDiverged: (run_number, "_run_diverged"), RunStopped: (run_number, "_run_stopped"),
     TwinRecord: (_twins, "_twin_record"), SweepProgressed: (_sweep, "_sweep_progressed"),
     SweepBoundaries: (_sweep, "_sweep_boundaries"), SweepDone: (_sweep, "_sweep_done"),
@@ -211,7 +211,7 @@ class JobHost:
     def _view_taken(self, event: ViewTaken) -> None:
         self.session.view, self.session.last_update = event.view, event.last_update
 
-    def _boundary_taken(self, event: BoundaryTaken) -> None:
+    def _look_taken(self, event: LookTaken) -> None:
         s = self.session
         s.look = event.record
         if event.record.global_step == 0 and s.untrained is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...core.config import RunConfig
-from ...core.records import Diverged, EpochRecord, Snapshot, StepRecord
+from ...core.records import Diverged, EpochRecord, Look, StepRecord
 from ..session import RunState
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class TwinsState:
     last_step: StepRecord | None = None  # of the twin training now, within its epoch
     views: list[ModelView | None] = field(default_factory=lambda: [None, None])  # each twin's latest
     zero_weights: list[dict[str, np.ndarray]] = field(default_factory=list)  # the λ = 0 twin's, epochs 1, 2, …
-    looks: list[Snapshot | None] = field(default_factory=lambda: [None, None])  # each twin's latest boundary
+    looks: list[Look | None] = field(default_factory=lambda: [None, None])  # each twin's latest boundary
     state: RunState = RunState.TRAINING
     error: str | None = None
 
@@ -71,7 +71,7 @@ class TwinsState:
         if isinstance(record, StepRecord):
             self.last_step = record
             return
-        if isinstance(record, Snapshot):
+        if isinstance(record, Look):
             self.looks[message.which] = record
             return
         self.last_step = None

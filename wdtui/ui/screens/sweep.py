@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual_plotext import PlotextPlot
 
 from ...core.config import RunConfig
-from ...core.grid import weight_decay_grid
+from ...core.lambda_grid import weight_decay_grid
 from ...present.boundary import strip_picks
 from ...present.charts import sweep_chart
 from ...present.columns import BEST, DIVERGED, STACKED, SWEEP_COLUMNS, point_cells

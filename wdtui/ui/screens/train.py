@@ -39,7 +39,7 @@ SHORT = 32  # rows: a mode shorter than this has no room for the boundary under 
 STEPS, PACE = Binding.Group("epoch/step", compact=True), Binding.Group("pace", compact=True)
 
 
-def waiting(s) -> str:
+def settings_waiting(s) -> str:
     """Settings asked for but not in force yet: λ and epochs from the next epoch, the rest after r."""
     lines = []
     if s.requested is not None:
@@ -133,7 +133,7 @@ class TrainScreen(ModeScreen):
             self.query_one(RunControls).show(s.pending or s.target)
             self.query_one("#config-now", Static).update(f"[b]In force[/b]: {describe(s.config)}")
             self.query_one("#config-line", Static).update(f"[b]In force[/b]: {describe(s.config)}")
-            self.query_one("#config-pending", Static).update(waiting(s))
+            self.query_one("#config-pending", Static).update(settings_waiting(s))
         now = time.monotonic()
         if not s.running or now - self._table_drawn >= TABLE_EVERY:
             self._table_drawn = now

@@ -1,7 +1,7 @@
 """The decision boundary in the app: the picture (present.boundary draws it, two pixels a cell)
 and, for the Train mode, the panel that says what it shows.
 
-Nothing here computes: the Boundary record was made in a worker (a Watch snapshot of the run,
+Nothing here computes: the Boundary record was made in a worker (a Watch's look at the run,
 a twin's, or a sweep's), and the picture only samples its grid. The shading fades into the
 theme's own background, and the boundary line is drawn in its foreground colour, so dark and
 light themes both show it.

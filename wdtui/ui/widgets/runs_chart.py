@@ -13,7 +13,7 @@ from ...core import decode
 from ...core.config import ConfigError, RunConfig
 from ...core.records import EpochRecord
 from ...present.charts import overlaid_losses, sweep_chart
-from ...present.runs import GROUP_KINDS, RUN_COLORS, RunRow, data_name, run_label, when
+from ...present.runs import GROUP_KINDS, RUN_COLORS, RunRow, data_name, local_time, run_label
 from ...present.words import describe
 
 if TYPE_CHECKING:
@@ -73,15 +73,15 @@ def detail(row: RunRow | None, marks: dict[int, int]) -> str:
         kind = GROUP_KINDS.get(run.kind, run.kind)
         ids = sorted(r.id for r in row.runs)
         return (f"[b]{escape(run.group_label or kind)}[/b]\n{len(row.runs)} runs, {ids[0]}–{ids[-1]}, "
-                f"{when(row.runs[0].created)}\nBest: run {run.id}, λ {run.config.get('weight_decay', 0):g}"
+                f"{local_time(row.runs[0].created)}\nBest: run {run.id}, λ {run.config.get('weight_decay', 0):g}"
                 f"{_val(run.final.get('val_loss'))}\n{escape(settings(run.config))}\n\n"
                 "[b]enter[/b] shows its runs · [b]space[/b] marks them · [b]d[/b] deletes them · "
                 f"[b]e[/b] exports {'the sweep' if kind == 'sweep' else 'both'}")
-    ended = f" → {when(run.ended)[11:]}" if run.ended else ""
+    ended = f" → {local_time(run.ended)[11:]}" if run.ended else ""
     color = marks.get(run.id)
     mark = f" [b {RUN_COLORS[color][1]}]●[/]" if color is not None else ""
     part = f"\none of the {escape(run.group_label)}" if run.group_label else ""
-    return (f"[b]Run {run.id}[/b]{mark} · {run.status} · {when(run.created)}{ended}{part}\n"
+    return (f"[b]Run {run.id}[/b]{mark} · {run.status} · {local_time(run.created)}{ended}{part}\n"
             f"{escape(settings(run.config))}\ndata: {escape(data_name(run.config))} · {run.epochs_done} epochs"
             f"{_val(run.final.get('val_loss'))} · wdtui {escape(run.version)}\n\n"
             "[b]enter[/b] loads its settings into 2 Train · [b]space[/b] marks it · [b]d[/b] deletes · "

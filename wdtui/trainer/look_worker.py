@@ -18,28 +18,28 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
-from .events import BoundaryTaken
+from .events import LookTaken
 
 if TYPE_CHECKING:
-    from ..core.records import Snapshot
+    from ..core.records import Look
     from .events import Event
 
 
-class Viewer:
-    """Turns a run's Snapshots, each holding a `boundary_later`, into BoundaryTaken events."""
+class LookWorker:
+    """Turns a run's Looks, each holding a `boundary_later`, into LookTaken events."""
 
     def __init__(self, send: Callable[["Event"], object]) -> None:
         self._send = send
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wdtui-boundary")
         self._pending: list[Future[None]] = []
 
-    def send(self, snapshot: Snapshot) -> None:
-        """Work out `snapshot`'s boundary (its value, called) on the viewer's thread, then send it."""
+    def send(self, look: Look) -> None:
+        """Work out `look`'s boundary (its value, called) on the worker's thread, then send it."""
         self._collect(wait=False)
-        self._pending.append(self._pool.submit(self._work, snapshot))
+        self._pending.append(self._pool.submit(self._work, look))
 
-    def _work(self, snapshot: Snapshot) -> None:
-        self._send(BoundaryTaken(replace(snapshot, value=snapshot.value())))
+    def _work(self, look: Look) -> None:
+        self._send(LookTaken(replace(look, value=look.value())))
 
     def drain(self) -> None:
         """Wait until every look taken so far is sent; raise the first one's error, if any failed."""
