@@ -18,7 +18,7 @@ from wdtui.ui.modes import MODE_LIST
 from wdtui.ui.screens.help import HelpScreen
 from wdtui.ui.screens.pipeline import PipelineScreen
 from wdtui.ui.screens.welcome import WelcomeScreen
-from wdtui.ui.session import RunState
+from wdtui.ui.session import Job, RunState
 
 from app_helpers import SIZE, text_of, wait_for
 
@@ -131,7 +131,7 @@ async def test_q_quits_at_once_mid_epoch_and_the_worker_stops():
         await pilot.press("space")
         while app.session.last_step is None:
             await pilot.pause(0.02)
-        worker = app.workers_of["run"]
+        worker = app.workers_of[Job.RUN]
         assert threads_in_the_engine() == 1
         await pilot.press("q")
     assert not app.is_running and worker.is_cancelled

@@ -282,7 +282,7 @@ async def test_a_runs_job_that_fails_says_so(data_dir, monkeypatch):
     def broken(*args):
         raise RuntimeError("the disk went away")
 
-    monkeypatch.setitem(host.JOBS, "runs-list", broken)
+    monkeypatch.setitem(host.JOBS, host.Job.RUNS_LIST, broken)
     app = create_app(RunConfig())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")

@@ -37,7 +37,7 @@ from .modes import MODE_LIST
 from .screens.help import HelpScreen
 from .screens.too_small import TooSmallScreen, too_small
 from .screens.welcome import WelcomeScreen
-from .session import RunState, Session
+from .session import Job, RunState, Session
 
 MODES_GROUP = Binding.Group("modes")
 DEFAULT_PACE = AUTO  # a run of any length is watched over a few seconds (core/pace.py)
@@ -90,13 +90,13 @@ class WdtuiApp(JobHost, ModelQuestions, LessonHost, App[None]):
         # with the store (here or there) is said once, by a message.
         say = lambda line: self.post_message(RecordingTrouble(line))  # noqa: E731
         self.trainer = Trainer(record, tensorboard, on_trouble=say)
-        self.control = Steering(self.trainer, "run", go=False, hold=True)
+        self.control = Steering(self.trainer, Job.RUN.value, go=False, hold=True)
         self.run_id = 0
         self.twins: TwinsState | None = None  # Mode 6's twin runs, which Mode 8 shows too
         self.sweep: SweepState | None = None  # Mode 7's sweep
         self.runs = RunsState()  # the stored runs, as the Runs view shows them
         self.recording = Recording(say, record)  # the Runs view's reader of the store
-        self.workers_of: dict[str, Worker[None]] = {}  # the latest worker of each job (jobs.host)
+        self.workers_of: dict[Job, Worker[None]] = {}  # the latest worker of each job (jobs.host)
         self.troubles: set[str] = set()  # recording trouble said so far (the trainer and the app may both find it)
 
     def get_driver_class(self) -> type:
@@ -123,9 +123,9 @@ class WdtuiApp(JobHost, ModelQuestions, LessonHost, App[None]):
         """Throw the current run away and build a new one (in the worker) from `config`."""
         self.run_id += 1
         self.session = Session(config)
-        self.control = Steering(self.trainer, "run", go=False, hold=True)
+        self.control = Steering(self.trainer, Job.RUN.value, go=False, hold=True)
         self.pace.apply(self.control)
-        self.start_training("run", self.run_id, self.control, config)
+        self.start_training(Job.RUN, self.run_id, self.control, config)
 
     def apply_config(self, config: RunConfig) -> None:
         """Take new settings from the Train controls.

@@ -22,7 +22,7 @@ from ..lesson.judge import conclude, is_done
 from ..lesson.progress import Progress, load_progress, save_progress
 from ..lesson.steps import LETTERS, Lesson, LessonError, Step, load_lesson
 from ..quiz import Question, lesson_round
-from .session import RunState
+from .session import Job, RunState
 
 if TYPE_CHECKING:
     from ..quiz import Round
@@ -148,7 +148,7 @@ class LessonHost:
 
     def _drop_jobs(self) -> None:
         """Stop the twins and the sweep and take them off the screens."""
-        for job in ("twins", "sweep"):
+        for job in (Job.TWINS, Job.SWEEP):
             worker = self.workers_of.get(job)
             if worker is not None:
                 worker.cancel()

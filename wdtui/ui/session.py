@@ -35,6 +35,19 @@ class RunState(Enum):
     FAILED = "failed"  # could not be built (say, a CSV too small to split)
 
 
+class Job(Enum):
+    """The app's jobs, each with one worker at a time. The value names its worker group and,
+    for the three that train, its task in the trainer."""
+
+    RUN = "run"
+    TWINS = "twins"
+    SWEEP = "sweep"
+    RUNS_LIST = "runs-list"  # the Runs view's jobs, on the store
+    RUNS_LOAD = "runs-load"
+    RUNS_DELETE = "runs-delete"
+    RUNS_EXPORT = "runs-export"
+
+
 @dataclass
 class Session:
     config: RunConfig  # the settings in force, as the engine last said (ConfigChanged)

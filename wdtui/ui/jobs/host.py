@@ -22,7 +22,7 @@ from ...trainer.steering import Steering
 from ...trainer.events import (ConfigApplied, EpochDone, LookTaken, RunDiverged, RunStopped, SetupReady, StepDone,
                                SweepBoundaries, SweepDone, SweepProgressed, TwinRecord, ViewTaken)
 from ..messages import JobMessage, RecordingTrouble, RunsChanged, RunsListed, RunsLoaded, TaskEvent
-from ..session import RunState, Session
+from ..session import Job, RunState, Session
 from .follow import follow
 from .runs import RunsState, delete_runs, export_runs, list_runs, load_runs
 from .sweep import SweepState
@@ -33,13 +33,15 @@ if TYPE_CHECKING:
     from ...trainer.plane import PlaneChoice
     from ..app import WdtuiApp
 
+RUNS_JOBS = (Job.RUNS_LIST, Job.RUNS_LOAD, Job.RUNS_DELETE, Job.RUNS_EXPORT)  # the Runs view's, on the store
 # How a worker that ended without its last message says so, per job.
 ENDED = {WorkerState.CANCELLED: RunState.STOPPED, WorkerState.ERROR: RunState.FAILED}
-JOBS = {"run": follow, "twins": follow, "sweep": follow, "runs-list": list_runs,
-        "runs-load": load_runs, "runs-delete": delete_runs, "runs-export": export_runs}
-FAILED_TITLES = {"run": "Cannot build the run", "twins": "Cannot build the twins", "sweep": "The sweep cannot run",
-                 "runs-list": "Cannot list the runs", "runs-load": "Cannot load the runs",
-                 "runs-delete": "Cannot delete the runs", "runs-export": "Cannot export the runs"}
+JOBS = {Job.RUN: follow, Job.TWINS: follow, Job.SWEEP: follow, Job.RUNS_LIST: list_runs,
+        Job.RUNS_LOAD: load_runs, Job.RUNS_DELETE: delete_runs, Job.RUNS_EXPORT: export_runs}
+FAILED_TITLES = {Job.RUN: "Cannot build the run", Job.TWINS: "Cannot build the twins",
+                 Job.SWEEP: "The sweep cannot run", Job.RUNS_LIST: "Cannot list the runs",
+                 Job.RUNS_LOAD: "Cannot load the runs", Job.RUNS_DELETE: "Cannot delete the runs",
+                 Job.RUNS_EXPORT: "Cannot export the runs"}
 GONE_TITLE = "Training stopped"
 
 
@@ -103,21 +105,21 @@ class JobHost:
     twins: TwinsState | None
     sweep: SweepState | None
     runs: RunsState
-    workers_of: dict[str, Worker[None]]  # the latest worker of each job
+    workers_of: dict[Job, Worker[None]]  # the latest worker of each job
     run_version: int
     troubles: set[str]  # recording trouble said so far
 
     if TYPE_CHECKING:
         def predict_first(self) -> bool: ...  # LessonHost's: True (and said) while the lesson waits for one
 
-    def _start(self, job: str, *args: Any) -> None:
+    def _start(self, job: Job, *args: Any) -> None:
         """Start a job's worker; one of the same job still running is cancelled first."""
         self.workers_of[job] = self.run_worker(partial(in_worker, JOBS[job], self.post_message, *args),
-                                               thread=True, exclusive=True, group=job, exit_on_error=False)
+                                               thread=True, exclusive=True, group=job.value, exit_on_error=False)
         self.run_version += 1
 
-    def start_training(self, job: str, number: int, control: Steering, *args: Any) -> None:
-        """Start task `job` ("run", "twins" or "sweep") in the trainer, steered by `control`."""
+    def start_training(self, job: Job, number: int, control: Steering, *args: Any) -> None:
+        """Start task `job` (RUN, TWINS or SWEEP) in the trainer, steered by `control`."""
         self._start(job, self.trainer, number, control, args)
 
     def start_twins(self, config: RunConfig) -> None:
@@ -126,28 +128,28 @@ class JobHost:
             return
         number = self.twins.number + 1 if self.twins is not None else 1
         self.twins = TwinsState(number, config, self.run_id)
-        self.start_training("twins", number, Steering(self.trainer, "twins"), config)
+        self.start_training(Job.TWINS, number, Steering(self.trainer, Job.TWINS.value), config)
 
     def start_sweep(self, config: RunConfig, grid: tuple[float, ...]) -> None:
         if self.predict_first():
             return
         number = self.sweep.number + 1 if self.sweep is not None else 1
         self.sweep = SweepState(number, config, grid)
-        self.start_training("sweep", number, Steering(self.trainer, "sweep"), config, grid)
+        self.start_training(Job.SWEEP, number, Steering(self.trainer, Job.SWEEP.value), config, grid)
 
     def list_runs(self) -> None:
         """Read the stored runs again, off the UI thread; an older listing still on its way
         (slow on a loaded machine, and perhaps from before this app's latest run was kept) is
         dropped when it comes."""
         self.runs.asked += 1
-        self.start_runs_job("runs-list", self.runs.asked)
+        self.start_runs_job(Job.RUNS_LIST, self.runs.asked)
 
-    def start_runs_job(self, job: str, *args: Any) -> None:
+    def start_runs_job(self, job: Job, *args: Any) -> None:
         """A runs job (list, load, delete, export) on the app's one store, off the UI thread."""
         self._start(job, self.recording, *args)
 
     def stop_sweep(self) -> None:
-        worker = self.workers_of.get("sweep")
+        worker = self.workers_of.get(Job.SWEEP)
         if worker is not None:
             worker.cancel()
 
@@ -155,7 +157,7 @@ class JobHost:
         """A job's worker ended: the twins finished or stopped, a sweep was stopped, or a job
         could not be built (say, too few rows for the split), the trainer died, or a runs job
         failed: each is said in one line."""
-        job = next((name for name, w in self.workers_of.items() if w is event.worker), None)
+        job = next((j for j, w in self.workers_of.items() if w is event.worker), None)
         state = RunState.FINISHED if event.state == WorkerState.SUCCESS else ENDED.get(event.state)
         if job is None or state is None:
             return
@@ -163,14 +165,14 @@ class JobHost:
         gone = isinstance(event.worker.error, TrainerGone)
         if gone:
             error = (f"{error[0].upper()}{error[1:]}: what had trained is kept in the store as incomplete. "
-                     + ("Press r for a new run." if job == "run" else "Start it again for a new trainer."))
-        if job == "run" and error is not None:
+                     + ("Press r for a new run." if job == Job.RUN else "Start it again for a new trainer."))
+        if job == Job.RUN and error is not None:
             self.session.state, self.session.error = state, error
-        elif job == "twins" and self.twins is not None and self.twins.state == RunState.TRAINING:
+        elif job == Job.TWINS and self.twins is not None and self.twins.state == RunState.TRAINING:
             self.twins.end(state, error)
-        elif job == "sweep" and self.sweep is not None:
+        elif job == Job.SWEEP and self.sweep is not None:
             self.sweep.end(state, error)
-        elif job.startswith("runs-") and error is not None:
+        elif job in RUNS_JOBS and error is not None:
             self.runs.loading.clear()  # a failed load brings nothing: the chart stops waiting
         else:
             return

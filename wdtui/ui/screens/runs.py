@@ -22,6 +22,7 @@ from textual_plotext import PlotextPlot
 
 from ...core.config import ConfigError, RunConfig
 from ...present.runs import RUN_COLORS, RUN_COLUMNS, RunRow, run_label
+from ..session import Job
 from ..widgets.footer import ModeFooter
 from ..widgets.run_list import RunList
 from ..widgets.runs_chart import chart_runs, detail
@@ -135,7 +136,7 @@ class RunsScreen(ModeScreen):
             chart = self.query_one(PlotextPlot)
             missing = runs.wanted(chart_runs(chart.plt, runs, row, self.marks))
             if missing:
-                self.wdtui.start_runs_job("runs-load", missing)
+                self.wdtui.start_runs_job(Job.RUNS_LOAD, missing)
             chart.refresh()
         self._update("#runs-detail", detail(row, self.marks))
 
@@ -284,7 +285,7 @@ class RunsScreen(ModeScreen):
             if yes:
                 for i in ids:
                     self.marks.pop(i, None)
-                self.wdtui.start_runs_job("runs-delete", ids)
+                self.wdtui.start_runs_job(Job.RUNS_DELETE, ids)
 
         self.app.push_screen(ConfirmScreen(f"Delete {what}?", f"{warn}This cannot be undone."), answered)
 
@@ -293,4 +294,4 @@ class RunsScreen(ModeScreen):
         if row is None:
             return
         sweep = row.group is not None and row.runs[0].kind == "sweep-point"
-        self.wdtui.start_runs_job("runs-export", tuple(r.id for r in row.runs), sweep, None)
+        self.wdtui.start_runs_job(Job.RUNS_EXPORT, tuple(r.id for r in row.runs), sweep, None)
