@@ -27,7 +27,7 @@ from textual.timer import Timer
 from ...core.pace import follow_every
 from ...lesson.regions import PANEL
 from ..session import RunState
-from ..widgets.lesson_panel import LessonPanel, Place, place
+from ..widgets.lesson_panel import PANEL_WIDTH, LessonPanel, Place, place
 
 if TYPE_CHECKING:
     from ..app import WdtuiApp
@@ -124,8 +124,11 @@ class ModeScreen(Screen):
         if shown:
             regions = tuple(f for f in focus if f != PANEL)
             need = self.focus_need(regions, area) if regions else self.NEED
+            text_rows, strip_rows = panel.rows(area.width)
+            if PANEL in focus:  # read in the panel itself: does its text fit beside the mode?
+                text_rows = panel.rows(PANEL_WIDTH)[0]
             placed = place(area, need, PANEL in focus, app.lesson_reading, app.awaiting_prediction,
-                           *panel.rows(area.width))
+                           text_rows, strip_rows)
         else:
             placed = None
         key = (placed, focus, area)

@@ -45,11 +45,12 @@ def place(area: Size, need: Size, is_focus: bool, reading: bool, awaiting: bool,
           strip_rows: int) -> Place:
     """Where the panel goes in `area` (the rows between header and footer) so that the mode keeps
     `need` for the step's focus. `is_focus`: the step is read in the panel itself (the summary),
-    beside the mode only when its text fits there whole; `reading`: the step is to be read whole (just opened, or p); `awaiting`: it waits for its
+    beside the mode only when its text fits there whole (its `text_rows` are then at the panel's
+    own width); `reading`: the step is to be read whole (just opened, or p); `awaiting`: it waits for its
     prediction, and the mode has nothing of it to show yet; `text_rows` and `strip_rows`: the
     panel's text and its folded line, in rows across the whole width, borders included."""
     if is_focus:
-        fits_beside = area.width >= 2 * PANEL_WIDTH and text_rows * area.width <= area.height * PANEL_WIDTH
+        fits_beside = area.width >= 2 * PANEL_WIDTH and text_rows <= area.height  # text_rows: beside
         return Place("beside", PANEL_WIDTH) if fits_beside else Place("open", area.height)
     if area.width - PANEL_WIDTH >= need.width and area.height >= need.height:
         return Place("beside", PANEL_WIDTH)
