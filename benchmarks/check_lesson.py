@@ -12,7 +12,7 @@ whether every prediction had one right answer, the same at every seed.
 
     python benchmarks/check_lesson.py [--seeds 0-7] [--steps boundary,overfit]
 
-tests/test_lesson_outcomes.py holds a part of this table. Exits 1 when anything fails.
+tests/slow/test_lesson_outcomes.py holds a part of this table. Exits 1 when anything fails.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ machine, as it was loaded then: not a claim), and whether the promise held.
 
     python benchmarks/check_presets.py [--seeds 0-7] [--presets moons,spiral]
 
-The test suite holds seeds 0 and 1 of every preset (tests/test_presets.py). Exits 1 when a
+The test suite holds seeds 0 and 1 of every preset (tests/slow/test_presets.py). Exits 1 when a
 promise fails.
 """
 

@@ -2,7 +2,7 @@
 
 A sweep trains its values of λ as one stacked network (core/sweep.py): the same initial
 weights, the same batches, the same decay, but batched products that round differently from
-one network's. On a short, calm run the two agree to about 1e-7 (tests/test_sweep.py holds them
+one network's. On a short, calm run the two agree to about 1e-7 (tests/slow/test_sweep.py holds them
 to 1e-5); trained for hundreds of epochs at λ = 0 the rounding grows as any other perturbation
 would, and the two end apart. For every 2-D preset and seed this sweeps λ = 0 and the preset's
 λ, trains each as a run of its own (as `wdtui trace` and the app do), and prints the two

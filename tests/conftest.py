@@ -3,7 +3,7 @@ never in the home folder: WDTUI_DATA_DIR points each test at a temporary one.
 
 And the app's tests train at full speed: the app's default pace spreads a run over seconds for
 a person to watch, which a test checking numbers only waits for. A test of the pace passes
-one to create_app (tests/test_boundary_app.py)."""
+one to create_app (tests/app/test_boundary_app.py)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def instant_pace(monkeypatch):
 def trainer_in_process(monkeypatch):
     """The app's trainer serves its pipe from a thread of the test's own process, where torch
     is loaded once, instead of a new process importing torch for every app test. The tests
-    about the process itself (tests/test_trainer_process.py) start the real one."""
+    about the process itself (tests/app/test_trainer_process.py) start the real one."""
     from wdtui.trainer import client
 
     monkeypatch.setattr(client, "IN_PROCESS", True)

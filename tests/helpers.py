@@ -41,6 +41,13 @@ def trained_epochs(records) -> list:
     return [r for r in records if isinstance(r, EpochRecord) and r.epoch > 0]
 
 
+def epoch_record(epoch: int, train: float, val: float, wd: float) -> EpochRecord:
+    """A made-up epoch with these losses and λ, for the Compare verdict's tests (core and app)."""
+    return EpochRecord(epoch=epoch, train_loss=train, val_loss=val, train_acc=0.9, val_acc=0.8, penalty=0.0,
+                       weight_norm=1.0, layer_norms={}, seconds=0.0, observation="", weight_decay=wd, lr=0.1,
+                       global_step=epoch)
+
+
 def in_thread(engine) -> tuple[list, threading.Thread]:
     """Run the engine on a thread of its own, as the app's worker does; (records so far, thread)."""
     records: list = []

@@ -4,7 +4,7 @@ lesson file's own conditions: an outcome is true when it fires if its claims hol
 CLAIMS[step id][i] reads outcome i's sentence ("the penalty stayed tiny", "its function is
 smoother too", "it cannot fit even its training rows") and returns the claims the facts break.
 A step whose outcomes change must change here too: `check` refuses a step whose number of
-outcomes is not the number of claims listed. Used by tests/test_lesson_outcomes.py and by
+outcomes is not the number of claims listed. Used by tests/slow/test_lesson_outcomes.py and by
 benchmarks/check_lesson.py (seeds 0–7).
 """
 

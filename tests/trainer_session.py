@@ -1,5 +1,5 @@
 """A whole session in the real app with its real trainer process, run as a script in a fresh
-interpreter (tests/test_trainer_process.py): it trains, pauses, steps, changes λ mid-run,
+interpreter (tests/app/test_trainer_process.py): it trains, pauses, steps, changes λ mid-run,
 runs Compare and Sweep, and visits Inspect, Weights, Code and Runs; then prints, as JSON,
 whether torch was ever imported into the app's process and whether libtorch is mapped into it."""
 

@@ -12,7 +12,7 @@ a network far too large for the few rows it trains on (80 of 400, 120 for the sp
 2 → 128 → 128 → 2, SGD with momentum, 300 epochs. At λ = 0 the network overfits the noisy
 training points and the validation loss climbs; with the preset's λ the learned function stays
 smooth. Each one's `promise` says what its λ gives against λ = 0, measured with the app's
-numbers at seeds 0–7 (benchmarks/check_presets.py; tests/test_presets.py holds seeds 0 and 1):
+numbers at seeds 0–7 (benchmarks/check_presets.py; tests/slow/test_presets.py holds seeds 0 and 1):
 every one a lower validation loss and a smaller ‖∂p/∂x‖, and all but the spiral a shorter
 boundary. The spiral's boundary must wind with its arms whatever λ does: at λ = 0.01 it is the
 shorter at seven seeds of eight, and at seed 3 the λ = 0 twin's is (299 cells against 320),

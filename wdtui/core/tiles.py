@@ -16,7 +16,7 @@ one small matrix product per tile instead of the full one. For a 2 → 128 → 1
 160 × 96 grid, about 20 of the 128 units cross a tile of 20 × 12 points, so the 128 × 128
 product, which is nearly all the work, shrinks several-fold (benchmarks/bench_boundary.py
 measures both ways side by side). It is exact algebra: only float rounding differs from the
-plain forward pass (a few 1e-6 in a probability, tests/test_boundary.py).
+plain forward pass (a few 1e-6 in a probability, tests/core/test_boundary.py).
 
 Tiles are processed a few at a time, those with as many crossing units together, so each
 product is padded little and its output stays in the CPU's cache.

@@ -5,7 +5,7 @@ A prediction's right answer must not depend on luck, and an outcome's sentence m
 whenever its condition picks it. The app cannot be asked that for eight seeds and three values
 of λ, so this does what its jobs do (ui/jobs: the run, the Compare twins, the sweep, one epoch
 taken apart) with the same engine, one torch thread, and hands `lesson.judge` the same records.
-benchmarks/check_lesson.py prints every step at seeds 0–7; tests/test_lesson_outcomes.py holds
+benchmarks/check_lesson.py prints every step at seeds 0–7; tests/slow/test_lesson_outcomes.py holds
 a part of it. Imports torch: never imported by the app's process.
 """
 

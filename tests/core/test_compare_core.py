@@ -17,7 +17,7 @@ from wdtui.core.model import build_model
 from wdtui.core.records import EpochRecord
 from wdtui.present.verdicts import twins_verdict
 
-from helpers import trained_epochs
+from helpers import epoch_record as _epoch, trained_epochs
 
 CONFIG = RunConfig(seed=3, epochs=3, weight_decay=0.05, lr=0.05)
 
@@ -94,12 +94,6 @@ def test_models_built_on_many_threads_get_their_seeds_weights():
     for t in threads:
         t.join()
     assert wrong == []
-
-
-def _epoch(epoch: int, train: float, val: float, wd: float) -> EpochRecord:
-    return EpochRecord(epoch=epoch, train_loss=train, val_loss=val, train_acc=0.9, val_acc=0.8, penalty=0.0,
-                       weight_norm=1.0, layer_norms={}, seconds=0.0, observation="", weight_decay=wd, lr=0.1,
-                       global_step=epoch)
 
 
 def test_verdict_decayed_better():

@@ -21,7 +21,7 @@ from wdtui.ui.screens.compare import CompareScreen
 from wdtui.ui.session import RunState
 
 from app_helpers import SIZE, settled, text_of, trained, wait_for
-from test_compare_core import _epoch
+from helpers import epoch_record as _epoch
 
 CONFIG = RunConfig(seed=0, epochs=3, lr=0.05, weight_decay=0.05)
 

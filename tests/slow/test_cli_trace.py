@@ -163,7 +163,7 @@ def test_divergence_exits_1_with_one_message():
 
 def test_a_divergence_weight_decay_caused_names_lambda_not_the_learning_rate(capsys):
     """γ = 0.02, μ = 0.9: from λ = 2(1 + μ)/γ = 190 on, decay alone swings the weights wider each
-    step (tests/test_decay.py holds the bound against torch's SGD)."""
+    step (tests/core/test_decay.py holds the bound against torch's SGD)."""
     status, out, err = run(capsys, "trace", "--weight-decay", "200", "--epochs", "20", "--no-record")
     assert status == 1 and out == "" and err.count("\n") == 1
     assert "is no longer a finite number; weight decay did it" in err and "choose λ below 190" in err

@@ -1,7 +1,7 @@
 """The run's boundary is worked out by a LookWorker, off the training thread: every look is posted,
 in the order taken, all of them before the run says it stopped, and a look that fails is not
 lost in silence. (In the app, the look at where a run stopped is on screen when it says so:
-tests/test_boundary_app.py.)"""
+tests/app/test_boundary_app.py.)"""
 
 from __future__ import annotations
 

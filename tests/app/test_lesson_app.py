@@ -76,7 +76,7 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         change = decayed.val_loss / zero.val_loss - 1
         assert abs(change) < 0.01 and result["held"] is True
         assert f"({change:+.2%})" in result["text"] and "3,469 steps" in result["text"] and "takes 65" in result["text"]
-        assert "leaves 98.9% of a weight" in result["text"]  # as torch's SGD leaves it (tests/test_decay.py)
+        assert "leaves 98.9% of a weight" in result["text"]  # as torch's SGD leaves it (tests/core/test_decay.py)
 
         # 4. The overfit preset at λ = 0: validation loss climbs back, far above its lowest (right).
         await pilot.press("right_square_bracket")
@@ -127,7 +127,7 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         theta = float(next(iter(u.weights.values()))[0, 0])
         assert f"θ = {theta:+.5f}" in result["text"] and f"{-0.02 * 0.1 * theta:+.3e}" in result["text"]
         assert "own decay part is a factor 1 − γλ = 0.998000" in result["text"]
-        assert "by 0.973515 a step (the Insight's long-run factor" in result["text"]  # torch's SGD: tests/test_decay.py
+        assert "by 0.973515 a step (the Insight's long-run factor" in result["text"]  # torch's SGD: tests/core/test_decay.py
         assert result["held"] is True
 
         # 9. AdamW, not Adam, shrinks every weight by exactly 1 − γλ (right).

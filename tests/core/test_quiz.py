@@ -14,7 +14,7 @@ from wdtui.quiz.bank import read_bank_text, tomllib  # tomllib, or tomli below P
 
 from quiz_data import CONFIG, epochs, setup
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANK = load_bank()
 
 

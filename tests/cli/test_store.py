@@ -24,7 +24,7 @@ from wdtui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 from runs_data import made_newer
 
-HELPER = Path(__file__).with_name("store_process.py")
+HELPER = Path(__file__).parents[1] / "store_process.py"
 CONFIG = {"epochs": 3, "weight_decay": 0.01, "lr": 0.02, "optimizer": "sgd", "momentum": 0.9, "batch_size": 64,
           "hidden": [32], "seed": 0, "val_fraction": 0.2, "decay_bias": False, "data": None, "target": None,
           "row": None, "preset": "seed", "rows": 1000, "features": 10, "label_noise": 0.1}

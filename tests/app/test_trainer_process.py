@@ -27,7 +27,7 @@ from wdtui.ui.session import RunState
 from app_helpers import SIZE, wait_for
 from terminal import Terminal
 
-HERE = Path(__file__).parent
+SHARED = Path(__file__).parents[1]  # tests/, where the shared helpers live
 
 
 def alive(pid: int) -> bool:
@@ -57,7 +57,7 @@ def gone_within(pid: int, seconds: float) -> float | None:
 
 
 def test_a_whole_session_never_brings_torch_into_the_apps_process(data_dir):
-    done = subprocess.run([sys.executable, str(HERE / "trainer_session.py")], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, str(SHARED / "trainer_session.py")], capture_output=True, text=True,
                           timeout=240, env={**os.environ, "WDTUI_DATA_DIR": str(data_dir)})
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])

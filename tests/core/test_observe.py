@@ -24,7 +24,7 @@ import pytest
 
 from wdtui.core.observe import RULES, WINDOW, observe
 
-RUNS = json.loads((Path(__file__).parent / "data" / "observed_runs.json").read_text())["runs"]
+RUNS = json.loads((Path(__file__).parents[1] / "data" / "observed_runs.json").read_text())["runs"]
 LABELS = ("at chance", "untrained", "learning", "overfitting", "unstable", "improving", "converged", "noisy")
 
 
