@@ -49,8 +49,10 @@ def _epoch_records(engine: "Engine") -> tuple:
 def _untrained(config: RunConfig, epochs: int = 0, update: bool = False) -> Observed:
     """The run as set up, trained `epochs` epochs (the app's `n`), with the last step of the last
     one taken apart when `update` (the Weights mode's first layer, weight [0, 0])."""
-    from ..core.anatomy import LastUpdates, anatomy
+    from ..core.anatomy import anatomy
+    from ..core.capture import LastUpdates
     from ..core.engine import Engine
+    from ..core.model import weights_of
     from ..core.records import EpochRecord
 
     engine = Engine(config)
@@ -60,7 +62,7 @@ def _untrained(config: RunConfig, epochs: int = 0, update: bool = False) -> Obse
             break
     taken = None
     if update and updates.latest is not None:
-        taken = anatomy(updates.latest, next(iter(updates.latest.weights)), (0, 0), after=engine.model)
+        taken = anatomy(updates.latest, next(iter(updates.latest.weights)), (0, 0), after=weights_of(engine.model))
     return Observed(config, config, False, _epoch_records(engine), engine.insight(), update=taken)
 
 
