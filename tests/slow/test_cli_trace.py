@@ -140,10 +140,10 @@ def test_bad_file_is_one_line_and_status_2(capsys, tmp_path, name, content, word
 def test_unreadable_file_is_one_line(capsys, tmp_path, monkeypatch):
     path = write_csv(tmp_path, good_csv())
 
-    def refuse(self):
+    def refuse(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     status, _, err = run(capsys, "trace", "--data", path, "--target", "label")
     assert status == 2 and "cannot read it (Permission denied)" in err and err.count("\n") == 1
 

@@ -45,8 +45,8 @@ def synthetic_table(config: RunConfig) -> Table:
     raw, labels = synthetic_tensors(config.seed, config.rows, config.features, config.label_noise)
     return Table(
         feature_names=tuple(f"x{j}" for j in range(config.features)),
-        rows=raw.tolist(),
-        labels=labels.tolist(),
+        rows=raw.numpy(),
+        labels=labels.numpy(),
         class_names=("0", "1"),
         source=f"synthetic data, seed {config.seed}",
     )
@@ -57,8 +57,8 @@ def planar_table(config: RunConfig) -> Table:
     raw, labels = planar_tensors(config.dataset, config.seed, config.rows, config.noise)
     return Table(
         feature_names=("x0", "x1"),
-        rows=raw.tolist(),
-        labels=labels.tolist(),
+        rows=raw.numpy(),
+        labels=labels.numpy(),
         class_names=("0", "1"),
         source=f"{config.dataset} data, noise {config.noise:g}, seed {config.seed}",
     )
@@ -108,19 +108,19 @@ def prepare(config: RunConfig, table: Table | None = None) -> Dataset:
     """Split the rows with the seed and fit the z-score on the training split."""
     table = table if table is not None else load_table(config)
     check_network(len(table.feature_names), config.hidden, table.n_classes)
-    raw = torch.tensor(table.rows, dtype=torch.float32)
-    labels = torch.tensor(table.labels, dtype=torch.long)
+    raw = torch.from_numpy(table.rows).to(torch.float32)  # the table's float64, rounded once
+    labels = torch.from_numpy(table.labels)
     n = raw.shape[0]
     n_val = split_sizes(n, config.val_fraction)[1]
     order = torch.randperm(n, generator=torch.Generator().manual_seed(config.seed))
     val_idx, train_idx = order[:n_val].sort().values, order[n_val:].sort().values
-    train_raw = raw[train_idx]
-    mean = train_raw.mean(dim=0)
-    std = train_raw.std(dim=0, unbiased=False)
+    x_train = raw[train_idx]
+    mean = x_train.mean(dim=0)
+    std = x_train.std(dim=0, unbiased=False)
     scale = torch.where(std > 0, std, torch.ones_like(std))
     return Dataset(
         table=table, raw=raw, labels=labels, train_idx=train_idx, val_idx=val_idx,
         mean=mean, std=std, scale=scale,
-        x_train=(train_raw - mean) / scale, y_train=labels[train_idx],
-        x_val=(raw[val_idx] - mean) / scale, y_val=labels[val_idx],
+        x_train=x_train.sub_(mean).div_(scale), y_train=labels[train_idx],  # in place: no second copy of the rows
+        x_val=raw[val_idx].sub_(mean).div_(scale), y_val=labels[val_idx],
     )

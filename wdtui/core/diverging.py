@@ -38,7 +38,7 @@ def _data(data: Dataset, training_finite: bool) -> str | None:
     bad = bad if bool(bad.any()) else ~torch.isfinite(z)
     if bool(bad.any()):
         row, column = (int(i) for i in bad.nonzero()[0])
-        value = data.table.rows[row][column]
+        value = float(data.table.rows[row, column])
         why = ("beyond what float32 holds (±3.4e38)" if abs(value) > FLOAT32_MAX
                else "which makes the z-score of its column not a number")
         return f"{_where(data, row, column)} holds {value:g}, {why}: fix or remove that value"
@@ -50,7 +50,7 @@ def _data(data: Dataset, training_finite: bool) -> str | None:
     flat = int(far.argmax())
     row, column = int(data.val_idx[flat // z.shape[1]]), flat % z.shape[1]
     return (f"the training loss is finite, so look at the validation rows: {_where(data, row, column)}, a "
-            f"validation row, holds {data.table.rows[row][column]:g}, {float(far.max()):.3g} standard deviations "
+            f"validation row, holds {float(data.table.rows[row, column]):g}, {float(far.max()):.3g} standard deviations "
             "from the training rows' mean, too far out for the network's float32 numbers: fix or remove that value")
 
 

@@ -71,8 +71,8 @@ class Readout:
             mean=tuple(d.mean.tolist()), std=tuple(d.std.tolist()),
             architecture=architecture(self.model), parameter_count=parameter_count(self.model),
             param_groups=self.groups, steps_per_epoch=self.steps_per_epoch,
-            head=tuple(tuple(r) for r in table.rows[:8]),
-            head_labels=tuple(table.class_names[y] for y in table.labels[:8]),
+            head=tuple(map(tuple, table.rows[:8].tolist())),
+            head_labels=tuple(table.class_names[y] for y in table.labels[:8].tolist()),
         )
 
     @torch.no_grad()

@@ -1,17 +1,39 @@
-"""Reading a user's CSV into plain Python lists, with one-line errors.
+"""Reading a user's CSV into typed arrays, with one-line errors.
 
 Torch-free on purpose: `wdtui --data f.csv` checks the file before the app draws its first
-frame, and a bad file must end with one clear line, not a traceback from deep in torch.
+frame, and a bad file must end with one clear line, not a traceback from deep in torch. NumPy
+is imported only when a file is read, so the commands that read none (`--help`, `runs`) never
+pay for it.
+
+One pass, streaming, typed: the bytes are decoded a block at a time and split into lines as
+`str.splitlines` splits a whole text, the csv module tokenises them, and each block of rows
+becomes float64 at once (Python's own `float`, so the very numbers a cell-by-cell reader gives)
+and class indices. Neither the file's text nor a list of its rows is ever held whole: a 200 MB
+CSV peaked at 16× its size that way (benchmarks/bench_csv.py). A block that fails the quick
+conversion is read again cell by cell, to name the first bad cell. A file's faults are said in
+the order a whole-file reader finds them: binary, then not UTF-8, then not a CSV, then its
+header, then too few rows, then the first bad cell, then one class.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import math
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+BLOCK_BYTES = 1 << 22  # bytes of the file decoded at a time
+BLOCK_CELLS = 1 << 18  # cells tokenised before they become numbers: a block's strings stay a few MB
 
 
 class DataError(ValueError):
@@ -23,19 +45,24 @@ class Table:
     """Numeric features and class labels read from a CSV (or made up for the synthetic data)."""
 
     feature_names: tuple[str, ...]
-    rows: list[list[float]]
-    labels: list[int]
+    rows: np.ndarray  # (N, D) float64, as read: a value past float32's range stays what the file says
+    labels: np.ndarray  # (N,) int64, classes 0..K−1
     class_names: tuple[str, ...]
     source: str
+
+    def __post_init__(self) -> None:
+        import numpy as np  # here, not above: see the module's docstring
+
+        object.__setattr__(self, "rows", np.asarray(self.rows, dtype=np.float64))
+        object.__setattr__(self, "labels", np.asarray(self.labels, dtype=np.int64))
 
     @property
     def n_classes(self) -> int:
         return len(self.class_names)
 
 
-def _class_names(raw_labels: list[str]) -> tuple[str, ...]:
+def _class_names(unique: dict[str, int]) -> tuple[str, ...]:
     """Sort labels numerically when they all are numbers (so "10" comes after "9")."""
-    unique = set(raw_labels)
     try:
         return tuple(sorted(unique, key=float))
     except ValueError:
@@ -82,6 +109,7 @@ def check_file(path: str | Path) -> int:
     return st.st_size
 
 
+
 def read_csv(path: str | Path, target: str, *, min_rows: int = 10) -> Table:
     """Load numeric feature columns and a `target` column of any labels (mapped to 0..K−1)."""
     try:
@@ -91,42 +119,92 @@ def read_csv(path: str | Path, target: str, *, min_rows: int = 10) -> Table:
 
 
 def _read_csv(path: Path, target: str, min_rows: int) -> Table:
+    import numpy as np
+
     check_file(path)
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    if b"\x00" in text:
-        raise DataError(f"{path}: looks like a binary file, not a CSV")
-    try:
-        decoded = text.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: is not UTF-8 text; save it as a UTF-8 CSV") from None
-    try:
-        records = [r for r in csv.reader(decoded.splitlines()) if any(c.strip() for c in r)]
-    except csv.Error as exc:
-        raise DataError(f"{path}: not a readable CSV ({exc})") from None
-    if not records:
+    records = _records(path)
+    header = next(records, None)
+    if header is None:
         raise DataError(f"{path}: the file is empty")
-    header = [h.strip() for h in records[0]]
+    header = [h.strip() for h in header]
+    problem = _header_problem(path, header, target)
+    if problem:
+        _count(records)  # the rest may be binary, not UTF-8 or not a CSV: that is said first
+        raise DataError(problem)
+    t = header.index(target)
+    columns = [i for i in range(len(header)) if i != t]
+    pick = itemgetter(*columns)
+    values: list[np.ndarray] = []
+    ids: list[np.ndarray] = []
+    names: dict[str, int] = {}  # each label, in the order first met → its number in that order
+    n = 0
+    while block := list(islice(records, max(1, BLOCK_CELLS // len(header)))):
+        try:
+            x, labels = _quick(block, pick, len(columns), t, len(header)) or _slowly(path, header, t, block, n + 2)
+        except DataError:
+            n += len(block) + _count(records)
+            _check_rows(path, n, min_rows)
+            raise
+        values.append(x)
+        ids.append(np.fromiter((names.setdefault(label, len(names)) for label in labels), np.int64, len(labels)))
+        n += len(block)
+    _check_rows(path, n, min_rows)
+    class_names = _class_names(names)
+    if len(class_names) < 2:
+        raise DataError(f"{path}: target column {target!r} has one class ({class_names[0]!r}); "
+                        "classification needs at least two")
+    index = {name: k for k, name in enumerate(class_names)}
+    classes = np.array([index[name] for name in names], dtype=np.int64)  # the order first met → sorted
+    features = tuple(header[i] for i in columns)
+    return Table(features, np.concatenate(values), classes[np.concatenate(ids)], class_names, str(path))
+
+
+def _header_problem(path: Path, header: list[str], target: str) -> str | None:
+    """What is wrong with the header for this target, or None."""
     if target not in header:
         more = f", … ({len(header):,} in all)" if len(header) > 20 else ""
-        raise DataError(f"{path}: no column named {target!r} (columns: {', '.join(header[:20])}{more})")
+        return f"{path}: no column named {target!r} (columns: {', '.join(header[:20])}{more})"
     if header.count(target) > 1:
         where = ", ".join(str(i + 1) for i, h in enumerate(header) if h == target)
-        raise DataError(f"{path}: {header.count(target)} columns are named {target!r} (columns {where}); "
-                        "the target must be one column: rename the others")
-    t = header.index(target)
-    features = tuple(h for i, h in enumerate(header) if i != t)
-    if not features:
-        raise DataError(f"{path}: no feature columns besides the target {target!r}")
-    body = records[1:]
-    if len(body) < min_rows:
-        raise DataError(f"{path}: {len(body)} data rows is too few to split into training and "
+        return (f"{path}: {header.count(target)} columns are named {target!r} (columns {where}); "
+                "the target must be one column: rename the others")
+    if len(header) < 2:
+        return f"{path}: no feature columns besides the target {target!r}"
+    return None
+
+
+def _check_rows(path: Path, n: int, min_rows: int) -> None:
+    if n < min_rows:
+        raise DataError(f"{path}: {n} data rows is too few to split into training and "
                         f"validation; give at least {min_rows}")
+
+
+def _quick(block: list[list[str]], pick: itemgetter, d: int, t: int, width: int) -> tuple[np.ndarray, list[str]] | None:
+    """A block of well-formed rows as (float64 values of shape (rows, d), labels), at C speed;
+    None when any row is not (then `_slowly` says which and why)."""
+    import numpy as np
+
+    if min(map(len, block)) != width or max(map(len, block)) != width:
+        return None
+    picked = map(pick, block)
+    cells = picked if d == 1 else chain.from_iterable(picked)  # one column: itemgetter gives the cell itself
+    try:  # float() as the cell-by-cell reader calls it: it ignores the spaces strip() would remove
+        x = np.fromiter(map(float, cells), np.float64, len(block) * d).reshape(len(block), d)
+    except ValueError:
+        return None
+    labels = [row[t].strip() for row in block]
+    if not np.isfinite(x).all() or not all(labels):
+        return None
+    return x, labels
+
+
+def _slowly(path: Path, header: list[str], t: int, block: list[list[str]], line: int) -> tuple[np.ndarray, list[str]]:
+    """A block read cell by cell: DataError for its first bad cell (data row `line` is its first)."""
+    import numpy as np
+
     rows: list[list[float]] = []
-    raw_labels: list[str] = []
-    for line, record in enumerate(body, start=2):
+    labels: list[str] = []
+    for line, record in enumerate(block, start=line):
         if len(record) != len(header):
             raise DataError(f"{path}, line {line}: {len(record)} cells, expected {len(header)}")
         values = []
@@ -134,8 +212,8 @@ def _read_csv(path: Path, target: str, min_rows: int) -> Table:
             cell = cell.strip()
             if i == t:
                 if not cell:
-                    raise DataError(f"{path}, line {line}: empty cell in target column {target!r}")
-                raw_labels.append(cell)
+                    raise DataError(f"{path}, line {line}: empty cell in target column {header[t]!r}")
+                labels.append(cell)
                 continue
             if not cell:
                 raise DataError(f"{path}, line {line}: empty cell in column {header[i]!r}")
@@ -149,9 +227,50 @@ def _read_csv(path: Path, target: str, min_rows: int) -> Table:
                                 "not a finite number")
             values.append(value)
         rows.append(values)
-    class_names = _class_names(raw_labels)
-    if len(class_names) < 2:
-        raise DataError(f"{path}: target column {target!r} has one class ({class_names[0]!r}); "
-                        "classification needs at least two")
-    index = {name: k for k, name in enumerate(class_names)}
-    return Table(features, rows, [index[label] for label in raw_labels], class_names, str(path))
+    return np.array(rows, dtype=np.float64), labels
+
+
+def _records(path: Path) -> Iterator[list[str]]:
+    """The file's CSV records but the blank ones (no cell holds more than spaces)."""
+    lines = _lines(path)
+    try:
+        for record in csv.reader(lines):
+            if any(map(str.strip, record)):
+                yield record
+    except csv.Error as exc:
+        _count(lines)  # binary or not UTF-8 further on is said first
+        raise DataError(f"{path}: not a readable CSV ({exc})") from None
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines `splitlines()` finds in the file's whole decoded text, decoded a block at a
+    time. A binary file (a NUL byte anywhere) is said before text that is not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    blocks, text = _blocks(path), ""
+    try:
+        for block in chain(blocks, [None]):
+            text += decoder.decode(block or b"", final=block is None)
+            last = text.splitlines(True)[-1:] if block is not None else ()  # it may go on in the next block
+            rest = last[0] if last else ""
+            yield from text[:len(text) - len(rest)].splitlines()
+            text = rest
+    except UnicodeDecodeError:
+        _count(blocks)
+        raise DataError(f"{path}: is not UTF-8 text; save it as a UTF-8 CSV") from None
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    """The file's bytes a block at a time; DataError when it cannot be read or holds a NUL byte."""
+    try:
+        with path.open("rb") as file:
+            while block := file.read(BLOCK_BYTES):
+                if b"\x00" in block:
+                    raise DataError(f"{path}: looks like a binary file, not a CSV")
+                yield block
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+
+
+def _count(items: Iterator) -> int:
+    """How many items are left: the rest of the file read through, for the faults it may hold."""
+    return sum(1 for _ in items)
