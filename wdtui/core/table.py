@@ -22,6 +22,7 @@ import csv
 import math
 import os
 import stat
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -32,8 +33,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-BLOCK_BYTES = 1 << 22  # bytes of the file decoded at a time
-BLOCK_CELLS = 1 << 18  # cells tokenised before they become numbers: a block's strings stay a few MB
+BLOCK_BYTES = 1 << 20  # bytes of the file read at a time: a block's cells, as strings, stay a few MB
 
 
 class DataError(ValueError):
@@ -121,42 +121,50 @@ def read_csv(path: str | Path, target: str, *, min_rows: int = 10) -> Table:
 def _read_csv(path: Path, target: str, min_rows: int) -> Table:
     import numpy as np
 
-    check_file(path)
-    records = _records(path)
-    header = next(records, None)
+    size = check_file(path)
+    records = _Records(path)
+    header = records.header()
     if header is None:
         raise DataError(f"{path}: the file is empty")
     header = [h.strip() for h in header]
     problem = _header_problem(path, header, target)
     if problem:
-        _count(records)  # the rest may be binary, not UTF-8 or not a CSV: that is said first
+        records.count_rest()  # the rest may be binary, not UTF-8 or not a CSV: that is said first
         raise DataError(problem)
     t = header.index(target)
-    columns = [i for i in range(len(header)) if i != t]
-    pick = itemgetter(*columns)
-    values: list[np.ndarray] = []
-    ids: list[np.ndarray] = []
-    names: dict[str, int] = {}  # each label, in the order first met → its number in that order
+    d = len(header) - 1
+    x, y = np.empty((0, d)), np.empty(0, dtype=np.int64)  # grown in place (realloc): never two copies
+    names: defaultdict[str, int] = defaultdict(lambda: len(names))  # each label → its number in the order met
     n = 0
-    while block := list(islice(records, max(1, BLOCK_CELLS // len(header)))):
-        try:
-            x, labels = _quick(block, pick, len(columns), t, len(header)) or _slowly(path, header, t, block, n + 2)
-        except DataError:
-            n += len(block) + _count(records)
-            _check_rows(path, n, min_rows)
-            raise
-        values.append(x)
-        ids.append(np.fromiter((names.setdefault(label, len(names)) for label in labels), np.int64, len(labels)))
-        n += len(block)
+    while block := records.take():
+        if not n:  # room for about the whole file's rows: what is never written costs no memory
+            x.resize((_rows_in(size, block), d), refcheck=False)
+        rows = _quick(block, header, t)
+        if rows is None:  # blank lines, or a bad cell to find
+            block = [record for record in block if _filled(record)]
+            try:
+                rows = _quick(block, header, t) or _slowly(path, header, t, block, n + 2)
+            except DataError:
+                _check_rows(path, n + len(block) + records.count_rest(), min_rows)
+                raise
+        values, labels = rows
+        if n + len(labels) > len(x):
+            x.resize((max(n + len(labels), len(x) * 3 // 2), d), refcheck=False)
+        if len(y) < len(x):
+            y.resize(len(x), refcheck=False)
+        x[n:n + len(labels)] = values
+        y[n:n + len(labels)] = np.fromiter(map(names.__getitem__, labels), np.int64, len(labels))
+        n += len(labels)
     _check_rows(path, n, min_rows)
+    x.resize((n, d), refcheck=False)
+    y.resize(n, refcheck=False)
     class_names = _class_names(names)
     if len(class_names) < 2:
         raise DataError(f"{path}: target column {target!r} has one class ({class_names[0]!r}); "
                         "classification needs at least two")
     index = {name: k for k, name in enumerate(class_names)}
     classes = np.array([index[name] for name in names], dtype=np.int64)  # the order first met → sorted
-    features = tuple(header[i] for i in columns)
-    return Table(features, np.concatenate(values), classes[np.concatenate(ids)], class_names, str(path))
+    return Table(tuple(h for i, h in enumerate(header) if i != t), x, classes[y], class_names, str(path))
 
 
 def _header_problem(path: Path, header: list[str], target: str) -> str | None:
@@ -179,21 +187,36 @@ def _check_rows(path: Path, n: int, min_rows: int) -> None:
                         f"validation; give at least {min_rows}")
 
 
-def _quick(block: list[list[str]], pick: itemgetter, d: int, t: int, width: int) -> tuple[np.ndarray, list[str]] | None:
-    """A block of well-formed rows as (float64 values of shape (rows, d), labels), at C speed;
-    None when any row is not (then `_slowly` says which and why)."""
+def _rows_in(size: int, block: list[list[str]]) -> int:
+    """About how many rows a file of `size` bytes holds, judged from a block of its records
+    (a little over: the file's characters may take more than a byte each)."""
+    chars = sum(map(len, chain.from_iterable(block))) + sum(map(len, block))  # cells, and a comma or break each
+    return int(size * 1.05 * len(block) / max(chars, 1)) + len(block)
+
+
+def _filled(record: list[str]) -> bool:
+    """A record holding more than spaces (a blank line is no row)."""
+    return any(map(str.strip, record))
+
+
+def _quick(block: list[list[str]], header: list[str], t: int) -> tuple[np.ndarray, list[str]] | None:
+    """A block of well-formed rows as (float64 values of shape (rows, features), labels), at C
+    speed; None when any row is not (blank, or bad: then `_slowly` says which and why)."""
     import numpy as np
 
-    if min(map(len, block)) != width or max(map(len, block)) != width:
+    d = len(header) - 1
+    if not block:
+        return np.empty((0, d)), []
+    if min(map(len, block)) != len(header) or max(map(len, block)) != len(header):
         return None
-    picked = map(pick, block)
+    picked = map(itemgetter(*(i for i in range(len(header)) if i != t)), block)
     cells = picked if d == 1 else chain.from_iterable(picked)  # one column: itemgetter gives the cell itself
     try:  # float() as the cell-by-cell reader calls it: it ignores the spaces strip() would remove
         x = np.fromiter(map(float, cells), np.float64, len(block) * d).reshape(len(block), d)
     except ValueError:
         return None
-    labels = [row[t].strip() for row in block]
-    if not np.isfinite(x).all() or not all(labels):
+    labels = list(map(str.strip, map(itemgetter(t), block)))
+    if not all(labels) or not np.isfinite(x).all():
         return None
     return x, labels
 
@@ -227,24 +250,57 @@ def _slowly(path: Path, header: list[str], t: int, block: list[list[str]], line:
                                 "not a finite number")
             values.append(value)
         rows.append(values)
-    return np.array(rows, dtype=np.float64), labels
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(header) - 1), labels
 
 
-def _records(path: Path) -> Iterator[list[str]]:
-    """The file's CSV records but the blank ones (no cell holds more than spaces)."""
-    lines = _lines(path)
-    try:
-        for record in csv.reader(lines):
-            if any(map(str.strip, record)):
-                yield record
-    except csv.Error as exc:
-        _count(lines)  # binary or not UTF-8 further on is said first
-        raise DataError(f"{path}: not a readable CSV ({exc})") from None
+class _Records:
+    """The file's CSV records a block at a time, blank ones included; DataError for a file that
+    is no CSV, said after a binary file or one not UTF-8 further on, as a whole-file reader says."""
+
+    def __init__(self, path: Path) -> None:
+        self.blocks, self.held = _record_blocks(path), []
+
+    def take(self) -> list[list[str]]:
+        """The next block of records; [] at the end of the file."""
+        block, self.held = self.held or next(self.blocks, []), []
+        return block
+
+    def header(self) -> list[str] | None:
+        """The first record that is not blank; None for a file of none."""
+        while block := self.take():
+            for i, record in enumerate(block):
+                if _filled(record):
+                    self.held = block[i + 1:]
+                    return record
+        return None
+
+    def count_rest(self) -> int:
+        """How many rows are left: the rest read through, for the faults said before a cell's."""
+        return sum(sum(map(_filled, block)) for block in iter(self.take, []))
 
 
-def _lines(path: Path) -> Iterator[str]:
-    """The lines `splitlines()` finds in the file's whole decoded text, decoded a block at a
-    time. A binary file (a NUL byte anywhere) is said before text that is not UTF-8."""
+def _record_blocks(path: Path) -> Iterator[list[list[str]]]:
+    """Lines without a quote are the csv module's records split at their commas (what it makes
+    of them, at a tenth of its cost); from the first quote on, a quoted cell may hold commas and
+    line breaks: the csv module reads the rest."""
+    texts = _texts(path)
+    for text in filter(None, texts):  # a block may end inside its first line: nothing to say yet
+        if '"' not in text:
+            yield [line.split(",") for line in text.splitlines()]  # "" → [""]: blank, as csv's []
+            continue
+        lines = chain(text.splitlines(), chain.from_iterable(map(str.splitlines, texts)))
+        reader = csv.reader(lines)
+        try:
+            while block := list(islice(reader, 1 << 14)):
+                yield block
+        except csv.Error as exc:
+            _count(lines)  # binary or not UTF-8 further on is said first
+            raise DataError(f"{path}: not a readable CSV ({exc})") from None
+
+
+def _texts(path: Path) -> Iterator[str]:
+    """The file's decoded text in pieces that end where `splitlines()` of the whole text ends a
+    line. A binary file (a NUL byte anywhere) is said before text that is not UTF-8."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     blocks, text = _blocks(path), ""
     try:
@@ -252,7 +308,7 @@ def _lines(path: Path) -> Iterator[str]:
             text += decoder.decode(block or b"", final=block is None)
             last = text.splitlines(True)[-1:] if block is not None else ()  # it may go on in the next block
             rest = last[0] if last else ""
-            yield from text[:len(text) - len(rest)].splitlines()
+            yield text[:len(text) - len(rest)]
             text = rest
     except UnicodeDecodeError:
         _count(blocks)
