@@ -28,7 +28,6 @@ def filled(record: list[str]) -> bool:
     return any(map(str.strip, record))
 
 
-
 class Records:
     """The file's CSV records a block at a time, blank ones included; DataError for a file that
     is no CSV, said after a binary file or one not UTF-8 further on, as a whole-file reader says."""

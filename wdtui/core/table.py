@@ -5,14 +5,14 @@ frame, and a bad file must end with one clear line, not a traceback from deep in
 is imported only when a file is read, so the commands that read none (`--help`, `runs`) never
 pay for it.
 
-One pass, streaming, typed: the bytes are decoded a block at a time and split into lines as
-`str.splitlines` splits a whole text, the csv module tokenises them, and each block of rows
-becomes float64 at once (Python's own `float`, so the very numbers a cell-by-cell reader gives)
-and class indices. Neither the file's text nor a list of its rows is ever held whole: a 200 MB
-CSV peaked at 16× its size that way (benchmarks/bench_csv.py). A block that fails the quick
-conversion is read again cell by cell, to name the first bad cell. A file's faults are said in
-the order a whole-file reader finds them: binary, then not UTF-8, then not a CSV, then its
-header, then too few rows, then the first bad cell, then one class.
+One pass, streaming, typed: the file's records come a block at a time (csvfile.py), and each
+block becomes float64 at once (Python's own `float`, so the very numbers a cell-by-cell reader
+gives) and class indices, written into one array grown in place. Neither the file's text nor a
+list of its rows is ever held whole: a 200 MB CSV peaked at 16× its size that way
+(benchmarks/bench_csv.py). A block that fails the quick conversion is read again cell by cell,
+to name the first bad cell. A file's faults are said in the order a whole-file reader finds
+them: binary, then not UTF-8, then not a CSV, then its header, then too few rows, then the
+first bad cell, then one class.
 """
 
 from __future__ import annotations
