@@ -56,8 +56,10 @@ class Table:
         return len(self.class_names)
 
 
-def _class_names(unique: dict[str, int]) -> tuple[str, ...]:
-    """Sort labels numerically when they all are numbers (so "10" comes after "9")."""
+def _class_names(raw_labels: list[str]) -> tuple[str, ...]:
+    """Sort labels numerically when they all are numbers (so "10" comes after "9"). The Code
+    mode's script carries this very function."""
+    unique = set(raw_labels)
     try:
         return tuple(sorted(unique, key=float))
     except ValueError:
@@ -153,7 +155,7 @@ def _read_csv(path: Path, target: str, min_rows: int) -> Table:
     _check_rows(path, n, min_rows)
     x.resize((n, d), refcheck=False)
     y.resize(n, refcheck=False)
-    class_names = _class_names(names)
+    class_names = _class_names(list(names))
     if len(class_names) < 2:
         raise DataError(f"{path}: target column {target!r} has one class ({class_names[0]!r}); "
                         "classification needs at least two")
