@@ -25,8 +25,9 @@ BENCHMARKS = [
     ("wdtui --help over import torch", "bench_help.py", []),
     ("recording a run over train()", "bench_recording.py", ["--repeats", "60"]),
     ("2,000 stored runs: wdtui runs --json, the Runs view", "bench_runs.py", []),
+    ("a 200 MB CSV: wdtui trace's peak memory and first epoch", "bench_csv.py", []),
 ]
-FIGURE = re.compile(r"ratio|speed-up|p99|first paint", re.IGNORECASE)
+FIGURE = re.compile(r"ratio|speed-up|p99|first paint|first epoch", re.IGNORECASE)
 
 
 def main() -> int:
