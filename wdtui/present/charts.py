@@ -58,8 +58,10 @@ def sweep_chart(plt: Any, points: Sequence[SweepPoint], best: SweepPoint | None 
     if not shown:
         return
     x = [math.log10(p.weight_decay) for p in shown]
-    plt.plot(x, [p.val_loss for p in shown], label="val", marker="braille", color="orange")
-    plt.plot(x, [p.train_loss for p in shown], label="train", marker="braille", color="cyan")
+    for name, color in (("val", "orange"), ("train", "cyan")):  # a stored point may lack one of them
+        drawn = [(lx, getattr(p, f"{name}_loss")) for lx, p in zip(x, shown) if getattr(p, f"{name}_loss") is not None]
+        if drawn:
+            plt.plot(*zip(*drawn), label=name, marker="braille", color=color)
     zero = next((p for p in points if p.weight_decay == 0 and not p.diverged), None)
     if zero is not None:
         plt.plot([x[0], x[-1]], [zero.val_loss, zero.val_loss], label=f"val at λ = 0: {zero.val_loss:.4f}",
