@@ -157,7 +157,7 @@ async def test_the_whole_lesson_from_the_welcome_to_the_summary():
         summary = panel_text(app)
         assert "Step 11 of 11" in app.screen.query_one(LessonPanel).border_title
         assert "6 of 8 predictions held" in summary  # all but steps 2 and 5
-        assert "✘ 2. Five epochs, watched: b) 60 to 75 %" in summary and "✔ 4. A network that overfits" in summary
+        assert "✘ 2. Five epochs, watched: you said b)" in summary and "✔ 4. A network that overfits" in summary
         saved = json.loads(progress_path().read_text(encoding="utf-8"))
         assert saved["step"] == 10 and len(saved["outcomes"]) == 10
 

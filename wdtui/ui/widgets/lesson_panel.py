@@ -228,7 +228,8 @@ class LessonPanel(VerticalScroll, can_focus=True):
         return Text.assemble(("Do: ", "bold"), step.do)
 
     def summary(self) -> Text:
-        """Each prediction against what its run did."""
+        """Each prediction against what its run did, a line each (the options were read in their
+        steps: the letter names the one chosen), so the summary is whole at 80 × 24."""
         app = self.wdtui
         text = Text()
         text.append("\nPrediction by prediction\n", style="bold")
@@ -238,7 +239,7 @@ class LessonPanel(VerticalScroll, can_focus=True):
                 continue
             choice = app.progress.predictions.get(step.id)
             outcome = app.progress.outcomes.get(step.id)
-            said = "not predicted" if choice is None else f"{LETTERS[choice]}) {step.prediction.options[choice].text}"
+            said = "not predicted" if choice is None else f"you said {LETTERS[choice]})"
             if outcome is None:
                 mark, style = "·", "dim"
                 said += " — not run yet"
