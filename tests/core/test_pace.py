@@ -10,7 +10,7 @@ import pytest
 from wdtui.core.config import RunConfig
 from wdtui.core.control import MAX_SPREAD_EPOCH, Control, Watch
 from wdtui.core.engine import PAUSED, Engine, train
-from wdtui.core.pace import (AUTO, FOLLOW_EVERY, FOLLOW_EVERY_INSTANT, INSTANT, PACES, Pace, follow_every, parse_pace,
+from wdtui.core.pace import (AUTO, FOLLOW_EVERY, FOLLOW_EVERY_INSTANT, INSTANT, PACES, RUN_SECONDS, Pace, follow_every, parse_pace,
                              step_pace)
 from wdtui.core.records import EpochRecord, Look, StepRecord, Stopped
 
@@ -113,7 +113,7 @@ def test_paces_apply_to_the_control():
     Pace("10", 10.0).apply(control)
     assert (control.epoch_seconds, control.run_seconds) == (0.1, 0.0)
     AUTO.apply(control)
-    assert (control.epoch_seconds, control.run_seconds) == (0.0, 5.0)
+    assert (control.epoch_seconds, control.run_seconds) == (0.0, RUN_SECONDS)
     INSTANT.apply(control)
     assert (control.epoch_seconds, control.run_seconds) == (0.0, 0.0) and control.epoch_seconds_for(5) == 0
 
@@ -144,3 +144,15 @@ def test_plus_and_minus_walk_the_paces_by_their_rate_for_the_run(epochs, faster,
         seen.append(nxt.name)
         pace = nxt
     assert seen == slower
+
+
+def test_twins_share_a_spread_pace():
+    """They take turns: spread over 0.4 s, the pair takes about 0.4 s, not twice that."""
+    from wdtui.core.compare import twin_engines, twins
+
+    engines = twin_engines(RunConfig(epochs=4, rows=200, hidden=(8,)), Control(run_seconds=0.4))
+    start = time.perf_counter()
+    done = [record for _, record in twins(engines) if isinstance(record, EpochRecord)]
+    took = time.perf_counter() - start
+    assert len(done) == 10  # epochs 0–4 of each twin
+    assert 0.4 <= took < 0.8

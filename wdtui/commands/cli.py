@@ -133,7 +133,7 @@ def app_options() -> Parser:
     p = Parser(add_help=False, argument_default=argparse.SUPPRESS)
     g = p.add_argument_group("app options")
     g.add_argument("--pace", type=_pace, metavar="PACE",
-                   help="how fast the app trains: auto (any run spread over about 5 s, an epoch taking at most half a second), "
+                   help="how fast the app trains: auto (any run spread over about 4 s, an epoch taking at most half a second), "
                         "instant, or epochs per second such as " + ", ".join(p.name for p in PACES[1:-1])
                         + f" (default {DEFAULT_NAME}; + and - change it in the app)")
     return p

@@ -24,11 +24,15 @@ TIE = 0.005
 
 
 def twin_engines(config: RunConfig, control: "Control") -> tuple["Engine", "Engine"]:
-    """(λ = 0, λ) engines alike in everything else, sharing one Dataset and `control`."""
+    """(λ = 0, λ) engines alike in everything else, sharing one Dataset and `control`; they take
+    turns, so a spread pace spreads the pair, not each twin, over its time."""
     from .engine import Engine
 
     zero = Engine(config.replace(weight_decay=0.0), control)
-    return zero, Engine(config, control, dataset=zero.data)
+    engines = zero, Engine(config, control, dataset=zero.data)
+    for engine in engines:
+        engine.sharing = 2
+    return engines
 
 
 def twins(engines: tuple["Engine", "Engine"]) -> Iterator[tuple[int, Record]]:

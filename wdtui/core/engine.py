@@ -62,6 +62,7 @@ class Engine(Readout):
         self.diverged: Diverged | None = None
         self._at = (0, 0)  # (epoch, step within it) of the model now: where a look is taken
         self._looked_step, self._looked_time = -1, 0.0  # the global step and time of the latest look
+        self.sharing = 1  # runs that take turns under one spread pace (the twins: 2), so the pair takes its time
 
     # What happens next -----------------------------------------------------------------------
 
@@ -155,8 +156,9 @@ class Engine(Readout):
         return ConfigChanged(self.epoch + 1, requested)
 
     def _step_seconds(self) -> float:
-        """The pace as seconds per step: each epoch takes at least what the control's pace asks."""
-        return self.control.epoch_seconds_for(self.config.epochs) / self.steps_per_epoch
+        """The pace as seconds per step: each epoch takes at least what the control's pace asks.
+        Runs that take turns share a spread pace: each spreads over its part of the time."""
+        return self.control.epoch_seconds_for(self.config.epochs * self.sharing) / self.steps_per_epoch
 
     def _pace(self, due: float, last: bool) -> float:
         """Wait until `due`, the pace's end for this step; the next step's. A step that ran late

@@ -2,7 +2,7 @@
 
 Five epochs over in 0.03 s cannot be watched; three hundred at two a second cannot be waited
 for. The default, `auto`, spreads any run over about RUN_SECONDS (an epoch at most half a
-second: the seed's 5 epochs take 2.5 s, a 300-epoch preset about 5 s). `instant` trains flat
+second: the seed's 5 epochs take 2.5 s, a 300-epoch preset about 4 s; the twins share it). `instant` trains flat
 out, as the CLI does; a number is that many epochs a second. The engine keeps the pace
 (Control.epoch_seconds and run_seconds); a screen only chooses one.
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .control import Control
 
-RUN_SECONDS = 5.0  # `auto` spreads a whole run over about this long
+RUN_SECONDS = 4.0  # `auto` spreads a whole run over about this long: with its ends, within the lesson's 5 s
 
 # How often (seconds) the app follows a training run: its screen redraws, its job looks at the
 # model (the boundary, the view of the latest epoch). Five times a second, smooth to watch; at
@@ -52,7 +52,7 @@ class Pace:
 
     @property
     def label(self) -> str:
-        """`auto (a run in about 5 s)`, `instant`, `10 epochs/s`: how the form and the status say it."""
+        """`auto (a run in about 4 s)`, `instant`, `10 epochs/s`: how the form and the status say it."""
         if self.run_seconds:
             return f"auto (a run in about {self.run_seconds:g} s)"
         if self.epochs_per_second:
@@ -61,7 +61,7 @@ class Pace:
 
     @property
     def short(self) -> str:
-        """`auto (5 s)`, `instant`, `10 epochs/s`: the label in a narrow form field."""
+        """`auto (4 s)`, `instant`, `10 epochs/s`: the label in a narrow form field."""
         return f"auto ({self.run_seconds:g} s)" if self.run_seconds else self.label
 
     def apply(self, control: "Control") -> None:

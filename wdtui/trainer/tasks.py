@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 Send = Callable[["Event"], object]
 
 # Every λ's boundary costs a few milliseconds, so while a sweep trains they are taken at most
-# this often (seconds); and once more after the last epoch.
+# this often (seconds; at pace instant, where the user asked for speed, the longer one); and
+# once more after the last epoch.
 BOUNDARIES_EVERY = 1.5
+BOUNDARIES_EVERY_INSTANT = 4.0
 
 
 def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> None:
@@ -130,8 +132,9 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
         n = engine.data.n_features
         return engine.boundary(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
 
-    for engine in engines:
-        engine.watch = Watch(every=engine.steps_per_epoch, measure=measure, seconds=FOLLOW_EVERY)
+    for engine in engines:  # at pace instant as seldom as a run's: each boundary holds up training
+        engine.watch = Watch(every=engine.steps_per_epoch, measure=measure, seconds=FOLLOW_EVERY,
+                             unpaced_seconds=FOLLOW_EVERY_INSTANT)
     group, label = new_group(), twins_label(config.weight_decay)
     kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
     viewed = [0.0, 0.0]
@@ -145,7 +148,7 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
             view = weights = None
             if isinstance(record, EpochRecord) and record.epoch > 0:
                 last = record.epoch == engine.config.epochs
-                if last or time.perf_counter() - viewed[which] >= FOLLOW_EVERY:
+                if last or time.perf_counter() - viewed[which] >= engine.watch.spacing(control.unpaced(engine.config.epochs)):
                     view, viewed[which] = shelf.view(engine), time.perf_counter()
                 weights = weights_of(engine.model) if which == 0 else None
             send(TwinRecord(which, record, view, weights))
@@ -172,7 +175,8 @@ def sweep_task(send: Send, control: Control, room: Room, config: RunConfig, grid
             if isinstance(record, SweepProgress):
                 kept.progress(record)
                 send(SweepProgressed(record))
-                if record.epoch == record.epochs or time.perf_counter() - taken >= BOUNDARIES_EVERY:
+                every = BOUNDARIES_EVERY_INSTANT if control.unpaced(record.epochs) else BOUNDARIES_EVERY
+                if record.epoch == record.epochs or time.perf_counter() - taken >= every:
                     send(SweepBoundaries(record.epoch, run.boundaries(plane.for_data(run.data.n_features))))
                     taken = time.perf_counter()
             else:
