@@ -50,7 +50,7 @@ def place(area: Size, need: Size, is_focus: bool, reading: bool, awaiting: bool,
     prediction, and the mode has nothing of it to show yet; `text_rows` and `strip_rows`: the
     panel's text and its folded line, in rows across the whole width, borders included."""
     if is_focus:
-        fits_beside = area.width >= 2 * PANEL_WIDTH and text_rows <= area.height  # text_rows: beside
+        fits_beside = area.width >= 2 * PANEL_WIDTH and text_rows + 1 <= area.height  # and its Start over button
         return Place("beside", PANEL_WIDTH) if fits_beside else Place("open", area.height)
     if area.width - PANEL_WIDTH >= need.width and area.height >= need.height:
         return Place("beside", PANEL_WIDTH)
