@@ -41,6 +41,15 @@ class Terminal:
                 return
             self.output += chunk
 
+    def start_training(self, timeout: float = 30.0) -> None:
+        """From the welcome, the run's Pipeline (enter would start the lesson, which sets up its
+        own), then space; back once the Metrics card says training is running (`timeout` for it)."""
+        self.wait_for("Modes")
+        self.press("1")
+        self.wait_for("Data in")
+        self.press(" ")
+        self.wait_for("after epoch", timeout)
+
     def wait_for(self, text: str, timeout: float = 30.0) -> None:
         """Read until `text` has been drawn (escape sequences between characters count)."""
         deadline = time.monotonic() + timeout

@@ -18,11 +18,7 @@ from terminal import Terminal
 def test_quitting_mid_training_is_quick_and_leaves_no_process(key):
     term = Terminal("--preset", "overfit", "--epochs", "100000")
     try:
-        term.wait_for("Modes")
-        term.press("1")  # the Pipeline of this run (enter would start the lesson, which sets up its own)
-        term.wait_for("Data in")
-        term.press(" ")
-        term.wait_for("after epoch")  # the Metrics card: training is running
+        term.start_training()
         start = time.monotonic()
         term.press(key)
         while term.process.poll() is None and time.monotonic() - start < 10:
@@ -50,11 +46,7 @@ def test_sigterm_ends_the_app_as_q_does():
     Before, the process died where it stood: the terminal raw, the run "running" for ever."""
     term = Terminal("--preset", "overfit", "--epochs", "100000")
     try:
-        term.wait_for("Modes")
-        term.press("1")
-        term.wait_for("Data in")
-        term.press(" ")
-        term.wait_for("after epoch")
+        term.start_training()
         wait_until(lambda: stored_statuses() == ["running"], "the run to be stored")
         term.process.terminate()
         assert term.exit_status() == 143

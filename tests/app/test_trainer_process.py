@@ -99,11 +99,7 @@ async def test_a_killed_trainer_is_said_in_one_line_the_run_kept_and_the_next_ru
 def test_the_trainer_ends_within_a_second_of_the_app_however_the_app_ends(how):
     term = Terminal("--preset", "overfit", "--epochs", "100000")
     try:
-        term.wait_for("Modes")
-        term.press("1")
-        term.wait_for("Data in")
-        term.press(" ")
-        term.wait_for("after epoch", timeout=60)  # training in the trainer
+        term.start_training(timeout=60)  # training in the trainer
         (trainer,) = children(term.process.pid)
         assert alive(trainer)
         if how in ("q", "ctrl+c"):
