@@ -1,13 +1,14 @@
 """The anatomy of one update: how much of a weight's change was gradient, decay and momentum.
 
-The numbers are the optimizer's own: `core.capture.LastUpdates` hooks the Engine's optimizer
-and, just before the last step of each epoch, copies what that step reads (θ, the batch's
-gradient, the momentum buffer or Adam's moments) into a `LastUpdate` of NumPy arrays.
+The numbers are the optimizer's own. `core.capture.LastUpdates` hooks the Engine's optimizer.
+Just before the last step of each epoch, it copies what that step reads: θ, the batch's
+gradient, the momentum buffer or Adam's moments. The copy is a `LastUpdate` of NumPy arrays.
 `anatomy` then writes out torch's update rule for one weight of that step, part by part:
 
 - SGD: d = g + λθ; b = μ·b_old + d; Δθ = −γb = −γg − γλθ − γμ·b_old.
-- Adam (coupled): g' = g + λθ goes into m and v; Δθ = −γ·m̂/(√v̂+ε), so λθ is divided by
-  √v̂+ε like the gradient: −s·g − s·λθ − γβ1·m_old/((1−β1^t)(√v̂+ε)), s = γ(1−β1)/((1−β1^t)(√v̂+ε)).
+- Adam (coupled): g' = g + λθ goes into m and v, and Δθ = −γ·m̂/(√v̂+ε).
+  So λθ is divided by √v̂+ε like the gradient:
+  −s·g − s·λθ − γβ1·m_old/((1−β1^t)(√v̂+ε)), s = γ(1−β1)/((1−β1^t)(√v̂+ε)).
 - AdamW (decoupled): θ ← (1 − γλ)θ apart from the adaptive step, which sees g alone:
   Δθ = −γλθ − s·g − (the momentum part above).
 
@@ -53,8 +54,8 @@ def anatomy(update: LastUpdate, layer: str, index: tuple[int, int],
             after: Mapping[str, "np.ndarray"] | None = None) -> UpdateAnatomy:
     """The update of weight `index` of `layer` in `update`, part by part.
 
-    `after` is the model's weights after that step (a ModelView's, at the epoch end): its
-    value of the weight is reported beside the sum of the parts.
+    `after` is the model's weights after that step (a ModelView's, at the epoch end). Its value
+    of the weight is reported beside the sum of the parts.
     """
     w = update.weights[layer]
     theta, g, first = (float(t[index]) for t in (w, update.grads[layer], update.first[layer]))

@@ -1,6 +1,6 @@
 """Capturing one optimizer step's inputs for `core.anatomy`: what the step reads, copied out.
 
-Runs where the model trains (the trainer, `wdtui trace`); the copies are NumPy arrays, so the
+It runs where the model trains (the trainer, `wdtui trace`). The copies are NumPy arrays. So the
 `LastUpdate` crosses to the app, which takes it apart without torch.
 """
 
@@ -62,9 +62,9 @@ def capture(optimizer: torch.optim.Optimizer, model: nn.Sequential, epoch: int, 
 class LastUpdates:
     """Keeps the `LastUpdate` of the last step of the latest epoch an Engine ran.
 
-    An optimizer step pre-hook copies the state only on an epoch's last step, so training
-    pays for one copy per epoch; each epoch's copy is a new object, safe to hand to another
-    thread while training goes on.
+    An optimizer step pre-hook copies the state only on an epoch's last step. So training pays
+    for one copy per epoch. Each epoch's copy is a new object, safe to hand to another thread
+    while training goes on.
     """
 
     def __init__(self, engine: Engine) -> None:

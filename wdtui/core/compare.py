@@ -1,9 +1,9 @@
 """Twin runs, λ = 0 against λ, and the verdict of their comparison.
 
-Both twins are runs of the one engine, built from the same config but for λ, so the seed
-gives them the same initial weights and the same batch order, and they share one Dataset:
-whatever differs between them afterwards is the weight decay's doing. They train in turns, an
-epoch each, so a chart of the two fills in step. The verdict is torch-free, like insight.py.
+Both twins are runs of the one engine, built from the same config but for λ. So the seed gives
+them the same initial weights and the same batch order, and they share one Dataset. Whatever
+differs between them afterwards is the weight decay's doing. They train in turns, an epoch
+each, so a chart of the two fills in step. The verdict is torch-free, like insight.py.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ TIE = 0.005
 
 
 def twin_engines(config: RunConfig, control: "Control") -> tuple["Engine", "Engine"]:
-    """(λ = 0, λ) engines alike in everything else, sharing one Dataset and `control`; they take
-    turns, so a spread pace spreads the pair, not each twin, over its time."""
+    """(λ = 0, λ) engines alike in everything else, sharing one Dataset and `control`.
+
+    They take turns, so a spread pace spreads the pair, not each twin, over its time."""
     from .engine import Engine
 
     zero = Engine(config.replace(weight_decay=0.0), control)
@@ -36,9 +37,10 @@ def twin_engines(config: RunConfig, control: "Control") -> tuple["Engine", "Engi
 
 
 def twins(engines: tuple["Engine", "Engine"]) -> Iterator[tuple[int, Record]]:
-    """(0 for λ = 0 or 1 for λ, record) for every record of both runs after their Setup, an
-    epoch each in turn; a twin that diverges drops out while the other goes on. Ends when
-    both have finished, or at once when their control is cancelled."""
+    """(0 for λ = 0 or 1 for λ, record) for every record of both runs after their Setup.
+
+    The twins run an epoch each, in turn. A twin that diverges drops out while the other goes
+    on. It ends when both have finished, or at once when their control is cancelled."""
     runs = [engine.run() for engine in engines]
     for run in runs:
         next(run)  # the Setup: the caller has the engines themselves

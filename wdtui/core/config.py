@@ -1,7 +1,7 @@
 """Run configuration: one frozen, validated dataclass shared by the CLI, the app and export.
 
-This module must not import torch: the app validates a configuration (and the CLI reports a
-bad option) before the first frame, long before `import torch` would finish.
+This module must not import torch. The app validates a configuration before the first frame,
+and the CLI reports a bad option, long before `import torch` would finish.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ MAX_NOISE = 10.0  # the 2-D shapes have radius 1: past this they are noise and n
 
 
 class ConfigError(ValueError):
-    """A bad setting: the message is one line a user can act on, in the domain's words
-    ("weight decay (λ) must be ≥ 0"); `field` names the RunConfig field, so the CLI can name
-    its option and the form its input (the core never names either)."""
+    """A bad setting, as one line a user can act on, in the domain's words.
+
+    An example: "weight decay (λ) must be ≥ 0". `field` names the RunConfig field. With it the
+    CLI can name its option and the form its input; the core never names either."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -98,9 +99,9 @@ class RunConfig:
     def from_dict(cls, values: Any) -> "RunConfig":
         """The config a `to_dict()` wrote (say, a stored run's), validated again.
 
-        Written by another version of wdtui, it may lack a setting (then the default holds) or
-        have one this version does not know (ignored: it cannot change a run here). Anything
-        else wrong is a ConfigError naming the field, as from the CLI or the form."""
+        Another version of wdtui may have written it. It may lack a setting: then the default
+        holds. It may have one this version does not know: that is ignored, as it cannot change
+        a run here. Anything else wrong is a ConfigError naming the field, as from the CLI or the form."""
         if not isinstance(values, dict):
             raise ConfigError(f"a run's settings must be a mapping of names to values, not {values!r}")
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
@@ -114,9 +115,10 @@ def _shown(text: str) -> str:
 
 
 def parse_number(text: str, kind: type, what: str) -> Any:
-    """`text` as a whole number (`kind` int) or a number, written with the digits 0-9 (Python
-    would also read ٣٢ as 32: a user who typed it meant something else); whether it is a good
-    value is RunConfig's to say."""
+    """`text` as a whole number (`kind` int) or a number, written with the digits 0-9.
+
+    Python would also read ٣٢ as 32, but a user who typed it meant something else. Whether it
+    is a good value is RunConfig's to say."""
     text = text.strip()
     need = "a whole number" if kind is int else "a number"
     if not text.isascii():
@@ -163,8 +165,10 @@ def check_network(n_features: int, hidden: tuple[int, ...], n_classes: int) -> N
 
 
 def check_sweep(values: int, n_features: int | None = None, hidden: tuple[int, ...] = (), n_classes: int = 2) -> None:
-    """Refuse, before anything is made, a sweep of more than MAX_SWEEP_VALUES values of λ, or
-    one whose stacked copies (one per λ) pass MAX_PARAMETERS together (given the data's width)."""
+    """Refuse a sweep too large, before anything is made.
+
+    That is more than MAX_SWEEP_VALUES values of λ, or stacked copies (one per λ) that pass
+    MAX_PARAMETERS together, given the data's width."""
     if values > MAX_SWEEP_VALUES:
         raise ConfigError(f"a sweep trains at most {MAX_SWEEP_VALUES} values of λ at once, not {values:,}", "points")
     count = parameters(n_features, hidden, n_classes) if n_features else 0

@@ -25,12 +25,12 @@ POLL = 0.02  # seconds between two looks at the events while paused
 class Control:
     """What another thread asks of a run; the engine reads it between two steps.
 
-    `go` set means train, clear means wait where you are. `hold`: when the last epoch is done,
-    wait for more epochs (the app, where Epochs can be raised) instead of ending (the CLI).
-    The pace: each epoch takes at least `epoch_seconds` (0 trains flat out), and with
-    `run_seconds` > 0 at least run_seconds / epochs (at most MAX_SPREAD_EPOCH), so a run of
-    any length is spread over about that long; both change live. `cancelled` ends the run
-    between two steps; a worker passes its own cancel event.
+    `go` set means train, clear means wait where you are. With `hold`, the run waits after the
+    last epoch for more epochs (the app, where Epochs can be raised) instead of ending
+    (the CLI). The pace: each epoch takes at least `epoch_seconds` (0 trains flat out). With
+    `run_seconds` > 0 each also takes at least run_seconds / epochs (at most MAX_SPREAD_EPOCH).
+    So a run of any length is spread over about that long. Both change live. `cancelled` ends
+    the run between two steps; a worker passes its own cancel event.
     """
 
     def __init__(self, *, go: bool = True, hold: bool = False, epoch_seconds: float = 0.0,
@@ -72,8 +72,10 @@ class Control:
         self.go.set()
 
     def look(self) -> None:
-        """Ask a paused run for a fresh look at its model (its Watch's), taken by the engine
-        on its own thread: the app shows a new view of the model without touching it."""
+        """Ask a paused run for a fresh look at its model (its Watch's).
+
+        The engine takes it on its own thread, so the app shows a new view of the model without
+        touching it."""
         self._look.set()
 
     def pause(self) -> None:
@@ -114,14 +116,15 @@ class Control:
 
 @dataclass(frozen=True)
 class Watch:
-    """When to look at the model: `measure(engine)` runs on the engine's thread and must return a frozen
-    copy (say, a decision boundary), yielded as a Look record.
+    """When to look at the model, and how.
 
-    The engine takes one of the untrained model, then after every `every` optimizer steps, but
-    no sooner than `seconds` after the last one (a look costs milliseconds; at full speed a
-    few a second are all a screen can show), or `unpaced_seconds` while the run has no pace,
-    and again wherever the run stops (a pause, one step, the last epoch) or a paused run is
-    asked to look, so the latest look is never stale.
+    `measure(engine)` runs on the engine's thread and must return a frozen copy (say, a decision
+    boundary), which is yielded as a Look record. The engine takes one of the untrained model.
+    Then it takes one after every `every` optimizer steps, but no sooner than `seconds` after the
+    last one. A look costs milliseconds, and at full speed a few a second are all a screen can
+    show. While the run has no pace, `unpaced_seconds` is that gap instead. It looks again
+    wherever the run stops (a pause, one step, the last epoch), or when a paused run is asked
+    to look. So the latest look is never stale.
     """
 
     every: int

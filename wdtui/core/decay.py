@@ -4,20 +4,22 @@
 
 - SGD, μ = 0: θ ← (1 − γλ)θ each step, exactly. AdamW: the same, apart from its adaptive step.
 - SGD with momentum μ: λθ rides in the buffer too. From an empty buffer torch's SGD sets
-  b₁ = λθ₀, then bₜ = μbₜ₋₁ + λθₜ₋₁ and θₜ = θₜ₋₁ − γbₜ: that is θₜ₊₁ = (1 + μ − γλ)θₜ − μθₜ₋₁
-  with θ₋₁ = θ₀. Each step's own, direct decay part is still −γλθ (a factor 1 − γλ); the
-  long-run factor per step is the larger root of r² − (1 + μ − γλ)r + μ = 0, about
-  1 − γλ/(1 − μ) only while γλ ≪ (1 − μ)². Past γλ = (1 − √μ)² the roots are complex: θ
-  swings through zero, its size shrinking by √μ a step; from γλ = 2(1 + μ) on it grows.
+  b₁ = λθ₀, then bₜ = μbₜ₋₁ + λθₜ₋₁ and θₜ = θₜ₋₁ − γbₜ.
+  That is θₜ₊₁ = (1 + μ − γλ)θₜ − μθₜ₋₁, with θ₋₁ = θ₀.
+  Each step's own, direct decay part is still −γλθ (a factor 1 − γλ).
+  The long-run factor per step is the larger root of r² − (1 + μ − γλ)r + μ = 0.
+  It is about 1 − γλ/(1 − μ) only while γλ ≪ (1 − μ)².
+  Past γλ = (1 − √μ)² the roots are complex: θ swings through zero, its size shrinking by √μ a step.
+  From γλ = 2(1 + μ) on, it grows.
   `DecayAlone` works the half-life and what is left after a run out of the recursion itself.
-- Adam (coupled): λθ joins the gradient and is divided by √v̂ + ε like it, so each weight has
-  its own rate, γλ / (√v̂ᵢ + ε), set by its own gradient history: there is no single figure.
-  `adam_decay` measures it per decayed weight from the run's optimizer state and summarises
-  it as a median and a 5th–95th percentile range.
+- Adam (coupled): λθ joins the gradient and is divided by √v̂ + ε like it.
+  So each weight has its own rate, γλ / (√v̂ᵢ + ε), set by its own gradient history.
+  There is no single figure. `adam_decay` measures it per decayed weight from the run's
+  optimizer state, and summarises it as a median and a 5th–95th percentile range.
 
-Importing this module does not import torch (the CLI and the app quote these figures before
-torch is loaded); only `adam_factors` and `adam_decay`, which read a torch optimizer's state,
-import it, when called.
+Importing this module does not import torch: the CLI and the app quote these figures before
+torch is loaded. Only `adam_factors` and `adam_decay` import it, when called, since they read a
+torch optimizer's state.
 """
 
 from __future__ import annotations
@@ -36,10 +38,10 @@ Matrix = tuple[tuple[float, float], tuple[float, float]]
 
 
 def half_life(rate: float) -> float:
-    """Steps for a factor (1 − rate) per step to halve a weight: ln 2 / −ln(1 − rate) ≈ 0.693 / rate,
-    not rounded to a whole step (Adam's per-weight figures, which are estimates).
+    """Steps for a factor (1 − rate) per step to halve a weight: ln 2 / −ln(1 − rate) ≈ 0.693 / rate.
 
-    inf when rate ≤ 0 (λ = 0: decay never halves anything); 1 when one step removes it all.
+    It is not rounded to a whole step, since Adam's per-weight figures are estimates anyway.
+    It is inf when rate ≤ 0 (λ = 0: decay never halves anything), and 1 when one step removes it all.
     """
     if rate <= 0:
         return math.inf
@@ -72,9 +74,10 @@ class DecayAlone:
         return 1 + self.momentum - self.lr * self.weight_decay
 
     def _roots(self) -> tuple[complex, complex]:
-        """The roots of r² − (1 + μ − γλ)r + μ = 0, the larger in size first. The discriminant
-        (1 + μ − γλ)² − 4μ is taken as (1 − μ − γλ)² − 4μγλ, equal but without the cancellation
-        that would make λ = 0's root 1 − 6e-16."""
+        """The roots of r² − (1 + μ − γλ)r + μ = 0, the larger in size first.
+
+        The discriminant (1 + μ − γλ)² − 4μ is taken as (1 − μ − γλ)² − 4μγλ. The two are equal,
+        but the second avoids the cancellation that would make λ = 0's root 1 − 6e-16."""
         g, mu = self.lr * self.weight_decay, self.momentum
         root = cmath.sqrt((1 - mu - g) ** 2 - 4 * mu * g)
         r1, r2 = (self._a + root) / 2, (self._a - root) / 2
@@ -102,9 +105,11 @@ class DecayAlone:
         return self.lr * self.weight_decay >= 2 * (1 + self.momentum)
 
     def left(self, steps: int) -> float:
-        """θ after `steps` steps of decay alone, of θ₀ = 1, exactly: (θₜ, θₜ₋₁) = Mᵗ(1, 1) with
-        M = [[1 + μ − γλ, −μ], [1, 0]], Mᵗ by squaring (a million steps cost forty products).
-        Without decay θ stays 1 exactly; the matrix's rounding would drift it by 1e-12."""
+        """θ after `steps` steps of decay alone, of θ₀ = 1, exactly.
+
+        (θₜ, θₜ₋₁) = Mᵗ(1, 1) with M = [[1 + μ − γλ, −μ], [1, 0]]. Mᵗ is taken by squaring, so a
+        million steps cost forty products. Without decay θ stays 1 exactly, where the matrix's
+        rounding would drift it by 1e-12."""
         if self.weight_decay == 0:
             return 1.0
         result: Matrix = ((1.0, 0.0), (0.0, 1.0))
@@ -117,8 +122,9 @@ class DecayAlone:
         return result[0][0] + result[0][1]
 
     def half_life(self) -> float:
-        """The whole steps until decay alone has halved the weight for good (|θ| ≤ ½ from then on);
-        inf where it never does (λ = 0, or a γλ so large that it grows)."""
+        """The whole steps until decay alone has halved the weight for good (|θ| ≤ ½ from then on).
+
+        inf where it never does: λ = 0, or a γλ so large that the weight grows."""
         if self.weight_decay <= 0 or self.grows:
             return math.inf
         if not self.oscillates:  # θ falls step by step: the first step at or below ½, by bisection
@@ -137,8 +143,9 @@ class DecayAlone:
         return float(last + 1)
 
     def _settled(self) -> int:
-        """A step from which |θ| stays under ½ while it swings: θₜ = Ar₁ᵗ + Br₂ᵗ, so |θₜ| ≤
-        |A||r₁|ᵗ + |B||r₂|ᵗ (with a double root r, θₜ = (1 + ct)rᵗ)."""
+        """A step from which |θ| stays under ½ while it swings.
+
+        θₜ = Ar₁ᵗ + Br₂ᵗ, so |θₜ| ≤ |A||r₁|ᵗ + |B||r₂|ᵗ. With a double root r, θₜ = (1 + ct)rᵗ."""
         r1, r2 = self._roots()
         size = abs(r1)
         if abs(r1 - r2) > 1e-9:
@@ -180,8 +187,8 @@ def decay_alone(optimizer: str, lr: float, weight_decay: float, momentum: float 
 class AdamDecay:
     """Coupled Adam's decay, measured per decayed weight from the optimizer's state at one step.
 
-    A factor is a weight's effective per-step decay rate as a multiple of γλ, 1 / (√v̂ᵢ + ε);
-    it differs per weight and changes as v̂ does, so these describe the spread over the weights
+    A factor is a weight's effective per-step decay rate as a multiple of γλ: 1 / (√v̂ᵢ + ε).
+    It differs per weight and changes as v̂ does. So these describe the spread over the weights
     at `step`, not one figure for all. Half-lives are in steps, each that of the factor named.
     """
 
@@ -209,11 +216,11 @@ def _adam_states(optimizer: torch.optim.Optimizer, group: int) -> tuple[dict, li
 
 
 def adam_factors(optimizer: torch.optim.Optimizer, group: int = 0) -> torch.Tensor | None:
-    """Per weight of param group `group` (the decayed one in `optim.make_optimizer`), the
-    long-run effective decay rate over γλ: 1 / (√(vᵢ / (1 − β2^t)) + ε), flattened.
+    """The long-run effective decay rate over γλ of each weight of param group `group`, flattened.
 
-    Why: m̂ averages the recent g + λθ, and θ moves slowly, so the decay's share of m̂ is λθ;
-    the step divides m̂ by √v̂ + ε, leaving γλθ / (√v̂ + ε). None before the first step.
+    `group` is the decayed one in `optim.make_optimizer`. The rate is 1 / (√(vᵢ / (1 − β2^t)) + ε).
+    Why: m̂ averages the recent g + λθ, and θ moves slowly, so the decay's share of m̂ is λθ.
+    The step divides m̂ by √v̂ + ε, which leaves γλθ / (√v̂ + ε). None before the first step.
     """
     import torch
 

@@ -1,10 +1,10 @@
 """Records back from their JSON: a stored run read as the records `wdtui trace` printed.
 
-`wdtui runs show` prints a stored run with the very functions that printed it when it trained,
-and those take records, not dicts; this is `to_jsonable` (jsonable.py) run backwards. Torch-free.
+`wdtui runs show` prints a stored run with the very functions that printed it when it trained.
+Those take records, not dicts. So this is `to_jsonable` (jsonable.py) run backwards. Torch-free.
 
-A document written by another version of wdtui may hold a field this one does not know
-(ignored) or lack one it needs: then `RecordError` says which, in one line.
+A document written by another version of wdtui may hold a field this one does not know: it is
+ignored. Or it may lack one it needs: then `RecordError` says which, in one line.
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ class RecordError(ValueError):
 
 
 def _make(cls: type, data: Any, **converted: Any) -> Any:
-    """`cls` from the mapping `data`: its known fields, `converted` overriding some of them, each
-    of the type its annotation says (a number where a number goes: the printers format them)."""
+    """`cls` from the mapping `data`: its known fields, `converted` overriding some of them.
+
+    Each is of the type its annotation says: a number where a number goes, since the printers
+    format them."""
     data = _map(data, cls.__name__)
     names = [f.name for f in fields(cls)]
     values = {k: v for k, v in data.items() if k in names} | converted
@@ -164,10 +166,10 @@ def boundary(data: Mapping[str, Any]) -> Boundary:
 def insight(data: Mapping[str, Any], report: Mapping[str, Any] | None = None) -> Insight:
     """The key insight's numbers as the run stated them (runs stored before it was kept have none).
 
-    A run stored before the decay figures were worked out from momentum's recursion (its
-    insight has no `direct_shrink`) quoted the approximation 1 − γλ/(1 − μ): given its
-    `report`, its figures are worked out again from its settings and epochs, keeping what the
-    run measured (Adam's per-weight decay, the smoothness number)."""
+    Older runs quoted the approximation 1 − γλ/(1 − μ). They were stored before the decay figures
+    were worked out from momentum's recursion, and their insight has no `direct_shrink`. Given
+    its `report`, such a run's figures are worked out again from its settings and epochs. What
+    the run measured is kept: Adam's per-weight decay, the smoothness number."""
     adam = data.get("adam")
     stated = _make(Insight, data, norms=_tuple(data.get("norms")),
                    adam=_make(AdamDecay, adam) if isinstance(adam, Mapping) else None)
@@ -182,11 +184,12 @@ def insight(data: Mapping[str, Any], report: Mapping[str, Any] | None = None) ->
 
 
 def sweep_result(points: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]], bool]]) -> SweepResult:
-    """A stored sweep as `wdtui sweep --json` reported it, from each point's (config, epochs,
-    diverged): a point's numbers are its last epoch's (or, given its final numbers alone, those
-    without ‖θ‖), a diverged point has none, and a point that kept no numbers (stopped before its
-    first epoch) is left out. The result's config is the first point's (a sweep's points differ
-    in λ alone)."""
+    """A stored sweep as `wdtui sweep --json` reported it, from each point's (config, epochs, diverged).
+
+    A point's numbers are its last epoch's. Given its final numbers alone, they are those
+    without ‖θ‖. A diverged point has none. A point that kept no numbers (stopped before its
+    first epoch) is left out. The result's config is the first point's, since a sweep's points
+    differ in λ alone."""
     made = sorted((p for p in (_point(config, epochs, diverged) for config, epochs, diverged in points)
                    if p.diverged or p.val_loss is not None), key=lambda p: p.weight_decay)
     return SweepResult(dict(points[0][0]) if points else {}, tuple(made), best_point(made))

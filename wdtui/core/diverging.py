@@ -1,15 +1,15 @@
 """Why a run diverged, and what to change: the data, the weight decay, or the learning rate.
 
-A loss that stops being a finite number is most often a learning rate too large, but not
-always, and "lower the learning rate" is then wrong advice:
+A loss that stops being a finite number is most often a learning rate too large. But not
+always, and "lower the learning rate" is then wrong advice. The other causes:
 
-- a value in the data that float32 cannot hold (past ±3.4e38) makes every sum it enters
-  infinite from the first step: fix or remove that value;
-- a validation row far outside what the training rows span: the z-score, fitted on the
-  training rows, puts it so many standard deviations out that its loss overflows, while
-  training itself goes on fine (a training row cannot: the z-score bounds it by √n);
-- a weight decay so strong that decay alone swings each weight wider at every step: γλ ≥ 2(1 + μ)
-  for SGD with momentum μ (2 for AdamW): core/decay.py's `decay_diverges` says so.
+- A value in the data that float32 cannot hold (past ±3.4e38). It makes every sum it enters
+  infinite from the first step. Fix or remove that value.
+- A validation row far outside what the training rows span. The z-score is fitted on the
+  training rows, and puts it so many standard deviations out that its loss overflows.
+  Training itself goes on fine. A training row cannot do this: the z-score bounds it by √n.
+- A weight decay so strong that decay alone swings each weight wider at every step. That is
+  γλ ≥ 2(1 + μ) for SGD with momentum μ, and 2 for AdamW. core/decay.py's `decay_diverges` says so.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ def cause(config: RunConfig, data: Dataset, training_finite: bool) -> str | None
 
 
 def _data(data: Dataset, training_finite: bool) -> str | None:
-    """A value of the data that cannot be trained on, named by column and data row (1 = the first
-    row below a CSV's header), or None."""
+    """A value of the data that cannot be trained on, or None.
+
+    It is named by column and data row (1 = the first row below a CSV's header)."""
     z = data.normalize(data.raw)
     bad = ~torch.isfinite(data.raw)  # past float32: every z-score of its column goes with it, so name it first
     bad = bad if bool(bad.any()) else ~torch.isfinite(z)

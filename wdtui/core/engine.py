@@ -1,11 +1,12 @@
 """The run engine: the one place that decides what happens next in a run.
 
-An `Engine` holds one run's state (data, model, optimizer, history) and `Engine.run()` is the
-run as a generator of records. What the run does next (train, pause mid-epoch or at an epoch
-end, train one epoch, take a new λ or epoch count from the next epoch, keep a pace, stop by a
-rule, quit between two steps) is asked through a `Control` that any thread may change and the
-engine reads between two steps. The CLI, the benchmarks, the app's worker, the Compare twins
-and a lesson's run are all this one loop with different controls; none has a loop of its own.
+An `Engine` holds one run's state: data, model, optimizer, history. `Engine.run()` is the run as
+a generator of records. What the run does next is asked through a `Control`, which any thread
+may change and the engine reads between two steps. It may train, pause mid-epoch or at an epoch
+end, or train one epoch. It may take a new λ or epoch count from the next epoch, keep a pace,
+stop by a rule, or quit between two steps. The CLI, the benchmarks, the app's worker, the
+Compare twins and a lesson's run are all this one loop with different controls. None has a
+loop of its own.
 """
 
 from __future__ import annotations
@@ -69,11 +70,12 @@ class Engine(Readout):
     def run(self) -> Iterator[Record]:
         """The run: Setup, then epochs as the control asks, until done, diverged or cancelled.
 
-        Epoch 0, the model before any step, comes right after the Setup. Yields
-        Stopped("finished") after the last epoch (then ends, or with `hold` waits for
-        more), Stopped("paused") where a pause halts it, ConfigChanged where new settings take
-        effect, and the Watch's Looks (see control.Watch). Returns with no further record
-        when cancelled.
+        Epoch 0, the model before any step, comes right after the Setup. It yields:
+        - Stopped("finished") after the last epoch, then ends (or with `hold` waits for more);
+        - Stopped("paused") where a pause halts it;
+        - ConfigChanged where new settings take effect;
+        - the Watch's Looks (see control.Watch).
+        When cancelled, it returns with no further record.
         """
         c = self.control
         yield self.setup()
@@ -132,8 +134,9 @@ class Engine(Readout):
         yield Stopped(reason, self.epoch)
 
     def _hold(self) -> Iterator[Record]:
-        """Wait to be told to go (returns True) or cancelled (False); each look asked
-        meanwhile yields a fresh look (say, of another plane of the same model)."""
+        """Wait to be told to go (returns True) or cancelled (False).
+
+        Each look asked meanwhile yields a fresh look, say of another plane of the same model."""
         while True:
             go = self.control.wait_or_look()
             if go is not None:
@@ -161,11 +164,12 @@ class Engine(Readout):
         return self.control.epoch_seconds_for(self.config.epochs * self.sharing) / self.steps_per_epoch
 
     def _pace(self, due: float, last: bool) -> float:
-        """Wait until `due`, the pace's end for this step; the next step's. A step that ran late
-        sets the next one's due from now: the pace never rushes to catch up. Waits shorter than
-        MIN_WAIT are gathered into one (a thread woken every millisecond waits each time for
-        the GIL, and falls behind its pace), except at an epoch's last step, which waits out the
-        rest of the epoch's time."""
+        """Wait until `due`, the pace's end for this step, and return the next step's due.
+
+        A step that ran late sets the next one's due from now: the pace never rushes to catch up.
+        Waits shorter than MIN_WAIT are gathered into one. A thread woken every millisecond waits
+        each time for the GIL, and falls behind its pace. An epoch's last step is the exception:
+        it waits out the rest of the epoch's time."""
         step_seconds = self._step_seconds()
         if step_seconds <= 0:
             return due
@@ -259,8 +263,9 @@ def train(config: RunConfig, control: Control | None = None) -> Iterator[Record]
 
 
 def trained(config: RunConfig) -> Engine:
-    """An Engine that has trained all of `config`'s epochs (or stopped where it diverged), for
-    readers of the finished run: its last record, its boundary, its insight."""
+    """An Engine that has trained all of `config`'s epochs, or stopped where it diverged.
+
+    It serves readers of the finished run: its last record, its boundary, its insight."""
     engine = Engine(config)
     for _ in engine.run():
         pass

@@ -1,14 +1,16 @@
-"""Each layer's weights as a histogram, the form TensorBoard keeps: min, max, count, sum, sum of
-squares, and a count per bucket with the buckets' right edges.
+"""Each layer's weights as a histogram, the form TensorBoard keeps.
 
-The run store keeps one per layer per epoch, so `wdtui runs tensorboard` draws a stored run's
+That form is min, max, count, sum, sum of squares, and a count per bucket with the buckets'
+right edges.
+
+The run store keeps one per layer per epoch. So `wdtui runs tensorboard` draws a stored run's
 weight histograms as `--tensorboard` drew them live. K copies of a layer (a sweep's stacked
 network, K × out × in) are binned at once, each over its own range. The bins follow the Rice
 rule as the Weights mode's do, 2·∛n for a layer of n weights (at least 8).
 
-In NumPy on copies of the weights: binning a small network's two layers takes about 60 µs
-there against 150 µs in torch's per-call overhead, and a copy can be binned on another thread
-(the run store's writer) while the model trains on.
+The binning runs in NumPy, on copies of the weights. Binning a small network's two layers takes
+about 60 µs there, against 150 µs of torch's per-call overhead. And a copy can be binned on
+another thread (the run store's writer) while the model trains on.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ def bins_for(n: int) -> int:
 
 
 def raw_histograms(layers: Sequence[tuple[str, np.ndarray]]) -> list[dict[str, Histogram]]:
-    """For (layer name, weights of shape K × …) pairs, each copy's {layer: histogram}; a copy
-    whose weights are not all finite (a sweep's λ that diverged) gets no histograms, {}."""
+    """Each copy's {layer: histogram}, for (layer name, weights of shape K × …) pairs.
+
+    A copy whose weights are not all finite (a sweep's λ that diverged) gets no histograms, {}."""
     copies = layers[0][1].shape[0] if layers else 0
     out: list[dict[str, Histogram]] = [{} for _ in range(copies)]
     broken: set[int] = set()
@@ -60,10 +63,12 @@ def raw_histograms(layers: Sequence[tuple[str, np.ndarray]]) -> list[dict[str, H
 
 
 def weight_histograms(models: Sequence[Mapping[str, np.ndarray]]) -> list[WeightHistogram]:
-    """Per layer, the counts of each model's weights (a ModelView's `weights`) over one set of
-    bins spanning them all, symmetric about 0, so two models' histograms of a layer can be laid
-    over each other (the Weights mode: the run beside its λ = 0 twin). Rice-rule bins, as above:
-    a 2×32 layer gets 8, a 256×20 one 35, so a small layer is not all empty bins and spikes."""
+    """Per layer, the counts of each model's weights (a ModelView's `weights`) over one set of bins.
+
+    The bins span all the models, symmetric about 0. So two models' histograms of a layer can be
+    laid over each other: the Weights mode shows the run beside its λ = 0 twin. The bins follow
+    the Rice rule, as above. A 2×32 layer gets 8, a 256×20 one 35, so a small layer is not all
+    empty bins and spikes."""
     out = []
     for name in models[0]:
         weights = [np.asarray(m[name], dtype=np.float64).ravel() for m in models]
@@ -76,9 +81,10 @@ def weight_histograms(models: Sequence[Mapping[str, np.ndarray]]) -> list[Weight
 
 
 def histograms_later(model: nn.Sequential) -> Callable[[], dict[str, Histogram]]:
-    """The model's weight histograms as they are now, made when called: the weights are copied
-    at once (a few microseconds) and binned by whoever calls, say the run store's writing
-    thread, so the training thread does not pay for the binning."""
+    """The model's weight histograms as they are now, made when called.
+
+    The weights are copied at once (a few microseconds). Whoever calls bins them, say the run
+    store's writing thread, so the training thread does not pay for the binning."""
     from .model import linear_layers
 
     layers = [(name, linear.weight.detach().numpy().copy()[None]) for name, linear in linear_layers(model)]

@@ -1,8 +1,10 @@
-"""The key insight's numbers, from the run: what decay alone does per step for the optimizer in
-force, its half-life, what that adds up to over the run, the penalty, and the smoothness.
+"""The key insight's numbers, from the run.
+
+They are what decay alone does per step for the optimizer in force, and its half-life. Then
+what that adds up to over the run, the penalty, and the smoothness.
 
 Torch-free: it reads the config, the epoch records and two things measured in the engine's
-thread (Adam's per-weight decay, the smoothness number), so the CLI, the app's Insight mode,
+thread (Adam's per-weight decay, the smoothness number). So the CLI, the app's Insight mode,
 the quiz and `wdtui trace --json` all quote the same figures. The sentences around them live
 in wdtui.present.insight.
 """
@@ -22,14 +24,15 @@ from .records import EpochRecord
 class Insight:
     """Every number the key insight states, named for what it is (`insight` in trace --json).
 
-    Two factors per step, never to be mixed up: `direct_shrink`, 1 − γλ, is one step's own
-    decay part (−γλθ); `shrink` is the long-run factor of decay alone for the optimizer in
-    force, what a weight's size is multiplied by per step once SGD's momentum buffer has
-    filled (the larger root of r² − (1 + μ − γλ)r + μ = 0; 1 − γλ without momentum and for
-    AdamW; for Adam the median weight's 1 − γλ/(√v̂ + ε)). Half-lives are in optimizer steps of
-    decay alone (a zero data gradient) from an empty buffer, worked out from the recursion
-    itself (Adam's: the median weight's, its spread in `adam`). None where λ = 0: decay never
-    halves anything.
+    Two factors per step must never be mixed up:
+    - `direct_shrink`, 1 − γλ, is one step's own decay part (−γλθ).
+    - `shrink` is the long-run factor of decay alone for the optimizer in force. It is what a
+      weight's size is multiplied by per step once SGD's momentum buffer has filled. That is
+      the larger root of r² − (1 + μ − γλ)r + μ = 0. It is 1 − γλ without momentum and for
+      AdamW. For Adam it is the median weight's 1 − γλ/(√v̂ + ε).
+    Half-lives are in optimizer steps of decay alone (a zero data gradient) from an empty
+    buffer. They are worked out from the recursion itself. Adam's is the median weight's, with
+    its spread in `adam`. They are None where λ = 0: decay never halves anything.
     """
 
     optimizer: str
@@ -68,8 +71,9 @@ def _finite(value: float) -> float | None:
 
 def key_insight(config: RunConfig, epochs: Sequence[EpochRecord], steps_per_epoch: int, *,
                 adam: AdamDecay | None = None, gradient_norm: float | None = None) -> Insight:
-    """The insight for a run with `config` (the settings in force) and these epochs (epoch 0
-    included or not); `adam` and `gradient_norm` as measured by the engine."""
+    """The insight for a run with `config` (the settings in force) and these epochs.
+
+    Epoch 0 may be included or not. `adam` and `gradient_norm` are as the engine measured them."""
     lam, lr = config.weight_decay, config.lr
     alone = decay_alone(config.optimizer, lr, lam, config.momentum)
     trained = [e for e in epochs if e.epoch > 0]

@@ -25,9 +25,9 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def to_jsonable(value: Any) -> Any:
     """Dataclasses → dicts, tuples → lists, recursively; what `json.dumps` can write.
 
-    A walk over the fields rather than `dataclasses.asdict`, which deep-copies every leaf:
-    a run's report converts four times faster, and recording a run pays for it (the run
-    store's ≤ 3 % budget, benchmarks/bench_recording.py)."""
+    It walks the fields rather than call `dataclasses.asdict`, which deep-copies every leaf.
+    A run's report converts four times faster. That matters because recording a run pays for it
+    (the run store's ≤ 3 % budget, benchmarks/bench_recording.py)."""
     if hasattr(value, "__dataclass_fields__"):
         return {name: to_jsonable(getattr(value, name)) for name in _fields(type(value))}
     if isinstance(value, dict):
@@ -38,8 +38,10 @@ def to_jsonable(value: Any) -> Any:
 
 
 def json_default(value: Any) -> Any:
-    """`json.dumps(…, default=json_default)` writes records as `to_jsonable` would, in one pass
-    of the C encoder (tuples are lists to it already): only each dataclass comes back here."""
+    """`json.dumps(…, default=json_default)` writes records as `to_jsonable` would.
+
+    It takes one pass of the C encoder, to which tuples are lists already. Only each dataclass
+    comes back here."""
     if hasattr(value, "__dataclass_fields__"):
         return {name: getattr(value, name) for name in _fields(type(value))}
     raise TypeError(f"{type(value).__name__} is not a record")

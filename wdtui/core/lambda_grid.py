@@ -20,9 +20,9 @@ RANGES = {"sgd": (1e-5, 1.0), "adam": (1e-5, 1.0), "adamw": (1e-3, 100.0)}
 def weight_decay_grid(optimizer: str = "sgd", points: int = POINTS, lr: float | None = None) -> tuple[float, ...]:
     """λ = 0 and `points` log-spaced values over the optimizer's range (both ends included).
 
-    For AdamW, given the learning rate γ, the range stops at γλ = 0.5: each step multiplies
-    the weights by 1 − γλ, which past γλ = 1 flips their sign instead of shrinking them.
-    Rounded to three significant digits, so the λ a table shows is the λ that ran, and the
+    For AdamW, given the learning rate γ, the range stops at γλ = 0.5. Each step multiplies the
+    weights by 1 − γλ, which past γλ = 1 flips their sign instead of shrinking them. The values
+    are rounded to three significant digits. So the λ a table shows is the λ that ran, and the
     one a user applies to the Train mode.
     """
     if points < 1:

@@ -1,6 +1,7 @@
-"""What is measured on a model or its optimizer at one moment, as frozen torch-free records:
-one update taken apart, the weights' histograms, a decision boundary. The presentation room
-and the app read them without importing torch.
+"""What is measured on a model or its optimizer at one moment, as frozen torch-free records.
+
+They are one update taken apart, the weights' histograms, and a decision boundary. The
+presentation room and the app read them without importing torch.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 class UpdateAnatomy:
     """One weight's change in one optimizer step, split into the parts that made it.
 
-    `gradient_part + decay_part + momentum_part` is the change the optimizer made (to float
-    rounding); `after` is the weight as the model holds it after that step, so the two can be
+    `gradient_part + decay_part + momentum_part` is the change the optimizer made, to float
+    rounding. `after` is the weight as the model holds it after that step. So the two can be
     checked against each other on screen.
     """
 
@@ -56,11 +57,13 @@ class WeightHistogram:
 
 @dataclass(frozen=True)
 class PlaneRows:
-    """The data's rows as a boundary view draws them: where each sits on the plane (z-scores of
-    the plane's two features), its true class, the class the model predicts for it (from all
-    its features, not only the two shown) and whether it is a training row.
+    """The data's rows as a boundary view draws them.
 
-    A picture of a few thousand cells cannot show tens of thousands of rows, so past a limit
+    Each row has its place on the plane (z-scores of the plane's two features) and its true
+    class. It also has the class the model predicts for it, from all its features, not only the
+    two shown. And it says whether it is a training row.
+
+    A picture of a few thousand cells cannot show tens of thousands of rows. So past a limit
     these are an evenly spread sample; `total` and `misclassified` count every row."""
 
     x: tuple[float, ...]
@@ -74,12 +77,13 @@ class PlaneRows:
 
 @dataclass(frozen=True)
 class Boundary:
-    """The model's predicted probability over a plane of two input features, and two numbers
-    that sum it up (computed in core/boundary.py). All coordinates are z-scores, the space the
-    model sees; the features off the plane are held at `held` (0 = their training mean).
+    """The model's predicted probability over a plane of two input features.
 
-    Grid cell [r][c] is the cell centre at row r from the top (largest y) and column c from
-    the left (smallest x), as a screen draws it.
+    Two numbers sum it up (computed in core/boundary.py). All coordinates are z-scores, the space
+    the model sees. The features off the plane are held at `held` (0 = their training mean).
+
+    Grid cell [r][c] is the cell centre at row r from the top (largest y). Its column c counts
+    from the left (smallest x), as a screen draws it.
     """
 
     features: tuple[int, int]  # the plane's two features: x axis, y axis (column numbers)

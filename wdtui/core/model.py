@@ -1,7 +1,7 @@
 """The network: Linear → ReLU → … → Linear, class scores out; softmax only at read-out.
 
-Cross-entropy takes the raw logits (it applies log-softmax itself, stably), so the model
-ends at the last Linear; the probabilities are computed where they are shown.
+Cross-entropy takes the raw logits and applies log-softmax itself, stably. So the model ends at
+the last Linear, and the probabilities are computed where they are shown.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 def build_model(n_features: int, hidden: tuple[int, ...], n_classes: int, seed: int) -> nn.Sequential:
     """A feed-forward network whose initial weights depend on `seed` alone, on any thread.
 
-    The weights are drawn as nn.Linear draws them (Kaiming-uniform weights, biases uniform
-    in ±1/√fan_in), so they equal `torch.manual_seed(seed)` followed by the plain layers, but
-    from a generator of the model's own: the app builds models on several threads at once
-    (the run, the Compare twins, the sweep), and torch's one global generator would
-    interleave their draws.
+    The weights are drawn as nn.Linear draws them: Kaiming-uniform weights, biases uniform in
+    ±1/√fan_in. So they equal `torch.manual_seed(seed)` followed by the plain layers. But they
+    come from a generator of the model's own. The app builds models on several threads at once
+    (the run, the Compare twins, the sweep), and torch's one global generator would interleave
+    their draws.
     """
     g = torch.Generator().manual_seed(seed)
     sizes = (n_features, *hidden, n_classes)
@@ -42,9 +42,9 @@ def build_model(n_features: int, hidden: tuple[int, ...], n_classes: int, seed: 
 def frozen_copy(model: nn.Sequential) -> nn.Sequential:
     """A copy of the network that no one trains: its own tensors, the same layers.
 
-    A Linear → ReLU chain is rebuilt layer by layer around clones of its tensors, in a fraction
-    of copy.deepcopy's time (which walks every attribute of every module in Python): the app
-    copies its model at every epoch end. Any other network is deep-copied.
+    A Linear → ReLU chain is rebuilt layer by layer around clones of its tensors. That takes a
+    fraction of copy.deepcopy's time, which walks every attribute of every module in Python.
+    It matters because the app copies its model at every epoch end. Any other network is deep-copied.
     """
     if not all(isinstance(m, (nn.Linear, nn.ReLU)) for m in model):
         return copy.deepcopy(model)
@@ -87,7 +87,8 @@ def layer_norms(model: nn.Sequential) -> dict[str, float]:
 
 
 def weights_of(model: nn.Sequential) -> dict[str, "np.ndarray"]:
-    """Each Linear layer's weight matrix, by layer name, copied out as NumPy arrays: what a
-    reader in another process (the app) needs of the model for its histograms and anatomy."""
+    """Each Linear layer's weight matrix, by layer name, copied out as NumPy arrays.
+
+    That is what a reader in another process (the app) needs of the model for its histograms and anatomy."""
     with torch.no_grad():
         return {name: m.weight.detach().numpy().copy() for name, m in linear_layers(model)}

@@ -1,16 +1,16 @@
 """The Observation column: one sentence about an epoch, read from the trend of the epochs so far.
 
-One epoch's step is mostly noise (at the overfit preset's λ = 0.1 the validation loss goes up
-in half the epochs while nothing is getting worse), and overfitting on a long run is slow: on
-moons at λ = 0 the validation loss takes a hundred epochs to double, through jumps of ±30 %
-from one epoch to the next. So every rule reads a trend over a window that grows with the run
-(its last half), and weighs it against its own noise: the uncertainty of the fitted line, which
+One epoch's step is mostly noise. At the overfit preset's λ = 0.1 the validation loss goes up in
+half the epochs while nothing is getting worse. And overfitting on a long run is slow. On moons
+at λ = 0 the validation loss takes a hundred epochs to double, through jumps of ±30 % from one
+epoch to the next. So every rule reads a trend over a window that grows with the run (its last
+half). It weighs that trend against its own noise: the uncertainty of the fitted line. That
 grows with the scatter and shrinks with the window's length. The rules are written once, in
-RULES: docs/cli.md and the `?` help quote it word for word, and the code below follows it.
+RULES. docs/cli.md and the `?` help quote it word for word, and the code below follows it.
 
-A sentence prints each number a rule judged, rounded as the rule rounds it, so a reader can
+A sentence prints each number a rule judged, rounded as the rule rounds it. So a reader can
 check the label against the table. A single jump at the end of a flat window is never a
-trend: it moves the fitted line by less than two standard errors of its slope.
+trend. It moves the fitted line by less than two standard errors of its slope.
 """
 
 from __future__ import annotations
@@ -61,11 +61,11 @@ def window_length(records: int) -> int:
 def trend(values: Sequence[float]) -> tuple[float, float]:
     """(change, noise) of a positive series in %, rounded to 0.1 as they are printed.
 
-    Read on the logarithm, so a change is a percentage of the loss at the time: a steep early
-    fall reads as −84 % (about what the table shows), never as an impossible −184 % of a mean.
-    change: the rise of the least-squares line from the first value to the last, as e^rise − 1;
-    noise: NOISE_SES standard errors of that line's slope over the same span, as e^that − 1. A
-    steady trend leaves no scatter about its line, so it has no noise; only scatter does.
+    They are read on the logarithm, so a change is a percentage of the loss at the time. A steep
+    early fall reads as −84 % (about what the table shows), never as an impossible −184 % of a mean.
+    - change: the rise of the least-squares line from the first value to the last, as e^rise − 1.
+    - noise: NOISE_SES standard errors of that line's slope over the same span, as e^that − 1.
+    A steady trend leaves no scatter about its line, so it has no noise; only scatter does.
     """
     if len(values) < 3 or not 0 < min(values) <= max(values) < math.inf:  # nothing to read
         return 0.0, 0.0

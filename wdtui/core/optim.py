@@ -1,8 +1,8 @@
 """Optimizers with weight decay, and the decay / no-decay parameter groups.
 
-PyTorch decays every parameter it is given. As in nanoGPT's `configure_optimizers`, the
-default here decays only weights of rank ≥ 2 and leaves biases alone; `decay_bias=True`
-is plain PyTorch behaviour (one group, everything decayed).
+PyTorch decays every parameter it is given. As in nanoGPT's `configure_optimizers`, the default
+here decays only weights of rank ≥ 2 and leaves biases alone. `decay_bias=True` is plain PyTorch
+behaviour: one group, everything decayed.
 """
 
 from __future__ import annotations

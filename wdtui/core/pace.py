@@ -1,10 +1,10 @@
 """How fast the app trains: a pace is what the run engine's Control is told, nothing more.
 
 Five epochs over in 0.03 s cannot be watched; three hundred at two a second cannot be waited
-for. The default, `auto`, spreads any run over about RUN_SECONDS (an epoch at most half a
-second: the seed's 5 epochs take 2.5 s, a 300-epoch preset about 4 s; the twins share it). `instant` trains flat
-out, as the CLI does; a number is that many epochs a second. The engine keeps the pace
-(Control.epoch_seconds and run_seconds); a screen only chooses one.
+for. The default, `auto`, spreads any run over about RUN_SECONDS, an epoch taking at most half
+a second. So the seed's 5 epochs take 2.5 s, and a 300-epoch preset about 4 s; the twins share
+it. `instant` trains flat out, as the CLI does. A number is that many epochs a second. The
+engine keeps the pace (Control.epoch_seconds and run_seconds); a screen only chooses one.
 
 Torch-free, like config.py: the CLI checks `--pace` before torch is imported.
 """
@@ -100,9 +100,10 @@ def parse_pace(text: str) -> Pace:
 
 
 def step_pace(pace: Pace, epochs: int, faster: bool) -> Pace:
-    """The pace of PACES one step faster (or slower) than `pace` for a run of `epochs` epochs:
-    the nearest rate beyond its own, `auto` standing where its rate for that run puts it (a
-    fixed pace first when they tie). `pace` itself when there is none."""
+    """The pace of PACES one step faster (or slower) than `pace`, for a run of `epochs` epochs.
+
+    That is the nearest rate beyond its own. `auto` stands where its rate for that run puts it,
+    and a fixed pace comes first when they tie. It is `pace` itself when there is none."""
     rate = pace.rate(epochs)
     beyond = [p for p in PACES if (p.rate(epochs) > rate if faster else p.rate(epochs) < rate)]
     if not beyond:

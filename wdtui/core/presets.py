@@ -1,22 +1,24 @@
 """Named starting points: a preset sets RunConfig fields, and options the user types win.
 
 `seed` is the RunConfig defaults (the 1000 × 10 synthetic task, 5 epochs). `overfit` is a
-network far larger than its data, trained long on noisy labels: with λ = 0 it learns the
-training rows by heart (training accuracy 100 %, validation loss doubling from its best
-epoch), which is the situation weight decay is for. Its λ = 0.1 sits at the bottom of the
-sweep's U-curve for most seeds; the Compare mode's λ = 0 twin, or `--wd 0`, shows the
+network far larger than its data, trained long on noisy labels. With λ = 0 it learns the
+training rows by heart: training accuracy 100 %, validation loss doubling from its best
+epoch. That is the situation weight decay is for. Its λ = 0.1 sits at the bottom of the
+sweep's U-curve for most seeds. The Compare mode's λ = 0 twin, or `--wd 0`, shows the
 overfitting it prevents.
 
-The four 2-D presets (moons, circles, xor, spiral) are TensorFlow Playground's pictures with
-a network far too large for the few rows it trains on (80 of 400, 120 for the spiral):
-2 → 128 → 128 → 2, SGD with momentum, 300 epochs. At λ = 0 the network overfits the noisy
-training points and the validation loss climbs; with the preset's λ the learned function stays
-smooth. Each one's `promise` says what its λ gives against λ = 0, measured with the app's
-numbers at seeds 0–7 (benchmarks/check_presets.py; tests/slow/test_presets.py holds seeds 0 and 1):
-every one a lower validation loss and a smaller ‖∂p/∂x‖, and all but the spiral a shorter
-boundary. The spiral's boundary must wind with its arms whatever λ does: at λ = 0.01 it is the
-shorter at seven seeds of eight, and at seed 3 the λ = 0 twin's is (299 cells against 320),
-so the spiral does not promise it.
+The four 2-D presets (moons, circles, xor, spiral) are TensorFlow Playground's pictures. Each
+has a network far too large for the few rows it trains on: 80 of 400, 120 for the spiral.
+It is 2 → 128 → 128 → 2, SGD with momentum, 300 epochs. At λ = 0 the network overfits the
+noisy training points and the validation loss climbs. With the preset's λ the learned
+function stays smooth.
+
+Each one's `promise` says what its λ gives against λ = 0. It was measured with the app's numbers
+at seeds 0–7 (benchmarks/check_presets.py); tests/slow/test_presets.py holds seeds 0 and 1.
+Every one gives a lower validation loss and a smaller ‖∂p/∂x‖. All but the spiral give a
+shorter boundary. The spiral's boundary must wind with its arms whatever λ does. At λ = 0.01
+it is the shorter at seven seeds of eight, but at seed 3 the λ = 0 twin's is (299 cells
+against 320). So the spiral does not promise it.
 
 Torch-free, like config.py: the CLI applies a preset before torch is imported.
 """

@@ -1,6 +1,6 @@
 """The prediction trace: one row followed layer by layer through the current model.
 
-Each Linear is applied by hand from the model's own weights, so every intermediate value
+Each Linear is applied by hand from the model's own weights. So every intermediate value
 (pre-activation, activation, logits) is the one the model computes, and the trace can show it.
 """
 

@@ -1,9 +1,11 @@
-"""What a run is, as its readers see it: the Setup, the six stages, one row's trace, the key
-insight, the report, the decision boundary and a frozen view of the model.
+"""What a run is, as its readers see it.
 
-The run engine (engine.py) decides what happens next; this is the other half of it, kept apart
+That is the Setup, the six stages, one row's trace, the key insight, the report, the decision
+boundary and a frozen view of the model.
+
+The run engine (engine.py) decides what happens next. This is the other half of it, kept apart
 so each file reads in one go. Every method reads the engine's model as it is now, on the
-engine's thread: a reader on another thread gets a frozen copy (`view`) or a record.
+engine's thread. A reader on another thread gets a frozen copy (`view`) or a record.
 """
 
 from __future__ import annotations
@@ -106,9 +108,10 @@ class Readout:
         return ModelCopy(self.epoch, frozen_copy(self.model), self.adam_decay())
 
     def view(self, model_copy: ModelCopy | None = None) -> ModelView:
-        """The view of the model as it is now (or as `model_copy` holds it, at an epoch end since
-        passed): the run's row traced through it, the six stages, the smoothness number and
-        the weights, as numbers any process can read."""
+        """The view of the model as it is now, as numbers any process can read.
+
+        `model_copy` may hold it instead, at an epoch end since passed. The view holds the run's
+        row traced through it, the six stages, the smoothness number and the weights."""
         model_copy = model_copy if model_copy is not None else self.copy_model()
         prediction = predict_row(model_copy.model, self.data, checked_row(self.data, self.config.row))
         if model_copy.epoch == 0:  # the untrained model: the stages say so, with its metrics measured now
@@ -128,14 +131,18 @@ class Readout:
                            gradient_norm=gradient_norm(self.model, self.data.x_val))
 
     def boundary(self, features: tuple[int, int] | None = None) -> Boundary | None:
-        """The decision boundary of the model now (over `features`, by default the two its first
-        layer weighs most), with the data's rows on it; None for data of one feature."""
+        """The decision boundary of the model now, with the data's rows on it.
+
+        It is drawn over `features`, by default the two the first layer weighs most. None for
+        data of one feature."""
         return boundary(self.model, self.data, features) if self.data.n_features >= 2 else None
 
     def boundary_later(self, features: tuple[int, int] | None = None) -> Callable[[], Boundary | None]:
-        """The boundary of the model as it is now, worked out when called, on any thread: the
-        model is copied now (a fraction of a millisecond), the boundary (milliseconds) later,
-        say by the trainer's look worker while this one trains on (trainer/look_worker.py)."""
+        """The boundary of the model as it is now, worked out when called, on any thread.
+
+        The model is copied now, in a fraction of a millisecond. The boundary takes milliseconds,
+        and is worked out later: say by the trainer's look worker while this one trains on
+        (trainer/look_worker.py)."""
         if self.data.n_features < 2:
             return lambda: None
         model, data = frozen_copy(self.model), self.data

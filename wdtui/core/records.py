@@ -117,9 +117,10 @@ class EpochRecord:
 
 @dataclass(frozen=True)
 class Diverged:
-    """Training stopped because a number stopped being finite: `what` (the training or the
-    validation loss, or ‖θ‖), and `cause`, what made it so and what to change, when that is not
-    simply the learning rate (core/diverging.py)."""
+    """Training stopped because a number stopped being finite.
+
+    `what` is the number: the training or the validation loss, or ‖θ‖. `cause` says what made it
+    so and what to change, when that is not simply the learning rate (core/diverging.py)."""
 
     epoch: int
     step: int
@@ -144,8 +145,10 @@ class ConfigChanged:
 
 @dataclass(frozen=True)
 class Stopped:
-    """Training stopped after `epoch` epochs: `reason` is "finished" (all epochs ran), "paused"
-    (it waits, mid-epoch or at an epoch end, to be told to go on) or a stop rule's sentence."""
+    """Training stopped after `epoch` epochs, for `reason`.
+
+    That is "finished" (all epochs ran), or a stop rule's sentence. Or it is "paused": it waits,
+    mid-epoch or at an epoch end, to be told to go on."""
 
     reason: str
     epoch: int
@@ -210,7 +213,7 @@ class Report:
 class SweepPoint:
     """Where one λ of a sweep ended: the last epoch's numbers, as a separate run would report them.
 
-    A λ whose training diverged has `diverged` set and no numbers (None, `null` in JSON), so a
+    A λ whose training diverged has `diverged` set and no numbers (None, `null` in JSON). So a
     chart or a table cannot mistake it for a result.
     """
 
@@ -233,8 +236,10 @@ def best_point(points: Sequence[SweepPoint]) -> SweepPoint | None:
 
 @dataclass(frozen=True)
 class SweepProgress:
-    """A sweep after `epoch` of `epochs`, with every λ's numbers so far: its point, and the
-    EpochRecord a separate run would have written (None once that λ diverged)."""
+    """A sweep after `epoch` of `epochs`, with every λ's numbers so far.
+
+    Each λ has its point, and the EpochRecord a separate run would have written (None once that
+    λ diverged)."""
 
     epoch: int
     epochs: int

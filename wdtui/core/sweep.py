@@ -1,19 +1,19 @@
 """A sweep over λ: K copies of one network trained at once, as one stacked network.
 
-Every copy starts from the weights `build_model` gives for the seed, sees the same batches in
-the same order as the engine's and differs only in its weight decay, so each point is what a
-separate `train()` with that λ reports (to float rounding), for a fraction of the time of K
-runs (about a tenth at K = 16: benchmarks/bench_sweep.py). The K small matrix products of a
-step become one batched product (`torch.baddbmm`), and the per-step Python, dispatch and
-autograd overhead, which dominates networks this small, is paid once instead of K times.
+Every copy starts from the weights `build_model` gives for the seed. It sees the same batches in
+the same order as the engine's, and differs only in its weight decay. So each point is what a
+separate `train()` with that λ reports, to float rounding. It costs a fraction of the time of K
+runs: about a tenth at K = 16 (benchmarks/bench_sweep.py). The K small matrix products of a step
+become one batched product (`torch.baddbmm`). The per-step Python, dispatch and autograd
+overhead dominates networks this small, and it is paid once instead of K times.
 
-Each Linear layer is `nn.Linear`'s weight stacked, (K, out, in), and its bias as (K, out, 1);
-activations are held a column per row, (K, features, rows), so a layer is one `baddbmm`
-b + W·h, and the class scores come out as (K, classes, rows): the layout `cross_entropy` takes
-with a (K, rows) target. (Rows first, the last product would have 2 output columns, a shape
-matrix kernels handle several times slower.) Summing the K mean losses before `backward()`
-gives each copy exactly its own gradient, as no parameter is shared. The optimizer runs with
-`weight_decay=0` and the decay is applied per copy, as torch.optim itself applies it:
+Each Linear layer is `nn.Linear`'s weight stacked, (K, out, in), and its bias as (K, out, 1).
+Activations are held a column per row, (K, features, rows), so a layer is one `baddbmm` b + W·h.
+The class scores come out as (K, classes, rows), the layout `cross_entropy` takes with a (K, rows)
+target. (Rows first, the last product would have 2 output columns, a shape matrix kernels handle
+several times slower.) Summing the K mean losses before `backward()` gives each copy exactly its
+own gradient, as no parameter is shared. The optimizer runs with `weight_decay=0`. The decay is
+applied per copy, as torch.optim itself applies it:
 
 - SGD and Adam (coupled): g ← ∇L + λ_k·θ_k on the decayed tensors, then the optimizer step.
 - AdamW (decoupled): θ_k ← (1 − γλ_k)·θ_k, then the Adam step.
@@ -119,9 +119,11 @@ def _points(weight_decays: Sequence[float], metrics: list[list[float]],
 
 
 class Sweep:
-    """A sweep over λ as one stacked network; `run()` trains it. Between two of its records any
-    copy can be read out as a model of its own (`model`), and all of them as decision
-    boundaries over one plane (`boundaries`), on the thread that runs it."""
+    """A sweep over λ as one stacked network; `run()` trains it.
+
+    Between two of its records, on the thread that runs it, any copy can be read out as a model
+    of its own (`model`). All of them can be read as decision boundaries over one plane
+    (`boundaries`)."""
 
     def __init__(self, config: RunConfig, weight_decays: Sequence[float] | None = None,
                  control: Control | None = None, *, dataset: Dataset | None = None, measure: bool = False,
@@ -152,8 +154,10 @@ class Sweep:
         return model.eval()
 
     def boundaries(self, features: tuple[int, int] | None = None) -> tuple[Boundary | None, ...]:
-        """Every copy's decision boundary now (None for a diverged one), all over one plane:
-        `features`, or the two the first layer of the smallest λ's copy weighs most."""
+        """Every copy's decision boundary now (None for a diverged one), all over one plane.
+
+        The plane is `features`, or else the two that the first layer of the smallest λ's copy
+        weighs most."""
         if self.data.n_features < 2:
             return (None,) * len(self.weight_decays)
         if self._boundaries is not None and self._boundaries[:2] == (self.epoch, features):
@@ -166,11 +170,12 @@ class Sweep:
         return found
 
     def run(self) -> Iterator[SweepProgress | SweepResult]:
-        """Yields a progress record after every epoch (every λ's EpochRecord in it, and with
-        `histograms` each λ's weight histograms; epoch 1's carries epoch 0's as `initial`), then
-        the result. Stops as the engine does: between two steps, with no result, once cancelled.
-        A copy whose loss stops being finite is marked diverged (as the engine would stop it)
-        and the others carry on."""
+        """Yields a progress record after every epoch, then the result.
+
+        Each progress record holds every λ's EpochRecord, and with `histograms` each λ's weight
+        histograms. Epoch 1's record carries epoch 0's as `initial`. It stops as the engine does:
+        between two steps, with no result, once cancelled. A copy whose loss stops being finite
+        is marked diverged (as the engine would stop it), and the others carry on."""
         config, data, stack, alive = self.config, self.data, self.stack, self.alive
         histories: list[list[tuple[float, float, float, float]]] = [[] for _ in self.weight_decays]
         shuffle = torch.Generator().manual_seed(config.seed)
@@ -204,8 +209,9 @@ class Sweep:
 
     def _progress(self, epoch: int, seconds: float, histories: list[list[tuple[float, float, float, float]]]
                   ) -> SweepProgress:
-        """Every copy now, after `epoch` (0: before any step), as the engine records an epoch: each
-        Observation read against that copy's epochs so far, epoch 0 included, as a run's is."""
+        """Every copy now, after `epoch` (0: before any step), as the engine records an epoch.
+
+        Each Observation is read against that copy's epochs so far, epoch 0 included, as a run's is."""
         config, data, stack, alive = self.config, self.data, self.stack, self.alive
         names = [name for name, _ in linear_layers(self.model0)]
         n = len(data.y_train)

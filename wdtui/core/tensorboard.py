@@ -1,16 +1,18 @@
 """Runs as TensorBoard event files, written with torch.utils.tensorboard.
 
-One folder per run under the folder the user gives, named so TensorBoard lists runs in the
-order they ran: `run-0012-sgd-wd0.001` (its id in the run store), or, for a sweep's points and
-the Compare twins, one folder per group holding one per run: `sweep-1a2b3c4d/run-0031-wd0.01`.
+There is one folder per run under the folder the user gives. Its name makes TensorBoard list runs
+in the order they ran: `run-0012-sgd-wd0.001`, with its id in the run store. A sweep's points and
+the Compare twins get one folder per group, holding one per run: `sweep-1a2b3c4d/run-0031-wd0.01`.
 Without a run store (`--no-record`) the time stands in for the id.
 
-In each: per epoch, the scalars `loss/train`, `loss/val` (data loss, penalty excluded),
-`loss/penalty` ((λ/2)‖θ‖²), `accuracy/train`, `accuracy/val`, `norm/theta` (‖θ‖ of the decayed
-weights), `norm/<layer>` (‖W‖ of each layer), `lambda` (λ in force, which may change mid-run),
-and a histogram `weights/<layer>`; the settings as a text table; and the run's hyperparameters
-for the HParams dashboard, whose metrics are the last `loss/val`, `loss/train` and accuracies:
-a sweep's points, or any runs logged side by side, draw validation loss against λ there.
+Each folder holds, per epoch:
+- the scalars `loss/train`, `loss/val` (data loss, penalty excluded), `loss/penalty` ((λ/2)‖θ‖²),
+  `accuracy/train` and `accuracy/val`;
+- `norm/theta` (‖θ‖ of the decayed weights) and `norm/<layer>` (‖W‖ of each layer);
+- `lambda` (λ in force, which may change mid-run), and a histogram `weights/<layer>`.
+It also holds the settings as a text table, and the run's hyperparameters for the HParams
+dashboard. Its metrics are the last `loss/val`, `loss/train` and accuracies. So a sweep's
+points, or any runs logged side by side, draw validation loss against λ there.
 This is the one writer of them: `--tensorboard` (live) and `wdtui runs tensorboard` (stored).
 """
 
@@ -102,8 +104,10 @@ class RunLog:
 
 def open_log(root: Path, config: Mapping[str, Any], run_id: int = 0, kind: str = "run",
              group: str | None = None) -> RunLog:
-    """A RunLog in a folder of its own under `root` (see `run_folder`; "-2", "-3", … added to a
-    name already taken, so a run logged twice never mixes two runs in one folder)."""
+    """A RunLog in a folder of its own under `root` (see `run_folder`).
+
+    "-2", "-3", … are added to a name already taken, so a run logged twice never mixes two runs
+    in one folder."""
     name = run_folder(config, run_id, kind, group)
     folder, n = root / name, 1
     while folder.exists():

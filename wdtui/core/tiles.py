@@ -1,25 +1,26 @@
-"""The model's class scores over a plane, computed tile by tile: the same numbers as a forward
-pass of every grid point, for about half the arithmetic.
+"""The model's class scores over a plane, computed tile by tile.
 
-On a plane the first layer's units are affine in the two coordinates: unit j computes
-u_j = a_j·x + b_j·y + c_j (the features off the plane, held fixed, fold into c_j). Cut the grid
-into tiles: on a tile, a unit whose u_j is positive at all four corners is positive on the
-whole tile (an affine function's extremes over a rectangle sit at its corners), so its ReLU
-is the identity there, and one whose u_j is ≤ 0 at all four corners is 0 there. Only the
-units whose line u_j = 0 crosses the tile need their ReLU, point by point. The next layer,
-W·relu(u) + b, is then on each tile
+They are the same numbers as a forward pass of every grid point, for about half the arithmetic.
+
+On a plane the first layer's units are affine in the two coordinates. Unit j computes
+u_j = a_j·x + b_j·y + c_j, where the features off the plane, held fixed, fold into c_j.
+Cut the grid into tiles. An affine function's extremes over a rectangle sit at its corners.
+A unit whose u_j is positive at all four corners of a tile is positive on the whole tile.
+Its ReLU is the identity there. One whose u_j is ≤ 0 at all four corners is 0 there.
+Only the units whose line u_j = 0 crosses the tile need their ReLU, point by point. The next
+layer, W·relu(u) + b, is then on each tile
 
     x·P + y·Q + R   (the always-on units, P = Σ W_j a_j, Q = Σ W_j b_j, R = Σ W_j c_j + b)
   + W_crossing · relu(u_crossing)
 
-one small matrix product per tile instead of the full one. For a 2 → 128 → 128 → 2 network on a
-160 × 96 grid, about 20 of the 128 units cross a tile of 20 × 12 points, so the 128 × 128
-product, which is nearly all the work, shrinks several-fold (benchmarks/bench_boundary.py
-measures both ways side by side). It is exact algebra: only float rounding differs from the
-plain forward pass (a few 1e-6 in a probability, tests/core/test_boundary.py).
+That is one small matrix product per tile instead of the full one. Take a 2 → 128 → 128 → 2
+network on a 160 × 96 grid. About 20 of the 128 units cross a tile of 20 × 12 points. So the
+128 × 128 product, which is nearly all the work, shrinks several-fold
+(benchmarks/bench_boundary.py measures both ways side by side). It is exact algebra. Only float
+rounding differs from the plain forward pass: a few 1e-6 in a probability (tests/core/test_boundary.py).
 
-Tiles are processed a few at a time, those with as many crossing units together, so each
-product is padded little and its output stays in the CPU's cache.
+Tiles are processed a few at a time, those with as many crossing units together. So each
+product is padded little, and its output stays in the CPU's cache.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ def layers_of(model: nn.Sequential) -> list[nn.Linear] | None:
 
 def axes(extent: tuple[float, float, float, float], shape: tuple[int, int], padded: tuple[int, int],
          dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
-    """(xs, ys): the cell centres along each axis, row 0 at the top (largest y); `padded` more
-    cells continue the same spacing past the edge (computed, then dropped)."""
+    """(xs, ys): the cell centres along each axis, row 0 at the top (largest y).
+
+    `padded` more cells continue the same spacing past the edge (computed, then dropped)."""
     (x0, x1, y0, y1), (rows, cols) = extent, shape
     xs = x0 + (torch.arange(padded[1], dtype=dtype) + 0.5) * (x1 - x0) / cols
     ys = y1 - (torch.arange(padded[0], dtype=dtype) + 0.5) * (y1 - y0) / rows
@@ -55,8 +57,9 @@ def axes(extent: tuple[float, float, float, float], shape: tuple[int, int], padd
 @torch.no_grad()
 def plane_logits(model: nn.Sequential, features: tuple[int, int], extent: tuple[float, float, float, float],
                  shape: tuple[int, int], held: float = 0.0) -> torch.Tensor | None:
-    """(rows, cols, classes): the model's class scores at the grid's cell centres, or None when
-    the model is not a Linear/ReLU chain (the caller then runs the plain forward pass)."""
+    """(rows, cols, classes): the model's class scores at the grid's cell centres.
+
+    None when the model is not a Linear/ReLU chain; the caller then runs the plain forward pass."""
     linears = layers_of(model)
     if linears is None:
         return None

@@ -1,12 +1,13 @@
 """A frozen view of a model at one moment, as a record any process can read.
 
-The engine trains its model in place, in the trainer process. A screen that follows a row
-(Inspect), counts weights (Weights) or quotes the smoothness number reads a `ModelView`
-instead: what the trainer worked out from a copy of the model at an epoch end. It holds
+The engine trains its model in place, in the trainer process. Some screens read a `ModelView`
+instead: one that follows a row (Inspect), counts weights (Weights) or quotes the smoothness
+number. A view is what the trainer worked out from a copy of the model at an epoch end. It holds
 numbers only (the weights as NumPy arrays), so the app reads it without torch.
 
-What a view cannot hold whole (any other row traced, a boundary over another plane) the app
-asks of the trainer by the view's `key`: the trainer keeps the copy behind each recent view.
+Some things a view cannot hold whole: any other row traced, a boundary over another plane. The
+app asks the trainer for those by the view's `key`, as the trainer keeps the copy behind each
+recent view.
 """
 
 from __future__ import annotations
