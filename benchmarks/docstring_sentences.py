@@ -74,15 +74,15 @@ def docstring_lines(node: ast.AST) -> tuple[int, list[str]] | None:
     return value.lineno, [lines[0].strip(), *(s[margin:].rstrip() for s in lines[1:])]
 
 
-def paragraphs(first_line: int, lines: list[str]) -> list[tuple[int, str]]:
-    """The prose of a docstring as (line, text) pieces: paragraphs and bullets, code left out."""
+def paragraphs(first_line: int, lines: list[str]) -> list[list[tuple[int, str]]]:
+    """The prose of a docstring as pieces (paragraphs and bullets) of (line, text), code left out."""
     blocks: list[list[tuple[int, str]]] = [[]]
     for offset, text in enumerate(lines):
         if text.strip():
             blocks[-1].append((first_line + offset, text))
         elif blocks[-1]:
             blocks.append([])
-    pieces: list[tuple[int, list[str]]] = []
+    pieces: list[list[tuple[int, str]]] = []
     for block in filter(None, blocks):
         # A paragraph indented past the text is code or a command, not prose.
         if all(text.startswith("    ") for _, text in block) and not BULLET.match(block[0][1].strip()):
@@ -90,10 +90,10 @@ def paragraphs(first_line: int, lines: list[str]) -> list[tuple[int, str]]:
         prose = [(number, text.strip()) for number, text in block if not text.strip().startswith(">>>")]
         for index, (number, text) in enumerate(prose):
             if index == 0 or BULLET.match(text) or ROW.search(text):
-                pieces.append((number, [BULLET.sub("", text)]))
+                pieces.append([(number, BULLET.sub("", text))])
             else:
-                pieces[-1][1].append(text)
-    return [(number, " ".join(words)) for number, words in pieces]
+                pieces[-1].append((number, text))
+    return pieces
 
 
 def split_sentences(text: str) -> list[str]:
@@ -115,8 +115,20 @@ def docstring_sentences(node: ast.AST, path: str) -> list[Sentence]:
     found = docstring_lines(node)
     if found is None:
         return []
-    first_line, lines = found
-    return [Sentence(path, line, s) for line, text in paragraphs(first_line, lines) for s in split_sentences(text)]
+    sentences = []
+    for piece in paragraphs(*found):
+        text = " ".join(line for _, line in piece)
+        # Where each line of the piece starts in `text`, to give each sentence its own line.
+        starts, at = [], 0
+        for number, line in piece:
+            starts.append((at, number))
+            at += len(line) + 1
+        at = 0
+        for sentence in split_sentences(text):
+            at = text.index(sentence, at)
+            sentences.append(Sentence(path, max(n for start, n in starts if start <= at), sentence))
+            at += len(sentence)
+    return sentences
 
 
 def sentences_in(paths: list[Path]) -> list[Sentence]:

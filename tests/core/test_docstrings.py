@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Issue 22 asks for 90 %. The floor rises as each package is rewritten (71.6 % before), then stays.
-FLOOR = 0.71
+FLOOR = 0.80
 
 
 def load_measure():
@@ -76,10 +76,10 @@ def test_words_are_pieces_with_a_letter_or_a_digit():
 
 
 def test_sentences_know_their_line():
-    source = 'def f():\n    """One.\n\n    Two, on line four."""\n'
+    source = 'def f():\n    """One.\n\n    Two, on line four. Three\n    on five, and six\n    on six."""\n'
     tree = ast.parse(source)
     found = measure.docstring_sentences(tree.body[0], "x.py")
-    assert [(s.line, s.words) for s in found] == [(2, 1), (4, 4)]
+    assert [(s.line, s.words) for s in found] == [(2, 1), (4, 4), (4, 7)]
 
 
 def test_most_docstring_sentences_in_wdtui_are_at_most_25_words():
