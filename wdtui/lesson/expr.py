@@ -1,11 +1,11 @@
 """The small expression language of assets/lesson.toml: conditions over the run's facts.
 
-A step says when it is done (`twins_finished and twin_preset == 'overfit'`), which outcome makes
-each prediction right (`val_change < -0.3`) and which outcome text applies, as expressions over
-named facts (lesson.facts). Python's own parser reads them, but only a whitelist of nodes may
-appear — names, numbers, strings, comparisons, arithmetic, and/or/not, abs/min/max — so a
-lesson file can compute nothing else, and a typo is found when the file is loaded, not halfway
-through a lesson.
+A step's expressions are over named facts (lesson.facts). They say when the step is done
+(`twins_finished and twin_preset == 'overfit'`), and which outcome makes each prediction right
+(`val_change < -0.3`). They also say which outcome text applies. Python's own parser reads them.
+But only a whitelist of nodes may appear: names, numbers, strings, comparisons, arithmetic,
+and/or/not, abs/min/max. So a lesson file can compute nothing else. And a typo is found when
+the file is loaded, not halfway through a lesson.
 """
 
 from __future__ import annotations
@@ -48,9 +48,11 @@ def check(text: str, known: Set[str]) -> ast.Expression:
 
 
 def evaluate(tree: ast.Expression, facts: Mapping[str, Any]) -> Any:
-    """The value of a checked expression. A fact that is not known yet (None) makes any
-    comparison or arithmetic with it None, and None is false: a step is never done, and a
-    prediction never right, on numbers the run has not produced."""
+    """The value of a checked expression.
+
+    A fact that is not known yet (None) makes any comparison or arithmetic with it None, and
+    None is false. So a step is never done, and a prediction never right, on numbers the run
+    has not produced."""
     return _value(tree.body, facts)
 
 

@@ -1,9 +1,9 @@
 """The facts a lesson step may speak of: named numbers read from the run's own records.
 
-The app hands over what it holds (`Observed`: the run, the Compare twins, the sweep, the last
-update taken apart, the lesson's quiz round) as plain records; `Facts` computes each fact the
-first time a step's expression or text asks for it, and None while the run has not produced
-it. FACTS lists them with what they mean: the lesson file may use these names and no others.
+The app hands over what it holds as plain records (`Observed`). They are the run, the Compare
+twins, the sweep, the last update taken apart, and the lesson's quiz round. `Facts` computes each fact the first
+time a step's expression or text asks for it. A fact is None while the run has not produced it.
+FACTS lists them with what they mean: the lesson file may use these names and no others.
 """
 
 from __future__ import annotations
@@ -182,6 +182,8 @@ class Facts(Mapping[str, Any]):
         return len(self._compute)
 
     def plain(self) -> dict[str, Any]:
-        """Every fact that is a plain value (a number, a name, a flag, or None): what a concluded
-        step keeps of its run, in lesson.json, for the questions the lesson's quiz makes of it."""
+        """Every fact that is a plain value: a number, a name, a flag, or None.
+
+        That is what a concluded step keeps of its run, in lesson.json, for the questions the
+        lesson's quiz makes of it."""
         return {name: value for name, value in self.items() if value is None or isinstance(value, (bool, int, float, str))}

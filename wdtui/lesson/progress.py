@@ -1,13 +1,15 @@
-"""A learner's way through the lesson, kept under the data directory so it resumes after a
-restart: the step reached, the predictions made and the outcomes seen. Written atomically (a
+"""A learner's way through the lesson: the step reached, the predictions made, the outcomes seen.
+
+It is kept under the data directory, so it resumes after a restart. It is written atomically (a
 whole new file renamed over the old), so a crash leaves the previous progress, never half.
 
 Whatever `lesson.json` holds, the lesson opens. The file is only ever read when it is a regular
-file (a FIFO or a device in its place would block the app or never end), opened non-blocking,
-and at most MAX_BYTES of it; what it holds is checked against the lesson before anything uses
-it. A file that fails any of that is kept aside, renamed `lesson.json.broken-<time>` (nothing is
-deleted but by the user), the caller says so once, and the lesson starts over. Entries for steps
-the lesson no longer has (a newer wdtui renamed a step) are dropped: they have nothing to show.
+file. A FIFO or a device in its place would block the app or never end. It is opened
+non-blocking, and at most MAX_BYTES of it are read. What it holds is checked against the lesson
+before anything uses it. A file that fails any of that is kept aside, renamed
+`lesson.json.broken-<time>`: nothing is deleted but by the user. The caller says so once, and
+the lesson starts over. Entries for steps the lesson no longer has (a newer wdtui renamed a
+step) are dropped: they have nothing to show.
 """
 
 from __future__ import annotations
@@ -47,8 +49,10 @@ def progress_path() -> Path:
 
 
 def load_progress(lesson: Lesson) -> tuple[Progress, str | None]:
-    """The saved progress (a fresh start when there is none), and None; or, when the file cannot
-    be used, a fresh start and the one line to say: why, and where the file was kept."""
+    """The saved progress (a fresh start when there is none), and None.
+
+    When the file cannot be used: a fresh start, and the one line to say why and where the file
+    was kept."""
     path = progress_path()
     try:
         data = _read(path)
@@ -165,8 +169,8 @@ def _is_outcome(value: Any) -> bool:
 def _set_aside(path: Path, why: str) -> str:
     """Rename the file that cannot be used beside itself, and the line that says so.
 
-    If it cannot be renamed, its folder refuses writes, so the fresh progress will not be
-    saved over it either (the app says that when it saves)."""
+    If it cannot be renamed, its folder refuses writes. So the fresh progress will not be saved
+    over it either (the app says that when it saves)."""
     stem = f"{path.name}.broken-{datetime.now():%Y%m%d-%H%M%S}"
     aside, n = path.with_name(stem), 1
     while os.path.lexists(aside):

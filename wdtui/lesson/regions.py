@@ -1,5 +1,6 @@
-"""The parts of each mode a lesson step may name as its focus: what the step is about, which
-the app keeps whole (never cut, never under the panel) at any terminal size.
+"""The parts of each mode a lesson step may name as its focus: what the step is about.
+
+The app keeps that part whole (never cut, never under the panel) at any terminal size.
 
 The names are the lesson file's; each mode screen maps them to its own widgets (a test holds
 the two lists together). `panel` is the lesson panel itself: a step about the learner's own

@@ -1,12 +1,14 @@
-"""A lesson step rehearsed without the app: its setup, or what a learner changed in it, trained
-through the real engine as the app trains it, the facts that gives, and what the judge says.
+"""A lesson step rehearsed without the app, through the real engine, as the app trains it.
 
-A prediction's right answer must not depend on luck, and an outcome's sentence must be true
+It trains the step's setup, or what a learner changed in it. It returns the facts that gives,
+and what the judge says.
+
+A prediction's right answer must not depend on luck. An outcome's sentence must be true
 whenever its condition picks it. The app cannot be asked that for eight seeds and three values
-of λ, so this does what its jobs do (ui/jobs: the run, the Compare twins, the sweep, one epoch
-taken apart) with the same engine, one torch thread, and hands `lesson.judge` the same records.
-benchmarks/check_lesson.py prints every step at seeds 0–7; tests/slow/test_lesson_outcomes.py holds
-a part of it. Imports torch: never imported by the app's process.
+of λ. So this does what its jobs do, with the same engine and one torch thread. Those jobs (ui/jobs)
+are the run, the Compare twins, the sweep, and one epoch taken apart. It hands `lesson.judge` the same
+records. benchmarks/check_lesson.py prints every step at seeds 0–7; tests/slow/test_lesson_outcomes.py
+holds a part of it. It imports torch, so the app's process never imports it.
 """
 
 from __future__ import annotations
@@ -47,8 +49,10 @@ def _epoch_records(engine: "Engine") -> tuple:
 
 
 def _untrained(config: RunConfig, epochs: int = 0, update: bool = False) -> Observed:
-    """The run as set up, trained `epochs` epochs (the app's `n`), with the last step of the last
-    one taken apart when `update` (the Weights mode's first layer, weight [0, 0])."""
+    """The run as set up, trained `epochs` epochs (the app's `n`).
+
+    With `update`, the last step of the last epoch is taken apart (the Weights mode's first
+    layer, weight [0, 0])."""
     from ..core.anatomy import anatomy
     from ..core.capture import LastUpdates
     from ..core.engine import Engine
@@ -67,8 +71,9 @@ def _untrained(config: RunConfig, epochs: int = 0, update: bool = False) -> Obse
 
 
 def _twins(config: RunConfig, train: Trainer) -> Observed:
-    """Compare's twins, λ = 0 and λ, each trained to its end; the boundary over the plane the
-    λ = 0 twin's first layer weighs most, as the twins' job takes it."""
+    """Compare's twins, λ = 0 and λ, each trained to its end.
+
+    The boundary is over the plane the λ = 0 twin's first layer weighs most, as the twins' job takes it."""
     from ..core.boundary import default_plane
 
     zero, decayed = train(config.replace(weight_decay=0.0)), train(config)

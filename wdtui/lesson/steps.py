@@ -1,11 +1,15 @@
 """The lesson's steps, read from assets/lesson.toml and checked whole when it is loaded.
 
-Each step has a short text, the mode it opens, the region of that mode it is about (its focus,
-which the app keeps whole), the run it sets up, a prediction the learner makes before running
-(each option with the outcome that makes it right), what to do, when the step is done, and
-outcome texts, each with the condition it applies under. All the conditions
-are expressions over the run's facts (lesson.expr, lesson.facts) and every text a template
-of them, so a malformed file fails at load with the step and the field named, never mid-lesson.
+Each step has:
+- a short text, and the mode it opens;
+- the region of that mode it is about (its focus, which the app keeps whole);
+- the run it sets up;
+- a prediction the learner makes before running, each option with the outcome that makes it right;
+- what to do, and when the step is done;
+- outcome texts, each with the condition it applies under.
+All the conditions are expressions over the run's facts (lesson.expr, lesson.facts). Every text
+is a template of them. So a malformed file fails at load with the step and the field named,
+never mid-lesson.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Questions made from the learner's own runs in the lesson: the answers are the numbers those
-runs gave, kept with each step's outcome (the facts it was concluded on, lesson.json).
+"""Questions made from the learner's own runs in the lesson: the answers are the numbers those runs gave.
 
+The numbers are kept with each step's outcome: the facts it was concluded on, in lesson.json.
 The lesson's quiz step names them beside bank questions (`lesson:…` ids in assets/lesson.toml).
-Each is made from one earlier step's facts, or, when that step was skipped (no facts), is
-replaced by its spare, a bank question, so the round always has its three questions.
+Each is made from one earlier step's facts. When that step was skipped (no facts), its spare, a
+bank question, replaces it. So the round always has its three questions.
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ LESSON_QUESTIONS: dict[str, LessonQuestion] = {
 
 def lesson_round(ids: tuple[str, ...], bank: Mapping[str, Question], facts: Mapping[str, Facts],
                  numbers: Mapping[str, int], rng: random.Random) -> tuple[Question, ...]:
-    """The quiz step's questions in order: bank ids as they are, `lesson:` ids made from the
-    facts of their step (`facts`: step id → its facts; `numbers`: step id → its number in the
-    lesson), or their spares."""
+    """The quiz step's questions in order: bank ids as they are, `lesson:` ids made, or their spares.
+
+    A `lesson:` id is made from the facts of its step. `facts` maps a step id to its facts, and
+    `numbers` a step id to its number in the lesson."""
     made = []
     for qid in ids:
         lesson = LESSON_QUESTIONS.get(qid)

@@ -1,8 +1,8 @@
 """Rounds of three questions, graded as they are answered, with a score per round and in total.
 
-Bank questions are dealt from a seeded, shuffled deck, so every question comes up once before
+Bank questions are dealt from a seeded, shuffled deck. So every question comes up once before
 any comes up twice, and never twice in one round. Once the run has epochs, one question per
-round is made from it (the templates take turns the same way), with the run's latest numbers.
+round is made from it, with the run's latest numbers. The templates take turns the same way.
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ class Quiz:
         return self.rounds[-1] if self.rounds else None
 
     def new_round(self, run_questions: Sequence[Question] = (), fixed: Sequence[Question] = ()) -> Round:
-        """Deal a round: one of `run_questions` when there are any, the rest from the bank; or,
-        given `fixed` questions (the lesson's round), exactly those, in that order."""
+        """Deal a round: one of `run_questions` when there are any, the rest from the bank.
+
+        Given `fixed` questions (the lesson's round), it deals exactly those, in that order."""
         if fixed:
             self.rounds.append(Round(len(self.rounds) + 1, tuple(fixed)))
             return self.rounds[-1]

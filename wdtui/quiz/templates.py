@@ -1,11 +1,11 @@
 """Questions made from the user's own run: the answers are the run's numbers.
 
-Each template reads the config, the Setup and the epoch records, plus the `Insight` that
-`core.insight.key_insight` computes from them (the same figures the Insight mode shows),
-and returns a Question, or None when the run cannot support it yet (too few epochs, λ = 0,
-distractors that would print the same as the answer). Distractors are the classic slips:
-forgetting γ, ln 2 or the momentum, mixing up steps and epochs, λ versus λ/2; a slip that lands
-near the answer (an approximation that holds here) is left out, so no near-truth is marked wrong.
+Each template reads the config, the Setup and the epoch records. It also reads the `Insight`
+that `core.insight.key_insight` computes from them, the same figures the Insight mode shows.
+It returns a Question, or None when the run cannot support it yet. That may be too few epochs,
+λ = 0, or distractors that would print the same as the answer. Distractors are the classic slips:
+forgetting γ, ln 2 or the momentum, mixing up steps and epochs, λ versus λ/2. A slip that lands
+near the answer (an approximation that holds here) is left out. So no near-truth is marked wrong.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ Template = Callable[[RunConfig, Setup, Sequence[EpochRecord], Insight, random.Ra
 
 def _question(qid: str, topic: str, prompt: str, answer: str, distractors: Iterable[str],
               explanation: str, rng: random.Random) -> Question | None:
-    """A run question: the first three distractors that print differently from the answer and
-    from each other (templates list the most tempting first), the answer at a random place."""
+    """A run question, with the answer at a random place.
+
+    Its distractors are the first three that print differently from the answer and from each
+    other; templates list the most tempting first."""
     wrong: list[str] = []
     for option in distractors:
         if option != answer and option not in wrong:
@@ -85,18 +87,20 @@ def best_val_epoch(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord
 
 
 def _apart(value: float, answer: float) -> bool:
-    """A slip far enough from the answer to be wrong, not an approximation of it: at least
-    APART of the answer away (a near-truth is never marked wrong)."""
+    """A slip far enough from the answer to be wrong, not an approximation of it.
+
+    It is at least APART of the answer away, so a near-truth is never marked wrong."""
     return math.isfinite(value) and abs(value - answer) >= APART * abs(answer)
 
 
 def shrink_factor(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord], insight: Insight,
                   rng: random.Random) -> Question | None:
-    """What decay alone multiplies a weight by per step under the run's optimizer: 1 − γλ in
-    one step for plain SGD and AdamW; with momentum the long-run factor (the larger root of
-    r² − (1 + μ − γλ)r + μ = 0, or √μ where decay swings the weight through zero), named as
-    such, with 1 − γλ (one step's direct part) among the slips. None for Adam, whose decay
-    differs per weight, and where one step flips the weight's sign."""
+    """What decay alone multiplies a weight by per step under the run's optimizer.
+
+    For plain SGD and AdamW that is 1 − γλ, in one step. With momentum it is the long-run factor,
+    named as such. That is the larger root of r² − (1 + μ − γλ)r + μ = 0, or √μ where decay
+    swings the weight through zero. Then 1 − γλ (one step's direct part) is among the slips. None for Adam,
+    whose decay differs per weight, and where one step flips the weight's sign."""
     lr, lam, shrink = insight.lr, insight.weight_decay, insight.shrink
     momentum = _momentum(config)
     if (lam <= 0 or shrink is None or config.optimizer == "adam" or insight.grows
@@ -166,8 +170,10 @@ def half_life_steps(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecor
 
 
 def printed_operands(data_loss: float, penalty: float) -> tuple[str, str]:
-    """The data loss and the penalty with enough digits that the share computed from the
-    numbers as printed rounds (by `_percent`) to the true share: a learner can check it."""
+    """The data loss and the penalty, with enough digits for the share to check out.
+
+    The share computed from the numbers as printed rounds (by `_percent`) to the true share, so
+    a learner can check it."""
     share = _percent(penalty / (data_loss + penalty))
     for digits in range(4, 12):
         loss_text, penalty_text = f"{data_loss:.{digits}f}", f"{penalty:#.{digits}g}"
@@ -178,8 +184,9 @@ def printed_operands(data_loss: float, penalty: float) -> tuple[str, str]:
 
 
 def _told_apart(value: float, share: float, loss_text: str, penalty_text: str) -> bool:
-    """True when `value` (a share) lies outside everything the printed operands could give:
-    each operand is only known to half a unit of its last printed digit."""
+    """True when `value` (a share) lies outside everything the printed operands could give.
+
+    Each operand is only known to half a unit of its last printed digit."""
     def half_unit(text: str) -> float:
         mantissa, _, exponent = text.lower().partition("e")
         decimals = len(mantissa.partition(".")[2])
@@ -262,8 +269,9 @@ TEMPLATES: tuple[Template, ...] = (best_val_epoch, shrink_factor, half_life_step
 
 def run_questions(config: RunConfig, setup: Setup | None, epochs: Sequence[EpochRecord],
                   rng: random.Random) -> list[Question]:
-    """Every question this run supports now, for `config`, the settings in force; none before
-    the run has finished an epoch (`epochs` are the trained ones, epoch 0 left out)."""
+    """Every question this run supports now, for `config`, the settings in force.
+
+    There are none before the run has finished an epoch. `epochs` are the trained ones, epoch 0 left out."""
     if setup is None or not epochs:
         return []
     insight = key_insight(config, epochs, setup.steps_per_epoch)
