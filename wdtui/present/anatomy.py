@@ -1,7 +1,7 @@
 """One update of one weight taken apart, as a table: each part, its formula, the run's values.
 
-The numbers are an `UpdateAnatomy` (core.anatomy, worked out from the optimizer's own state);
-this module only lays them out, with the words of `present.words.DECAY` under them.
+The numbers are an `UpdateAnatomy`, which core.anatomy works out from the optimizer's own state.
+This module only lays them out, with the words of `present.words.DECAY` under them.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ def _n(x: float) -> str:
 
 
 def anatomy_table(a: UpdateAnatomy, header: bool = True) -> Table:
-    """The update of one weight: each part, its formula with the run's values in it, and its
-    value. Three columns, the middle one wrapping between words, so the table reads whole in 72
-    columns (beside the lesson panel) as in 160; without its `header` where rows are few."""
+    """The update of one weight: each part, its formula with the run's values in it, and its value.
+
+    There are three columns, the middle one wrapping between words. So the table reads whole in
+    72 columns (beside the lesson panel) as in 160. It goes without its `header` where rows are few."""
     row, col = a.index
     title = (f"Step {a.step} (the last of epoch {a.epoch}), {OPTIMIZER_NAMES[a.optimizer]}: {a.layer}.weight"
              f"[{row}, {col}] of {a.shape[0]}×{a.shape[1]}")

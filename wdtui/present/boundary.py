@@ -1,13 +1,13 @@
 """The decision boundary as a picture of terminal cells, and the words around it.
 
-One renderer for `wdtui trace` (Rich) and the app's views (Textual): a cell is two pixels, the
-upper half block ▀ in the upper pixel's colour on the lower pixel's. A pixel shows the model's
-probability at the nearest point of the Boundary's grid: its colour is the predicted class,
-its strength the confidence (near the background colour at p = ½, the full class colour
-where the model is sure), and pixels where the predicted class changes from the pixel to the
-right or below are drawn in the line colour: the boundary, p = ½, standing out. The data's rows
-sit on top, one mark per cell, in their true class's colour (see MARKS). No number is made
-here: the probabilities, classes and rows all come from the record.
+One renderer serves `wdtui trace` (Rich) and the app's views (Textual). A cell is two pixels: the
+upper half block ▀, in the upper pixel's colour, on the lower pixel's. A pixel shows the model's
+probability at the nearest point of the Boundary's grid. Its colour is the predicted class. Its
+strength is the confidence: near the background colour at p = ½, the full class colour where the
+model is sure. Pixels where the predicted class changes from the pixel to the right or below are
+drawn in the line colour. So the boundary, p = ½, stands out. The data's rows sit on top, one
+mark per cell, in their true class's colour (see MARKS). No number is made here: the
+probabilities, classes and rows all come from the record.
 """
 
 from __future__ import annotations
@@ -64,15 +64,18 @@ def _cell(top: Color, bottom: Color) -> Segment:
 
 
 def pixel_colour(kind: int, level: int, palette: Palette) -> Color:
-    """The colour of a pixel of class `kind` at confidence `level` (0…LEVELS): a tint of the
-    base colour at 0, the class colour itself at LEVELS."""
+    """The colour of a pixel of class `kind` at confidence `level` (0…LEVELS).
+
+    It is a tint of the base colour at 0, and the class colour itself at LEVELS."""
     return _mix(palette.base, CLASS_COLOURS[kind % len(CLASS_COLOURS)], 0.18 + 0.82 * level / LEVELS)
 
 
 def _pixels(b: Boundary, width: int, height: int) -> tuple[list[list[int]], list[list[int]]]:
-    """(classes, levels) of the width × 2·height pixels, each sampled from the grid's nearest
-    cell: the class it predicts, and how sure the model is of it in LEVELS steps, from
-    P(class 1) for two classes or P(predicted class) for more (1/K is no surer than chance)."""
+    """(classes, levels) of the width × 2·height pixels, each sampled from the grid's nearest cell.
+
+    A pixel's class is the one the cell predicts. Its level is how sure the model is of it, in
+    LEVELS steps. That comes from P(class 1) for two classes, or P(predicted class) for more
+    (1/K is no surer than chance)."""
     rows, cols = b.shape
     n_classes = max(2, 1 + max(max(r) for r in b.classes))
     chance = 1 / n_classes
@@ -177,9 +180,10 @@ class BoundaryRenderable:
 
 
 def fitted(b: Boundary, width: int, height: int, stretch: float = 1.0) -> tuple[int, int]:
-    """The largest (cells wide, cells high) within width × height that draws the plane with
-    square pixels (a cell is about twice as high as wide, so its two pixels are about square),
-    or pixels up to `stretch` times as wide: more columns, so fewer rows share a cell."""
+    """The largest (cells wide, cells high) within width × height that draws the plane with square pixels.
+
+    A cell is about twice as high as wide, so its two pixels are about square. With `stretch`,
+    pixels may be up to that many times as wide: more columns, so fewer rows share a cell."""
     x0, x1, y0, y1 = b.extent
     aspect = stretch * (x1 - x0) / max(y1 - y0, 1e-9)
     w = min(width, max(1, round(2 * height * aspect)))
@@ -236,8 +240,9 @@ def next_feature(current: int, other: int, n_features: int) -> int:
 
 
 def class_key(class_names: tuple[str, ...], plain: bool = False) -> str:
-    """`■ 0  ■ 1` in the classes' own colours (markup): which colour is which class; `plain`,
-    for text without colour: which shade is which class, and the boundary's character."""
+    """`■ 0  ■ 1` in the classes' own colours (markup): which colour is which class.
+
+    With `plain`, for text without colour, it says which shade is which class, and the boundary's character."""
     if plain:
         shades = [f"'{PLAIN_SHADES[min(k, len(PLAIN_SHADES) - 1)]}' {_escape(name)}"
                   for k, name in enumerate(class_names)]
@@ -252,8 +257,10 @@ def _escape(text: str) -> str:
 
 def boundary_words(b: Boundary | None, where: str, class_names: tuple[str, ...], untrained: Boundary | None = None,
                    chosen: bool = False) -> str:
-    """The words beside the Train mode's picture (markup): what it is, where in the run it was
-    taken, its two numbers (and the untrained model's, to compare), the marks, the measures."""
+    """The words beside the Train mode's picture (markup).
+
+    They say what it is and where in the run it was taken. They give its two numbers (and the
+    untrained model's, to compare), the marks and the measures."""
     if b is None:
         return "[b]Decision boundary[/b]\nIt needs two input features; this data has one."
     plane = _escape(plane_title(b))
@@ -275,8 +282,9 @@ def twin_caption(b: Boundary, val_loss: float | None, where: str) -> str:
 
 
 def strip_picks(n: int, slots: int, best: int | None, cursor: int | None) -> list[int]:
-    """Which of `n` sweep points a strip of `slots` small pictures shows, in order: the first
-    (λ = 0), the best, the one under the table's cursor, and the rest spread evenly."""
+    """Which of `n` sweep points a strip of `slots` small pictures shows, in order.
+
+    They are the first (λ = 0), the best, the one under the table's cursor, and the rest spread evenly."""
     if n <= slots:
         return list(range(n))
     must = [i for i in dict.fromkeys((0, best, cursor, n - 1)) if i is not None][:slots]

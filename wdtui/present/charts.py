@@ -45,10 +45,10 @@ def sweep_chart(plt: Any, points: Sequence[SweepPoint], best: SweepPoint | None 
                 title: str = "Loss against λ (data loss, penalty excluded)") -> None:
     """Validation and training loss against λ on a log axis, the best λ marked.
 
-    log 0 is undefined, so λ = 0 is not a point on the axis: its validation loss is drawn as a
-    flat reference line, the level a useful λ has to get under. Diverged points are left out.
-    The axis is log10 λ, drawn linear and labelled in λ: plotext's own log scale takes the log
-    of the data each time the figure is built, so a second build (the terminal resized, the
+    log 0 is undefined, so λ = 0 is not a point on the axis. Its validation loss is drawn as a
+    flat reference line instead: the level a useful λ has to get under. Diverged points are left
+    out. The axis is log10 λ, drawn linear and labelled in λ. Plotext's own log scale takes the
+    log of the data each time the figure is built. So a second build (the terminal resized, the
     widget laid out anew) took the log of a log and failed.
     """
     plt.clear_data()
@@ -84,9 +84,10 @@ def compare_chart(plt: Any, zero: Sequence[EpochRecord], decayed: Sequence[Epoch
 def overlaid_losses(plt: Any, runs: Sequence[tuple[str, Any, Sequence[EpochRecord]]],
                     title: str = "Loss per epoch: validation solid, training dotted",
                     name_train: bool = False) -> None:
-    """Each run's (name, colour, epochs) validation loss solid and training loss dotted, in its
-    colour; the legend names each validation line ("val NAME" with `name_train`, which names
-    the training lines too), so several runs fit it."""
+    """Each run's (name, colour, epochs) validation loss solid and training loss dotted, in its colour.
+
+    The legend names each validation line, "val NAME", so several runs fit it. With `name_train`
+    it names the training lines too."""
     plt.clear_data()
     plt.title(title)
     plt.xlabel("epoch")
@@ -114,8 +115,10 @@ def _epoch_ticks(epochs: Sequence[int], most: int = 10) -> list[int]:
 
 def layer_norm_chart(plt: Any, epochs: Sequence[EpochRecord], twin: Sequence[EpochRecord] = (),
                      title: str = "‖W‖ per layer, per epoch") -> None:
-    """Each layer's weight norm over the epochs of the run; the λ = 0 twin's dotted, in the same
-    colour and left out of the legend (the caller says what dotted means)."""
+    """Each layer's weight norm over the epochs of the run.
+
+    The λ = 0 twin's is dotted, in the same colour, and left out of the legend (the caller says
+    what dotted means)."""
     plt.clear_data()
     plt.title(title)
     plt.xlabel("epoch")
@@ -135,9 +138,10 @@ def layer_norm_chart(plt: Any, epochs: Sequence[EpochRecord], twin: Sequence[Epo
 
 
 def _headroom(plt: Any, low: float, high: float, share: float = 0.4, below: float = 0.05) -> None:
-    """Leave the top `share` of the plot to the legend, which plotext draws over the data
-    (and a `below` share of the span under the lowest value, off the axis line, but not
-    below 0 for values that cannot be negative)."""
+    """Leave the top `share` of the plot to the legend, which plotext draws over the data.
+
+    Also leave a `below` share of the span under the lowest value, off the axis line. But not
+    below 0, for values that cannot be negative."""
     span = (high - low) or abs(high) or 1.0
     bottom = low - below * span
     plt.ylim(max(bottom, 0.0) if low >= 0 else bottom, high + span * share / (1 - share))  # no loss below 0
@@ -145,9 +149,10 @@ def _headroom(plt: Any, low: float, high: float, share: float = 0.4, below: floa
 
 def histogram_chart(plt: Any, hist: WeightHistogram, labels: Sequence[str],
                     colors: Sequence[str] = ("cyan", "red")) -> None:
-    """One layer's weights counted per bin, for each model (labels and colours in the same
-    order), as lines over the bins' centres so two models can share the axes. The first model
-    is drawn last, on top."""
+    """One layer's weights counted per bin, for each model (labels and colours in the same order).
+
+    They are lines over the bins' centres, so two models can share the axes. The first model is
+    drawn last, on top."""
     plt.clear_data()
     plt.title(f"{hist.layer} weights now")
     plt.xlabel("weight")

@@ -1,11 +1,11 @@
 """The Code mode's script: a standalone PyTorch program that reproduces a configuration.
 
 The script is teaching material, so it reads top to bottom: settings, data, split, z-score,
-model, parameter groups, optimizer, loop. It must also give the same floats as `train()` (on
-one torch thread, as wdtui; a test runs it and compares), so the functions that hold the core's
-logic (the synthetic data, a CSV's label order, the model, the decay / no-decay split, the
-norm) are copied from the core's own source when the script is made, never written twice;
-only the glue between them is a template. Torch-free: those sources are read with `ast`, never
+model, parameter groups, optimizer, loop. It must also give the same floats as `train()`, on one
+torch thread, as wdtui; a test runs it and compares. So the functions that hold the core's logic
+are copied from the core's own source when the script is made, never written twice. They are
+the synthetic data, a CSV's label order, the model, the decay / no-decay split, and the norm.
+Only the glue between them is a template. Torch-free: those sources are read with `ast`, never
 imported, so the Code screen can show a script before torch has loaded.
 """
 

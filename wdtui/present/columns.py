@@ -1,6 +1,6 @@
 """The columns of the epoch table and the sweep table: names, sides and cell formats, once.
 
-`wdtui trace` lays them out as Rich tables and the app as DataTables; both take the header and
+`wdtui trace` lays them out as Rich tables, and the app as DataTables. Both take the header and
 every cell from here, so the two tables show the same numbers the same way.
 """
 

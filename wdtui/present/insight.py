@@ -1,8 +1,8 @@
 """The key insight as sentences: what wdtui claims, then the run's own numbers that bear it out.
 
 The numbers come from `core.insight.Insight`; this module only words them, for `wdtui trace`
-and the app alike. The seed's sentence is quoted as the seed's: what wdtui itself asserts is
-only what a run can show (a smoother *function*, measured; the training curve as it was).
+and the app alike. The seed's sentence is quoted as the seed's. What wdtui itself asserts is
+only what a run can show: a smoother *function*, measured, and the training curve as it was.
 """
 
 from __future__ import annotations
@@ -184,8 +184,9 @@ def insight_rows(i: Insight, epochs: list[EpochRecord] | tuple[EpochRecord, ...]
 
 
 def decay_alone_lines(config: RunConfig, run_steps: int | None, width: int) -> list[str]:
-    """What decay alone does to a weight over `run_steps` steps (None: not known), in lines of
-    `width` (the Code mode's comment); the figures the Insight gives. None for Adam."""
+    """What decay alone does to a weight over `run_steps` steps (None: not known): the figures the Insight gives.
+
+    It comes in lines of `width`, for the Code mode's comment. None for Adam."""
     alone = decay_alone(config.optimizer, config.lr, config.weight_decay, config.momentum)
     if alone is None:
         return []

@@ -1,8 +1,8 @@
 """Plain-text renderings of the prediction trace, shared by `wdtui trace` and Inspect.
 
-Both show the same layer the same way (the softmax formula evaluated on the logits, the
-ReLU's pre-activations and active count), so the words live here once. No Rich, no
-Textual, no torch: strings made only from the records' numbers.
+Both show the same layer the same way: the softmax formula evaluated on the logits, the ReLU's
+pre-activations and active count. So the words live here once. No Rich, no Textual, no torch:
+strings made only from the records' numbers.
 """
 
 from __future__ import annotations

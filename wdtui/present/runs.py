@@ -1,10 +1,11 @@
-"""The stored runs as a table: its columns and cells, the rows a group makes, filtering and
-sorting. `wdtui runs` lays them out with Rich and the Runs view as a DataTable; both take every
-cell from here.
+"""The stored runs as a table: its columns and cells, the rows a group makes, filtering and sorting.
 
-Twins (Compare) and a sweep's points are groups: one row stands for the group, showing its best
-run (the lowest final validation loss), its λ starred; expanded, its runs follow it, indented. Filtering keeps a group whose row or any of whose runs match; sorting orders the
-top rows, and a group's runs among themselves, by the same column.
+`wdtui runs` lays them out with Rich, and the Runs view as a DataTable. Both take every cell from here.
+
+Twins (Compare) and a sweep's points are groups. One row stands for the group, showing its best
+run (the lowest final validation loss), its λ starred. Expanded, its runs follow it, indented.
+Filtering keeps a group whose row or any of whose runs match. Sorting orders the top rows, and a
+group's runs among themselves, by the same column.
 """
 
 from __future__ import annotations
@@ -176,8 +177,9 @@ def sorted_rows(rows: list[RunRow], column: int, descending: bool) -> list[RunRo
 
 
 class RunsTable:
-    """A listing's rows, every cell made once (the app makes them on a worker thread), so that
-    filtering and sorting as the user types cost next to nothing, even over thousands of runs."""
+    """A listing's rows, every cell made once (the app makes them on a worker thread).
+
+    So filtering and sorting as the user types cost next to nothing, even over thousands of runs."""
 
     def __init__(self, runs: Sequence[RunSummary]) -> None:
         self.runs = list(runs)
@@ -221,6 +223,7 @@ class RunsTable:
         return out
 
     def row_cells(self, row: RunRow) -> tuple[str, ...]:
-        """A row's cells as made once, but for its id: a group's run is drawn ├ or └ as it
-        falls among the rows shown, and plain when shown alone."""
+        """A row's cells as made once, but for its id.
+
+        A group's run is drawn ├ or └ as it falls among the rows shown, and plain when shown alone."""
         return (_id(row), *self.cells[row.key][1:])

@@ -20,8 +20,9 @@ def twins_verdict(v: Verdict) -> str:
 
 
 def smoothness_line(zero: float, decayed: float, weight_decay: float) -> str:
-    """The two twins' smoothness numbers side by side, and which learned the smoother function
-    (within 1 % of each other is called a tie: no reason to call either smoother)."""
+    """The two twins' smoothness numbers side by side, and which learned the smoother function.
+
+    Within 1 % of each other is called a tie: there is no reason to call either smoother."""
     lam, change = f"λ = {weight_decay:g}", decayed / zero - 1
     if abs(change) < 0.01:
         said = f"about as smooth ({change:+.1%})"
@@ -47,7 +48,8 @@ def sweep_verdict(result: SweepResult) -> str:
 
 
 def every_lambda_diverged(result: SweepResult) -> str:
-    """What to change when every λ of a sweep diverged: λ itself where even the smallest one's decay
-    alone makes the weights grow, else the learning rate."""
+    """What to change when every λ of a sweep diverged.
+
+    That is λ itself where even the smallest one's decay alone makes the weights grow, else the learning rate."""
     config = RunConfig.from_dict(result.config).replace(weight_decay=min(p.weight_decay for p in result.points))
     return decay_diverges(config) or f"try a lower learning rate than {config.lr:g}"

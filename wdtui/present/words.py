@@ -1,7 +1,7 @@
 """The sentences wdtui says about a configuration: one source for the CLI, the app and the script.
 
-What weight_decay=λ means differs by optimizer; the Insight table, the Weights anatomy, the
-key insight and the generated script's comments all quote `DECAY` below, so they cannot drift.
+What weight_decay=λ means differs by optimizer. The Insight table, the Weights anatomy, the key
+insight and the generated script's comments all quote `DECAY` below, so they cannot drift.
 """
 
 from __future__ import annotations
@@ -57,8 +57,9 @@ def optimizer_line(optimizer: str) -> str:
 
 
 def describe(config: RunConfig) -> str:
-    """The settings in one line, every one that changes the maths: `SGD · μ 0.9 · γ 0.02 · λ
-    0.001 · 5 epochs · …` (the Adams' β are PyTorch's defaults, which wdtui does not change)."""
+    """The settings in one line, every one that changes the maths: `SGD · μ 0.9 · γ 0.02 · λ 0.001 · 5 epochs · …`.
+
+    The Adams' β are PyTorch's defaults, which wdtui does not change."""
     bias = "biases decayed" if config.decay_bias else "biases not decayed"
     moments = f"μ {config.momentum:g}" if config.optimizer == "sgd" else "β 0.9, 0.999"
     return (f"{OPTIMIZER_NAMES[config.optimizer]} · {moments} · γ {config.lr:g} · λ {config.weight_decay:g} · "
