@@ -1,8 +1,8 @@
 """`wdtui` (the app), `wdtui trace` (the same run, headless) and friends.
 
-argparse from the standard library: it costs nothing to import, so `wdtui --help` answers
-long before torch could load. Every bad option or file ends with one line on stderr and
-exit status 2; torch is imported only once the input is known to be good.
+It uses argparse from the standard library, which costs nothing to import. So `wdtui --help`
+answers long before torch could load. Every bad option or file ends with one line on stderr and
+exit status 2. Torch is imported only once the input is known to be good.
 """
 
 from __future__ import annotations
@@ -187,8 +187,9 @@ def fail(message: str, status: int = BAD_INPUT, prog: str = PROG) -> int:
 
 
 def refused(parser: argparse.ArgumentParser, args: argparse.Namespace, exc: ConfigError) -> int:
-    """A setting RunConfig refused, said as argparse says a bad option, with the option that
-    set it: `wdtui sweep: error: --points: …` (the core words it, the CLI names the flag)."""
+    """A setting RunConfig refused, said as argparse says a bad option, with the option that set it.
+
+    It reads `wdtui sweep: error: --points: …`: the core words it, the CLI names the flag."""
     subparsers = {name: sub for a in parser._actions if isinstance(a, argparse._SubParsersAction)
                   for name, sub in a.choices.items()}
     used = subparsers.get(args.command or "", parser)
@@ -263,10 +264,10 @@ def headless(args: argparse.Namespace, config: RunConfig) -> int:
 def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = None, pace=None) -> NoReturn:
     """Run the app, then leave at once.
 
-    When the app returns it has restored the terminal, written every file it was asked to and
-    ended its trainer (which keeps its runs' last writes). What is left is the interpreter's
-    teardown and joins of idle daemon threads: skipping them is what makes `q` quit in well
-    under a second, with no thread left behind.
+    When the app returns it has restored the terminal and written every file it was asked to.
+    It has also ended its trainer, which keeps its runs' last writes. What is left is the
+    interpreter's teardown and joins of idle daemon threads. Skipping them is what makes `q`
+    quit in well under a second, with no thread left behind.
     """
     from ..ui.app import create_app
 
@@ -278,9 +279,10 @@ def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = No
 
 
 def check_data(config: RunConfig) -> None:
-    """Read the CSV (torch-free) and check the network, the split and --row against it, so
-    that a bad file, a file too wide or a bad row ends with one line before the app opens (or
-    serve listens) rather than as an error inside it: every check `wdtui trace` makes."""
+    """Read the CSV (torch-free) and check the network, the split and --row against it.
+
+    These are every check `wdtui trace` makes. A bad file, a file too wide or a bad row then ends
+    with one line before the app opens (or serve listens). It is not an error inside the app."""
     if config.data is None:
         split_sizes(config.rows, config.val_fraction)  # the rest: RunConfig's
         return

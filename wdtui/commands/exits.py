@@ -1,9 +1,9 @@
 """How the commands end: their exit statuses, interruptions, and leaving at once.
 
 Standard library only, so `wdtui --help` pays for nothing here. Every way a command can be cut
-short ends with one line on stderr and a status a shell understands, never a traceback: Ctrl+C
-(130) and SIGTERM (143) whenever they come, from the interpreter's first import of wdtui on, and
-a reader of the output that goes away (141, as if SIGPIPE had ended the command).
+short ends with one line on stderr and a status a shell understands, never a traceback:
+- Ctrl+C (130) and SIGTERM (143), whenever they come, from the interpreter's first import of wdtui on;
+- a reader of the output that goes away (141, as if SIGPIPE had ended the command).
 """
 
 from __future__ import annotations
@@ -29,10 +29,12 @@ received = signal.SIGINT
 
 
 def catch_interrupts() -> None:
-    """Ctrl+C and SIGTERM set `interrupted` and raise KeyboardInterrupt, so both end a command the
-    same way (its run kept "stopped", one line). A KeyboardInterrupt raised inside a library can
-    be swallowed there (seen once under load: SIGINT during torch's import, and the run went on
-    training); the run's engine then stops at its next step anyway."""
+    """Ctrl+C and SIGTERM set `interrupted` and raise KeyboardInterrupt.
+
+    So both end a command the same way: its run kept "stopped", and one line. A KeyboardInterrupt
+    raised inside a library can be swallowed there. That was seen once under load: SIGINT came
+    during torch's import, and the run went on training. The run's engine then stops at its next
+    step anyway."""
 
     def on_signal(signum: int, frame: object) -> None:
         global received
@@ -65,11 +67,13 @@ def stopped_at(epoch: int) -> int:
 
 
 def write_output(write: Callable[[], int | None], prog: str = "wdtui", done: str = "") -> int:
-    """Write a command's output with `write` (its status, or None for 0), once its work is `done`
-    (what the line says of it: "the run finished at epoch 5"). Cut short by Ctrl+C or SIGTERM (as
-    when the output blocks on a reader that stopped reading) or by the reader going away (a broken
-    pipe), it ends with a line saying so and that status; stdout then points at /dev/null, so
-    that neither leaving nor the interpreter's last flush blocks again or complains."""
+    """Write a command's output with `write` (its status, or None for 0), once its work is `done`.
+
+    `done` is what the line says of the work: "the run finished at epoch 5". The output may be cut
+    short by Ctrl+C or SIGTERM, as when it blocks on a reader that stopped reading. Or the reader
+    may go away (a broken pipe). Either way it ends with a line saying so, and that status.
+    Then stdout points at /dev/null, so that neither leaving nor the interpreter's last flush
+    blocks again or complains."""
     try:
         status = write() or 0
         sys.stdout.flush()
@@ -86,9 +90,11 @@ def write_output(write: Callable[[], int | None], prog: str = "wdtui", done: str
 
 
 def write_all(text: str) -> None:
-    """Put `text` on stdout whole (a JSON document). A write to a pipe may take only part of it
-    (a signal, a reader gone), and a raw stdout (PYTHONUNBUFFERED) then drops the rest without a
-    word; this writes until every byte is out, or raises (BrokenPipeError: the reader is gone)."""
+    """Put `text` on stdout whole (a JSON document).
+
+    A write to a pipe may take only part of it (a signal, a reader gone). A raw stdout
+    (PYTHONUNBUFFERED) then drops the rest without a word. This writes until every byte is out,
+    or raises BrokenPipeError when the reader is gone."""
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # not a file (a test's capture): it takes it whole
@@ -107,8 +113,10 @@ def _drop_stdout() -> None:
 
 
 def leave(status: int) -> NoReturn:
-    """Exit now with `status`, skipping the interpreter's teardown: torch's takes 0.8 s, and a
-    torch import cut short by Ctrl+C can turn it into a death by SIGINT, losing the status."""
+    """Exit now with `status`, skipping the interpreter's teardown.
+
+    Torch's teardown takes 0.8 s. And a torch import cut short by Ctrl+C can turn it into a death
+    by SIGINT, losing the status."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -1,8 +1,8 @@
 """`wdtui runs`: the runs wdtui has kept — list them, show one, compare some, export, delete,
 or hand them to TensorBoard.
 
-Torch-free but for `runs tensorboard` (torch.utils.tensorboard writes the event files): the
-store is SQLite, a run comes back as the records that printed it (core.decode), and the table's
+Torch-free but for `runs tensorboard`, where torch.utils.tensorboard writes the event files.
+The store is SQLite. A run comes back as the records that printed it (core.decode). The table's
 cells come from the presentation room, as the app's Runs view takes them. Listing 2,000 stored
 runs answers in a fraction of the time `import torch` takes (benchmarks/bench_runs.py). A store
 that cannot be read ends with one line and exit status 2, as every bad input does.

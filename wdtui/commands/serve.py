@@ -1,9 +1,9 @@
 """`wdtui serve`: the same app in a browser, one app process per tab.
 
-textual-serve runs a small web server; each browser tab that connects starts its own
-`python -m wdtui <options>` whose screen is streamed to an xterm.js terminal in the page.
-This module imports only the standard library at the top, so `wdtui --help` and the app's
-first frame never pay for aiohttp: textual-serve is imported inside `run_server()`.
+textual-serve runs a small web server. Each browser tab that connects starts its own
+`python -m wdtui <options>`, whose screen is streamed to an xterm.js terminal in the page.
+This module imports only the standard library at the top, and textual-serve inside
+`run_server()`. So `wdtui --help` and the app's first frame never pay for aiohttp.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ def add_parser(sub: Any, shared: argparse.ArgumentParser) -> None:
 def passthrough(args: argparse.Namespace, options: argparse.ArgumentParser) -> list[str]:
     """The run options the user typed, as arguments that parse back to the same values.
 
-    The options' defaults are suppressed, so only typed options are in `args`; each becomes
-    one `--name=value` token (the `=` keeps a value such as `-x` from reading as an option).
+    The options' defaults are suppressed, so only typed options are in `args`. Each becomes one
+    `--name=value` token: the `=` keeps a value such as `-x` from reading as an option.
     """
     tokens = []
     for action in options._actions:
@@ -83,9 +83,9 @@ def url_of(host: str, port: int) -> str:
 def check_listen(host: str, port: int) -> tuple[bool, str | None]:
     """Bind every address `host` resolves to, as the server will, then let go.
 
-    Returns (all addresses are loopback, None) or (False, a one-line reason). Binding (rather
-    than connecting) also catches a port held by a process that is not accepting, and a
-    privileged port; SO_REUSEADDR matches the server, so a port in TIME_WAIT is not refused.
+    Returns (all addresses are loopback, None) or (False, a one-line reason). Binding, rather
+    than connecting, also catches a port held by a process that is not accepting, and a
+    privileged port. SO_REUSEADDR matches the server, so a port in TIME_WAIT is not refused.
     """
     where = f"{host}:{port}"
     try:
@@ -116,8 +116,8 @@ def check_listen(host: str, port: int) -> tuple[bool, str | None]:
 def serve(args: argparse.Namespace, options: argparse.ArgumentParser) -> int:
     """Run the server until Ctrl+C (or SIGTERM); 2 when it cannot listen.
 
-    The CLI has checked the options and the data first, so a bad CSV or --row is refused
-    once, here, rather than in every tab that opens the page.
+    The CLI has checked the options and the data first. So a bad CSV or --row is refused once,
+    here, rather than in every tab that opens the page.
     """
     loopback, problem = check_listen(args.host, args.port)
     if problem:
@@ -145,16 +145,15 @@ def _fail(message: str) -> int:
 def run_server(command: str, host: str, port: int, grace: float = QUIT_GRACE_SECONDS) -> None:
     """Serve `command`, one process per websocket (browser tab), until SIGINT or SIGTERM.
 
-    textual-serve's Server, adjusted: it leaves the banner to serve(), points each page at the
-    address the browser used, and on shutdown ends the open tabs' apps itself — asking each
-    to quit, then killing any that has not within `grace` seconds — instead of waiting up to a
-    minute per browser and leaving a stuck app running.
+    It is textual-serve's Server, adjusted in three ways. It leaves the banner to serve(). It
+    points each page at the address the browser used. On shutdown it ends the open tabs' apps
+    itself: it asks each to quit, then kills any that has not within `grace` seconds. The plain
+    Server would wait up to a minute per browser and leave a stuck app running.
 
-    textual-serve runs the command with /bin/sh: `exec` makes the app the server's own child,
-    so killing it kills the app. The apps start with SIGINT ignored: Ctrl+C in the server's
-    terminal reaches its whole process group, and an app still starting up (before Textual
-    takes SIGINT over) would die of it with a KeyboardInterrupt traceback; the server's
-    "quit" ends it cleanly instead.
+    textual-serve runs the command with /bin/sh. `exec` makes the app the server's own child, so
+    killing it kills the app. The apps start with SIGINT ignored. Ctrl+C in the server's terminal
+    reaches its whole process group. An app still starting up, before Textual takes SIGINT over,
+    would die of it with a KeyboardInterrupt traceback. The server's "quit" ends it cleanly instead.
     """
     import asyncio
     import weakref

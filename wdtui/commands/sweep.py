@@ -1,5 +1,7 @@
-"""`wdtui sweep`: many values of λ trained at once, printed as a Rich table and a plotext chart
-of the U-curve, or as one JSON document {config, points, best}."""
+"""`wdtui sweep`: many values of λ trained at once.
+
+They are printed as a Rich table and a plotext chart of the U-curve, or as one JSON document
+{config, points, best}."""
 
 from __future__ import annotations
 
@@ -60,8 +62,8 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
               export: str | None = None, recording: Recording | None = None) -> int:
     """Train every λ at once, then print; exit status 0, or 1 when every λ diverged.
 
-    With `export` (a path, or "" for the user data directory) the sweep is also written as
-    JSON and its points as CSV; a sweep where every λ diverged too, so the file says so.
+    With `export` (a path, or "" for the user data directory), the sweep is also written as JSON
+    and its points as CSV. A sweep where every λ diverged is written too, so the file says so.
     `recording` keeps each λ as a run of one group (and in TensorBoard, with the HParams).
     """
     from ..core.control import Control
@@ -104,8 +106,9 @@ def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool =
 
 
 def output(result: SweepResult, paths: tuple[Path, Path] | None, as_json: bool, err: Console, why: str) -> int:
-    """The sweep's export, then its JSON document or its table, chart and verdict (status 1 and
-    one line saying `why` when every λ diverged: nothing else is printed)."""
+    """The sweep's export, then its JSON document, or its table, chart and verdict.
+
+    When every λ diverged: status 1 and one line saying `why`, and nothing else is printed."""
     if paths is not None:
         json_path, csv_path = export_sweep(result, paths)
         err.print(f"wdtui: wrote {json_path} and {csv_path}", highlight=False, markup=False, soft_wrap=True)

@@ -1,5 +1,7 @@
-"""`--tensorboard DIR` for the app, `wdtui trace` and `wdtui sweep`: checked before any training,
-and turned into what a Recording calls to open each run's TensorBoard log."""
+"""`--tensorboard DIR` for the app, `wdtui trace` and `wdtui sweep`.
+
+It is checked before any training, and turned into what a Recording calls to open each run's
+TensorBoard log."""
 
 from __future__ import annotations
 
