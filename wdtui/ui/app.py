@@ -1,7 +1,7 @@
 """The wdtui app: a welcome, then nine learning modes on keys 1–9 over one training run.
 
-The app owns every background job (ui/jobs: the run, the Compare twins, the sweep, the Runs
-view's): each is a thread worker that only posts messages. The training jobs start their task
+The app owns every background job (ui/jobs): the run, the Compare twins, the sweep, the Runs
+view's. Each is a thread worker that only posts messages. The training jobs start their task
 in the trainer, a process of the app's own (trainer/client.py), and post what it sends. The
 app applies the messages to the jobs' states on the UI thread and bumps `run_version`, which
 every screen watches to redraw itself. Screens read the states and ask the app to start or
@@ -130,9 +130,8 @@ class WdtuiApp(JobHost, ModelQuestions, LessonHost, App[None]):
     def apply_config(self, config: RunConfig) -> None:
         """Take new settings from the Train controls.
 
-        Before any training they rebuild the run at once; afterwards λ and the number of
-        epochs go to the engine, in force from the next epoch, and the rest waits in
-        `session.pending` for `r`.
+        Before any training they rebuild the run at once. Afterwards λ and the number of epochs
+        go to the engine, in force from the next epoch. The rest waits in `session.pending` for `r`.
         """
         s = self.session
         if not s.epochs and s.last_step is None and not self.control.go.is_set():

@@ -1,15 +1,15 @@
 """How the app ends, whatever ends it: SIGTERM as q ends it, and a served app whose server died.
 
 SIGTERM (`kill`, a supervisor, a closing session) would otherwise end the process where it
-stands: the terminal left raw (no echo, the alternate screen and mouse tracking on) and its run
-never marked as ended. From the app's Load, before the driver takes the terminal over, SIGTERM
-asks the app to exit as q does (the terminal restored, runs still training kept "stopped"),
-with the status a shell expects of it, 143.
+stands. The terminal would be left raw (no echo, the alternate screen and mouse tracking on),
+and its run never marked as ended. So from the app's Load, before the driver takes the terminal
+over, SIGTERM asks the app to exit as q does. The terminal is restored, and runs still training
+are kept "stopped". The app exits with the status a shell expects of it, 143.
 
 Under `wdtui serve` a tab's app talks to the server through its stdin and stdout. A server
-killed outright (kill -9) cannot end its apps, and Textual's web driver, when its input ends,
-only stops reading: the app would run for ever. ServedDriver exits it then, and drops what it
-writes to a server that is gone instead of failing on the broken pipe.
+killed outright (kill -9) cannot end its apps. And when its input ends, Textual's web driver
+only stops reading, so the app would run for ever. ServedDriver exits it then. It drops what it
+writes to a server that is gone, instead of failing on the broken pipe.
 """
 
 from __future__ import annotations

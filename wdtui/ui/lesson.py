@@ -1,8 +1,10 @@
-"""The app's side of the lesson (mode 0): which step is open, the run it sets up, the learner's
-prediction, and the outcome once the run's records say the step is done.
+"""The app's side of the lesson (mode 0): the step open, its run, the prediction, the outcome.
+
+It knows which step is open, the run it sets up, and the learner's prediction. It gives the
+outcome once the run's records say the step is done.
 
 `LessonHost` is mixed into the App. The lesson itself (steps, facts, grading) is UI-free, in
-wdtui.lesson; this module hands it the app's states as records (`observed`) and keeps the
+wdtui.lesson. This module hands it the app's states as records (`observed`). It keeps the
 learner's progress saved under the data directory. Results only count once the learner has
 predicted: a step's run, twins or sweep from before the prediction are not its evidence.
 """
@@ -70,9 +72,10 @@ class LessonHost:
 
     def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
                markup: bool = True) -> None:
-        """A toast, or where the lesson panel is folded to its one line under the mode, that line
-        for a while: a toast there would sit over the mode, on the region the step is about.
-        (Beside or below the mode, toasts sit over the panel: app.tcss.)"""
+        """A toast, or a line under the mode where the lesson panel is folded to it.
+
+        There a toast would sit over the mode, on the region the step is about, so that line says
+        it for a while instead. (Beside or below the mode, toasts sit over the panel: app.tcss.)"""
         panel = self.screen.query("#lesson-panel") if self.screen_stack else None
         if severity == "information" and panel and panel.first().has_class("-strip"):
             text = Text.from_markup(message) if markup else Text(message)
@@ -86,8 +89,9 @@ class LessonHost:
         self.run_version += 1
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """[ and ] only while the lesson is open (and so only then in the footer); p only where
-        the panel does not sit beside the mode (the screen says, by its panel's place)."""
+        """[ and ] only while the lesson is open, and so only then in the footer.
+
+        p only where the panel does not sit beside the mode; the screen says, by its panel's place."""
         if action == "lesson_step":
             return self.lesson_open
         if action == "lesson_read":
@@ -125,9 +129,10 @@ class LessonHost:
         self.open_step(0)
 
     def open_step(self, index: int) -> None:
-        """Show step `index`: its mode, and unless it is concluded, its experiment set up afresh:
-        its run built again (untrained), and no twins or sweep of an earlier step on screen to
-        answer its question before it is asked (the Runs view keeps them)."""
+        """Show step `index`: its mode, and unless it is concluded, its experiment set up afresh.
+
+        Its run is built again (untrained). No twins or sweep of an earlier step stay on screen to
+        answer its question before it is asked; the Runs view keeps them."""
         self.progress.step = index
         step = self.step
         self._at_prediction = None

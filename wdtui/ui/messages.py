@@ -1,13 +1,13 @@
 """Messages the jobs' workers post to the app: small dataclasses, one per event.
 
-The workers only ever post these (as toolong does); the app applies them to the job's state on
-the UI thread and bumps `WdtuiApp.run_version`, which every screen watches. A training job's
-worker posts each event its task in the trainer sent as a TaskEvent; the Runs view's jobs,
+The workers only ever post these, as toolong's do. The app applies them to the job's state on
+the UI thread, and bumps `WdtuiApp.run_version`, which every screen watches. A training job's
+worker posts each event its task in the trainer sent, as a TaskEvent. The Runs view's jobs,
 which read the store, post their own. Nothing in them changes once posted: records are frozen.
 
-Every message carries `job`, the number of the job that posted it: after a reset (or a new
-comparison, a new sweep) the old worker may still have a message in flight, and the app drops
-it by that number.
+Every message carries `job`, the number of the job that posted it. After a reset (or a new
+comparison, a new sweep) the old worker may still have a message in flight. The app drops it by
+that number.
 """
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ class RecordingTrouble(JobMessage):
 
 @dataclass
 class RunsListed(JobMessage):
-    """The stored runs, newest first, with the table's cells made (on the worker); `table` is
-    None when the store cannot be read, and `error` says why."""
+    """The stored runs, newest first, with the table's cells made (on the worker).
+
+    `table` is None when the store cannot be read, and `error` says why."""
 
     table: RunsTable | None
     error: str | None = None

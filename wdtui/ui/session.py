@@ -2,7 +2,7 @@
 
 Everything a screen shows comes from here: the records the trainer sent, never a number
 computed a second time. `view` is the model as it was at the end of the latest epoch
-(core.view.ModelView); Inspect asks the trainer to follow any other row through the copy
+(core.view.ModelView). Inspect asks the trainer to follow any other row through the copy
 behind it while training goes on.
 """
 
@@ -97,8 +97,10 @@ class Session:
 
     @property
     def viewed_epochs(self) -> list[EpochRecord]:
-        """Epoch 0 up to the epoch of the latest view: while training, the table may be a few
-        epochs past it (views go out at most every FOLLOW_EVERY seconds); once stopped, never."""
+        """Epoch 0 up to the epoch of the latest view.
+
+        While training, the table may be a few epochs past it, since views go out at most every
+        FOLLOW_EVERY seconds. Once stopped, never."""
         return self.all_epochs[:self.view.epoch + 1] if self.view is not None else []
 
     def report(self, boundary: Callable[[ModelView], Boundary | None]) -> Report | None:

@@ -1,17 +1,19 @@
-"""What every mode screen shares: redraw from the jobs' states when `app.run_version` moves,
-and make room for the lesson's panel around the region the open step is about.
+"""What every mode screen shares: redrawing from the jobs' states, and room for the lesson's panel.
 
-A screen that is not on display only notes that it is stale and redraws when it is shown
+A screen redraws when `app.run_version` moves. It makes room for the lesson's panel around the
+region the open step is about.
+
+A screen that is not on display only notes that it is stale, and redraws when it is shown
 again. While a job trains (the run, Compare's twins, a sweep), the visible screen redraws at
-most every FOLLOW_EVERY seconds (core/pace.py; FOLLOW_EVERY_INSTANT at pace instant): the UI
-thread shares the GIL with training, and a redraw per record (twenty step records a second, and
-short epochs faster still) would slow training down to half speed. Any other change (a pause,
-the end of the run, a key) redraws at once.
+most every FOLLOW_EVERY seconds (core/pace.py; FOLLOW_EVERY_INSTANT at pace instant). The UI
+thread shares the GIL with training. A redraw per record would slow training down to half
+speed: there are twenty step records a second, and short epochs come faster still. Any other
+change (a pause, the end of the run, a key) redraws at once.
 
-The lesson: a screen names its regions (FOCUS, the lesson file's names for its widgets) and
-says what room a step's focus needs (`focus_need`); `place_lesson` puts the panel where that
-room is left whole (widgets/lesson_panel.place) and lets the screen lay itself out in what is
-left for the mode (`arrange_focus`), giving the focus the room first.
+The lesson: a screen names its regions (FOCUS, the lesson file's names for its widgets). It
+says what room a step's focus needs (`focus_need`). `place_lesson` puts the panel where that
+room is left whole (widgets/lesson_panel.place). Then the screen lays itself out in what is left
+for the mode (`arrange_focus`), giving the focus the room first.
 """
 
 from __future__ import annotations
@@ -113,8 +115,9 @@ class ModeScreen(Screen):
         return step.focus
 
     def place_lesson(self) -> bool:
-        """Put the lesson panel where the step's focus keeps its room, and lay the mode out in
-        what is left; True when anything moved (the panel was drawn again)."""
+        """Put the lesson panel where the step's focus keeps its room, and lay the mode out in what is left.
+
+        True when anything moved (the panel was drawn again)."""
         if not self.is_mounted or not self.query(LessonPanel):
             return False
         app, panel = self.wdtui, self.query_one(LessonPanel)

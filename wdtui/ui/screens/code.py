@@ -1,12 +1,12 @@
 """Mode 9 — Code and export: the run as a PyTorch script to read, copy or save, and as files.
 
-The script is `present.codegen.script_for(config)` for the settings in force, highlighted by a
-read-only TextArea (tree-sitter's Python grammar, from textual[syntax]); the same text is
+The script is `present.codegen.script_for(config)` for the settings in force. A read-only
+TextArea highlights it, with tree-sitter's Python grammar from textual[syntax]. The same text is
 what `c` copies and `s` saves. `e` writes the run so far as JSON (the `wdtui trace --json`
-document) and its epoch table as CSV, made from the session's records (`Session.report`), so
-it can be taken while the worker trains. Files are written atomically into the folder in the
-field at the bottom, the user data directory unless you type another; a folder that cannot be
-written is one notification, not a traceback.
+document), and its epoch table as CSV. They are made from the session's records
+(`Session.report`), so they can be taken while the worker trains. Files are written atomically
+into the folder in the field at the bottom: the user data directory, unless you type another.
+A folder that cannot be written is one notification, not a traceback.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Mode 6 — Compare: twin runs, λ = 0 and the run's λ, trained side by side.
 
-Both twins are built from the run's settings and differ in λ alone, so the seed gives them
-the same data, initial weights and batch order (core.compare): whatever separates their curves
-(and their decision boundaries, drawn side by side over one plane) is weight decay's doing. `c` asks the app to train them (a job of its own, ui/jobs/twins.py),
-and entering the mode starts them when there is no comparison yet. What they produced is kept
-on the app (`WdtuiApp.twins`), where the Weights mode reads it too; a reset or new settings
-leave it in place but marked stale.
+Both twins are built from the run's settings and differ in λ alone. So the seed gives them the
+same data, initial weights and batch order (core.compare). Whatever separates their curves, and
+their decision boundaries drawn side by side over one plane, is weight decay's doing. `c` asks
+the app to train them, in a job of its own (ui/jobs/twins.py). Entering the mode starts them
+when there is no comparison yet. What they produced is kept on the app (`WdtuiApp.twins`),
+where the Weights mode reads it too. A reset or new settings leave it in place, but marked stale.
 """
 
 from __future__ import annotations
@@ -103,8 +103,10 @@ class CompareScreen(ModeScreen):
     # Room: the twins' pictures need the height, the table the width ---------------------------
 
     def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
-        """Settings and progress (3 rows), then each region: the twins side by side at the size
-        Compare draws them on its own, a readable chart, the verdict, and the table's rows."""
+        """Settings and progress (3 rows), then each region.
+
+        They are the twins side by side at the size Compare draws them on its own, a readable
+        chart, the verdict, the table's rows."""
         width = max(TWIN_WIDTH * 2 if "twins" in focus else 0, CHART_READS if "chart" in focus else 0, 72)
         epochs = (self.compare.config if self.compare else self.session.target).epochs
         middle = max(16 if "twins" in focus else 0, 13 if "chart" in focus else 0)  # side by side
@@ -199,8 +201,9 @@ class CompareScreen(ModeScreen):
         return text.strip()
 
     def fill_table(self, c: TwinsState) -> None:
-        """A row per epoch: each twin's validation loss, gap (val − train loss) and ‖θ‖; the
-        headers on two lines (the quantity, then the twin), so all seven columns fit 72 columns."""
+        """A row per epoch: each twin's validation loss, gap (val − train loss) and ‖θ‖.
+
+        The headers take two lines (the quantity, then the twin), so all seven columns fit 72 columns."""
         table = self.query_one(DataTable)
         table.clear(columns=True)
         zero, lam = c.name(0), c.name(1)

@@ -1,12 +1,12 @@
 """Runs (h): every run wdtui has kept, from this session and every earlier one.
 
-A table of the stored runs, newest first: type to filter it (every word must match: `adam
-0.01`, `overfit finished`), `s` sorts by the next column (`S` turns the order round; a click on
-a header sorts by it). space marks up to four runs, whose loss curves the chart overlays, one
-colour each (the ● beside them); with none marked it shows the run under the cursor. Twins and
-a sweep's points are a group: one row, showing its best run; enter opens it. enter on a run
-loads its settings into 2 Train, `d` deletes (after asking), `e` exports. The store is read and
-written by jobs (ui/jobs/runs.py) on worker threads, never here.
+A table of the stored runs, newest first. Type to filter it: every word must match (`adam
+0.01`, `overfit finished`). `s` sorts by the next column, and `S` turns the order round. A
+click on a header sorts by it. The space key marks up to four runs, whose loss curves the chart
+overlays, one colour each (the ● beside them). With none marked it shows the run under the
+cursor. Twins and a sweep's points are a group: one row, showing its best run. The enter key
+opens a group, and on a run loads its settings into 2 Train. `d` deletes (after asking), `e`
+exports. The store is read and written by jobs (ui/jobs/runs.py) on worker threads, never here.
 """
 
 from __future__ import annotations
@@ -81,9 +81,10 @@ class RunsScreen(ModeScreen):
         self.set_interval(RELIST_EVERY, self._relist_while_training)
 
     def on_screen_resume(self) -> None:
-        """Show the listing the app has (read once it was built, or last time) at once, and read
-        it again a moment later, once that is on screen: a worker making thousands of rows'
-        cells meanwhile would take the GIL from the first paint (measured: a third of it)."""
+        """Show the listing the app has (read once it was built, or last time) at once.
+
+        Then read it again a moment later, once that is on screen. A worker making thousands of
+        rows' cells meanwhile would take the GIL from the first paint (measured: a third of it)."""
         if self.wdtui.runs.table is not None:
             self.refresh_view()
         self.set_timer(RELIST_AFTER, self.relist)
@@ -92,8 +93,9 @@ class RunsScreen(ModeScreen):
         self.wdtui.list_runs()
 
     def _relist_while_training(self) -> None:
-        """While a job trains or a run listed is still running (here, or in another process:
-        a `wdtui trace`), and once more after: the table follows them to their end."""
+        """Relist while a job trains or a run listed is still running, and once more after.
+
+        The run may be here, or in another process (a `wdtui trace`). The table follows them to their end."""
         listing = self.wdtui.runs.table
         running = listing is not None and any(r.status == "running" for r in listing.runs)
         training = self._training() or running
@@ -126,8 +128,9 @@ class RunsScreen(ModeScreen):
         self.show_current()
 
     def show_current(self) -> None:
-        """The info line, the chart and the details, for the marks and the row under the cursor;
-        each redrawn only when what it shows has changed (plotext takes tens of ms a chart)."""
+        """The info line, the chart and the details, for the marks and the row under the cursor.
+
+        Each is redrawn only when what it shows has changed, since plotext takes tens of ms a chart."""
         runs, row = self.wdtui.runs, self.table.current
         self._update("#runs-info", self.info())
         shown = (tuple(self.marks.items()), row, runs.listed, tuple(runs.stored), tuple(runs.gone))

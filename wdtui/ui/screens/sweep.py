@@ -1,13 +1,14 @@
 """Mode 7 — Sweep: many values of λ trained at once, and the U-curve they draw.
 
-`s` asks the app to sweep the optimizer's default grid of λ for the current settings as one
-stacked network (core.sweep, a job of its own: ui/jobs/sweep.py); the chart and the table fill
-in as epochs end, and the sweep goes on while you look at other modes. The validation loss
-against λ falls while decay curbs overfitting and rises once it also curbs learning: its
-lowest point is the best λ, which `a` hands to the Train mode exactly as typing it into the λ
-field would. A strip of small pictures shows the decision boundaries across λ (the sweep's
-worker draws them, over one plane): bent around noisy rows at λ = 0, smooth at the best λ,
-too simple once decay curbs learning. It follows the table's cursor.
+`s` asks the app to sweep the optimizer's default grid of λ for the current settings. The sweep
+is one stacked network (core.sweep), trained by a job of its own (ui/jobs/sweep.py). The chart
+and the table fill in as epochs end, and the sweep goes on while you look at other modes.
+
+The validation loss against λ falls while decay curbs overfitting, and rises once it also curbs
+learning. Its lowest point is the best λ. `a` hands it to the Train mode, exactly as typing it
+into the λ field would. A strip of small pictures shows the decision boundaries across λ; the
+sweep's worker draws them, over one plane. They are bent around noisy rows at λ = 0, smooth at
+the best λ, and too simple once decay curbs learning. The strip follows the table's cursor.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ class SweepScreen(ModeScreen):
         self.show_strip(sweep)
 
     def show_strip(self, sweep: SweepState) -> None:
-        """Small pictures across λ: λ = 0, the best (★), the table's cursor (▸), the rest spread
-        evenly; the validation loss under each, at the epoch the pictures were taken."""
+        """Small pictures across λ: λ = 0, the best (★), the table's cursor (▸), the rest spread evenly.
+
+        Under each is the validation loss, at the epoch the pictures were taken."""
         strip = self.query_one(BoundaryStrip)
         if not sweep.boundaries:
             strip.show([("", None, "…")])
@@ -132,8 +134,9 @@ class SweepScreen(ModeScreen):
             self.show_strip(self.sweep)
 
     def about(self) -> str:
-        """The sweep on screen, its grid and its settings (the ones the table shows), or the
-        one s would run; and whether the settings have changed since."""
+        """The sweep on screen, its grid and its settings (the ones the table shows), or the one s would run.
+
+        Also whether the settings have changed since."""
         sweep = self.sweep
         settings = sweep.config if sweep is not None else self.settings
         grid = sweep.grid if sweep is not None else weight_decay_grid(settings.optimizer, lr=settings.lr)
@@ -158,9 +161,10 @@ class SweepScreen(ModeScreen):
         return Size(78 if "table" in focus else 66, 3 + sum(rows[r] for r in focus))
 
     def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
-        """With a lesson focus and too few rows for everything, what a sweep is (said before it
-        ran), the verdict and the regions the step is not about make way; the chart takes the
-        rows left."""
+        """With a lesson focus and too few rows for everything, the parts the step is not about make way.
+
+        Those are what a sweep is (said before it ran), the verdict, and the regions the step is
+        not about. The chart takes the rows left."""
         tight = bool(focus) and room.height < 40
         self.set_class(tight and room.height < 24, "-short")  # the strip and the settings give the chart rows
         self.query_one("#sweep-about", Static).update(self.about())

@@ -1,11 +1,11 @@
 """Mode 2 — Train: the settings, the live loss chart, the epoch trace, the decision boundary
 and the run's progress.
 
-space starts/pauses, n trains one epoch, . one step, + and - change the pace, r builds a new
-model (app-wide keys). λ and epochs changed mid-run apply from the next epoch; other settings
-wait for r. The boundary under the table is the run's own, taken by the engine's Watch in the
-worker as the run goes (ui/jobs/run.py); x and y choose its plane when the data has more than
-two features.
+The app-wide keys: space starts/pauses, n trains one epoch, . one step, + and - change the pace,
+r builds a new model. λ and epochs changed mid-run apply from the next epoch; other settings
+wait for r. The boundary under the table is the run's own. The engine's Watch takes it in the
+worker as the run goes (ui/jobs/run.py). The keys x and y choose its plane when the data has
+more than two features.
 """
 
 from __future__ import annotations
@@ -97,15 +97,17 @@ class TrainScreen(ModeScreen):
         settings.border_title, settings.border_subtitle = "Settings (s)", "enter applies"
 
     def focus_need(self, focus: tuple[str, ...], area: Size) -> Size:
-        """The settings line (2 rows) and the status (3), then the chart at a readable size, or
-        every row of the table (epoch 0, a row per epoch, its header and the observation's line)."""
+        """The settings line (2 rows) and the status (3), then the chart at a readable size, or the table.
+
+        The table needs every row: epoch 0, a row per epoch, its header and the observation's line."""
         rows = {"chart": 14, "table": self.session.target.epochs + 3}
         return Size(60 if focus == ("chart",) else 72, 5 + sum(rows[r] for r in focus))
 
     def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
-        """The boundary only where there is room under the table; with a lesson focus and too
-        few rows for everything, the settings form makes way for a line of them, and the region
-        the step is not about for the one it is."""
+        """The boundary only where there is room under the table.
+
+        With a lesson focus and too few rows for everything, the settings form makes way for a
+        line of them. The regions the step is not about make way for the one it is."""
         tight = bool(focus) and room.height < SHORT
         self.set_class(room.height < SHORT, "-short")
         self.set_class(room.width < 120, "-narrow")  # the status line takes two rows (app.tcss)

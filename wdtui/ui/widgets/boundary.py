@@ -1,10 +1,9 @@
-"""The decision boundary in the app: the picture (present.boundary draws it, two pixels a cell)
-and, for the Train mode, the panel that says what it shows.
+"""The decision boundary in the app: the picture, and the Train mode's panel that says what it shows.
 
-Nothing here computes: the Boundary record was made in a worker (a Watch's look at the run,
-a twin's, or a sweep's), and the picture only samples its grid. The shading fades into the
-theme's own background, and the boundary line is drawn in its foreground colour, so dark and
-light themes both show it.
+present.boundary draws the picture, two pixels a cell. Nothing here computes. The Boundary
+record was made in a worker: a Watch's look at the run, a twin's, or a sweep's. The picture
+only samples its grid. The shading fades into the theme's own background, and the boundary
+line is drawn in its foreground colour. So dark and light themes both show it.
 """
 
 from __future__ import annotations
@@ -23,9 +22,10 @@ from ...present.boundary import Palette, fitted, picture
 
 
 class BoundaryPicture(Widget):
-    """A Boundary drawn to the widget's size; with `width: auto`, as wide as its height draws
-    the plane with pixels `stretch` times as wide as high (1: square), or whatever width the
-    screen's CSS gives it."""
+    """A Boundary drawn to the widget's size.
+
+    With `width: auto`, it is as wide as its height draws the plane with pixels `stretch` times
+    as wide as high (1: square). Otherwise it takes whatever width the screen's CSS gives it."""
 
     stretch = 1.0
 
@@ -71,8 +71,10 @@ class BoundaryPicture(Widget):
 
 
 class BoundaryPanel(Horizontal):
-    """The Train mode's view: the picture, and beside it what it is (the plane, where in the
-    run it was taken), its two numbers, what the marks mean and what the numbers measure."""
+    """The Train mode's view: the picture, and beside it what it is.
+
+    That is the plane and where in the run it was taken, its two numbers, what the marks mean
+    and what the numbers measure."""
 
     def compose(self) -> ComposeResult:
         picture = BoundaryPicture(id="boundary-picture")

@@ -1,13 +1,14 @@
-"""The lesson's panel: `Step k of N`, the step's text, the prediction to make (a–d while the
-panel has the focus), what to do, and once the run says the step is done, the outcome in its
-numbers and whether the prediction held.
+"""The lesson's panel: `Step k of N`, the step's text, the prediction to make, what to do, the outcome.
 
-Every mode screen mounts one (screens/base.py) and places it (`place`) so that the region the
-step is about, its focus, stays whole: beside the mode where the terminal is wide enough for
-both, else below it, else folded to a strip of one line that `p` opens over the mode. While a
-step waits for its prediction the mode shows nothing of it yet, so a strip opens by itself
-then, and folds again once the prediction is made. The panel's own text scrolls; the mode's
-focus never has to.
+The prediction's options are a–d while the panel has the focus. Once the run says the step is
+done, the panel gives the outcome in its numbers, and whether the prediction held.
+
+Every mode screen mounts one (screens/base.py) and places it (`place`). The region the step is
+about, its focus, must stay whole. So the panel goes beside the mode where the terminal is wide
+enough for both, else below it. Else it is folded to a strip of one line that `p` opens over
+the mode. While a step waits for its prediction the mode shows nothing of it yet. So a strip
+opens by itself then, and folds again once the prediction is made. The panel's own text
+scrolls; the mode's focus never has to.
 """
 
 from __future__ import annotations
@@ -43,12 +44,15 @@ class Place:
 
 def place(area: Size, need: Size, is_focus: bool, reading: bool, awaiting: bool, text_rows: int,
           strip_rows: int) -> Place:
-    """Where the panel goes in `area` (the rows between header and footer) so that the mode keeps
-    `need` for the step's focus. `is_focus`: the step is read in the panel itself (the summary),
-    beside the mode only when its text fits there whole (its `text_rows` are then at the panel's
-    own width); `reading`: the step is to be read whole (just opened, or p); `awaiting`: it waits for its
-    prediction, and the mode has nothing of it to show yet; `text_rows` and `strip_rows`: the
-    panel's text and its folded line, in rows across the whole width, borders included."""
+    """Where the panel goes in `area` (the rows between header and footer).
+
+    The mode keeps `need` for the step's focus. The other arguments:
+    - `is_focus`: the step is read in the panel itself (the summary). The panel goes beside the
+      mode only when its text fits there whole; its `text_rows` are then at the panel's own width.
+    - `reading`: the step is to be read whole (just opened, or p).
+    - `awaiting`: it waits for its prediction, and the mode has nothing of it to show yet.
+    - `text_rows` and `strip_rows`: the panel's text and its folded line, in rows across the
+      whole width, borders included."""
     if is_focus:
         fits_beside = area.width >= 2 * PANEL_WIDTH and text_rows + 1 <= area.height  # and its Start over button
         return Place("beside", PANEL_WIDTH) if fits_beside else Place("open", area.height)
@@ -228,8 +232,9 @@ class LessonPanel(VerticalScroll, can_focus=True):
         return Text.assemble(("Do: ", "bold"), step.do)
 
     def summary(self) -> Text:
-        """Each prediction against what its run did, a line each (the options were read in their
-        steps: the letter names the one chosen), so the summary is whole at 80 × 24."""
+        """Each prediction against what its run did, a line each, so the summary is whole at 80 × 24.
+
+        The options were read in their steps, so the letter names the one chosen."""
         app = self.wdtui
         text = Text()
         text.append("\nPrediction by prediction\n", style="bold")
