@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# Issue 22 asks for 90 %. The floor rises as each package is rewritten (71.6 % before), then stays.
-FLOOR = 0.80
+# Issue 22's target. The package measured 71.6 % before its docstrings were rewritten.
+FLOOR = 0.90
 
 
 def load_measure():
