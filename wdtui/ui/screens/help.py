@@ -1,5 +1,7 @@
-"""`?`: every key of every mode, read from the BINDINGS themselves so it cannot go stale, and
-the Observation column's rules, word for word as the code applies them (core.observe.RULES)."""
+"""`?`: every key of every mode, and the Observation column's rules.
+
+The keys are read from the BINDINGS themselves, so they cannot go stale. The rules are quoted
+word for word as the code applies them (core.observe.RULES)."""
 
 from __future__ import annotations
 

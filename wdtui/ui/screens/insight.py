@@ -1,9 +1,9 @@
 """Mode 5 — Insight: the key insight, then the same claim in the run's own numbers.
 
-Every number here is a field of `core.insight.key_insight(...)`, the figures `wdtui trace`
-prints and the quiz asks about, computed from the settings in force, the epoch records and
-what the worker measured on the latest model (the smoothness number, Adam's per-weight
-decay); the presentation room words them, and this screen lays them out.
+Every number here is a field of `core.insight.key_insight(...)`: the figures `wdtui trace`
+prints and the quiz asks about. They are computed from the settings in force and the epoch
+records. They also use what the worker measured on the latest model: the smoothness number,
+Adam's per-weight decay. The presentation room words them, and this screen lays them out.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Mode 3 — Inspect: one row followed through the latest model, layer by layer.
 
 ↑/↓ step through the validation rows; g lets you type any row's index. The trace follows that
-row through the model as it was at the latest epoch end (the session's ModelView): the run's
-own row comes with the view, any other is traced by the trainer, which keeps the copy.
+row through the model as it was at the latest epoch end (the session's ModelView). The run's own
+row comes with the view. Any other is traced by the trainer, which keeps the copy.
 """
 
 from __future__ import annotations

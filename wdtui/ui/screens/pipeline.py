@@ -89,8 +89,9 @@ class PipelineScreen(ModeScreen):
         return Size(72, 15)
 
     def arrange_focus(self, focus: tuple[str, ...], room: Size) -> None:
-        """Short of rows, the cards show their shapes alone and the selected stage's words go
-        under them; short of columns, a card's name goes inside it, where it wraps whole."""
+        """Make room: short of rows, the cards show their shapes alone, the selected stage's words under them.
+
+        Short of columns, a card's name goes inside it, where it wraps whole."""
         self.compact = room.height < COMPACT
         self.card_width = (room.width - 3 * (COLUMNS - 1)) // COLUMNS  # the arrows between take 3 each
         self.query_one("#stage-line").set_class(not self.compact, "-off")

@@ -54,8 +54,9 @@ class QuizScreen(ModeScreen):
         self.deal()
 
     def deal(self) -> None:
-        """A new round, with a question made from the run if it has epochs by now; or the
-        lesson's own round, when its quiz step is open and has not dealt it yet."""
+        """A new round, with a question made from the run if it has epochs by now.
+
+        When the lesson's quiz step is open and has not dealt it yet, the lesson's own round."""
         s, app = self.session, self.wdtui
         if self.lesson_wants_a_round():
             app.lesson_round = self.quiz.new_round(fixed=app.lesson_questions(self.quiz.bank, self.quiz.rng))

@@ -1,11 +1,11 @@
 """Mode 8 — Weights: what weight decay does to the weights themselves.
 
-Each layer's ‖W‖ per epoch (EpochRecord.layer_norms), a histogram of each layer's weights in
-the model at the latest epoch end (its view's weights), beside the λ = 0 twin's at the same
-epoch when Compare has one, and the anatomy of one weight's update in that epoch's last step:
-the gradient part, the decay part, the momentum part and the shrink factor, worked out by
-core.anatomy from the state the optimizer really had (copied out by the trainer). l / L pick
-the layer, the arrows the weight.
+It shows each layer's ‖W‖ per epoch (EpochRecord.layer_norms). It shows a histogram of each
+layer's weights in the model at the latest epoch end (its view's weights). When Compare has a
+λ = 0 twin, its histogram at the same epoch sits beside it. Then comes the anatomy of one
+weight's update in that epoch's last step: the gradient part, the decay part, the momentum part
+and the shrink factor. It is worked out by core.anatomy from the state the optimizer really had,
+which the trainer copied out. l / L pick the layer, the arrows the weight.
 """
 
 from __future__ import annotations

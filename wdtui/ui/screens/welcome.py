@@ -1,9 +1,8 @@
-"""The first screen: what weight decay is, the call to begin the lesson (enter), and which key
-opens which mode.
+"""The first screen: what weight decay is, the call to begin the lesson (enter), and which key opens which mode.
 
-Whole at any size from 80 × 24 up: below SHORT rows the modes are a grid of their keys and
-names (their one-line summaries wait in ? and ctrl+p), and the call to action comes before
-the list either way, so a short terminal never cuts it off.
+It is whole at any size from 80 × 24 up. Below SHORT rows the modes are a grid of their keys and
+names; their one-line summaries wait in ? and ctrl+p. The call to action comes before the list
+either way, so a short terminal never cuts it off.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The epoch trace as a DataTable that grows one row per EpochRecord.
 
-Its columns are the presentation room's EPOCH_COLUMNS, the ones `wdtui trace` prints. Where
-the table has too few columns for the Observation's sentences (below WIDE), that column moves
-out of it to a line of its own under the table, for the row under the cursor (`RowObservation`):
-every cell stays whole, at any width, with nothing to scroll sideways.
+Its columns are the presentation room's EPOCH_COLUMNS, the ones `wdtui trace` prints. Below
+WIDE, the table has too few columns for the Observation's sentences. That column then moves out
+of it, to a line of its own under the table, for the row under the cursor (`RowObservation`).
+So every cell stays whole, at any width, with nothing to scroll sideways.
 """
 
 from __future__ import annotations

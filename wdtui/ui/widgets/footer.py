@@ -1,10 +1,10 @@
 """The footer every screen shows: Textual's, rebuilt only when the keys it shows change.
 
-Textual's Footer rebuilds all its keys on every bindings update: twice per mode switch,
-about twenty keys each, every one of them mounted and styled again. While a run trained that
-was the UI thread's largest cost (benchmarks/bench_app.py: 43 ms median per rebuild, over
-600 ms at worst on a loaded machine), and a key pressed meanwhile waited for it. Coming back to
-a mode shows the keys it showed before, so this footer keeps them.
+Textual's Footer rebuilds all its keys on every bindings update. That happens twice per mode
+switch, for about twenty keys each, every one of them mounted and styled again. While a run
+trained, that was the UI thread's largest cost (benchmarks/bench_app.py). It took 43 ms median
+per rebuild, and over 600 ms at worst on a loaded machine. A key pressed meanwhile waited for it. Coming
+back to a mode shows the keys it showed before, so this footer keeps them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The run's settings as a form; a value is checked by RunConfig itself before it is used.
 
-An edit is taken when you press enter in a field or leave it. A bad value (text, λ < 0,
-lr 0, epochs 0, hidden "a,b") is refused inline: the field turns red, the reason shows
-under the form, the typed text stays for you to fix, and the run keeps its settings.
+An edit is taken when you press enter in a field or leave it. A bad value is refused inline:
+text, λ < 0, lr 0, epochs 0, hidden "a,b". The field turns red and the reason shows under the
+form. The typed text stays for you to fix, and the run keeps its settings.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ FIELDS: tuple[tuple[str, str, Callable[[str], Any], Callable[[Any], str]], ...] 
 
 
 class RunControls(Vertical):
-    """The preset, λ, γ, optimizer, epochs, batch size, hidden sizes, seed, bias decay, and the
-    pace (the app's, not the run config's: it changes how fast the engine goes, not what it trains)."""
+    """The preset, λ, γ, optimizer, epochs, batch size, hidden sizes, seed, bias decay, and the pace.
+
+    The pace is the app's, not the run config's: it changes how fast the engine goes, not what it trains."""
 
     class Edited(Message):
         """A valid new configuration, made from the one shown with one field changed."""

@@ -1,8 +1,8 @@
 """The Runs view's table: a DataTable of stored runs that paints at once however many there are.
 
-A DataTable measures every cell of the rows it is given before it paints them (half a second
-for 2,000 runs), so the rows go in a screenful first and the rest in batches after each paint.
-The columns' widths come with the listing (present.runs.RunsTable.widths, made on a worker), so
+A DataTable measures every cell of the rows it is given before it paints them: half a second
+for 2,000 runs. So the rows go in a screenful first, and the rest in batches after each paint.
+The columns' widths come with the listing (present.runs.RunsTable.widths, made on a worker). So
 the later batches, or a filter, never make the columns jump. The first column holds a marked
 run's ● in its colour: the colour of its curves in the chart.
 """

@@ -1,6 +1,8 @@
-"""What the Runs view's chart and its detail panel show: the marked runs' loss curves overlaid,
-or else the row under the cursor (a run's curves, the twins' pair, a sweep's U-curve), and that
-row in words. The charts themselves are the presentation room's, as the CLI draws them.
+"""What the Runs view's chart and its detail panel show.
+
+The chart overlays the marked runs' loss curves. With none marked it shows the row under the
+cursor: a run's curves, the twins' pair, a sweep's U-curve. The panel says that row in words.
+The charts themselves are the presentation room's, as the CLI draws them.
 """
 
 from __future__ import annotations

@@ -32,9 +32,10 @@ class StageCard(Static, can_focus=True):
         self.index = index
 
     def show(self, stage: Stage, compact: bool = False, titled: bool = True) -> None:
-        """The stage's shapes, and unless `compact` what it does and the example row (then said
-        under the cards, for the selected one); its name in the border when `titled` (the card
-        is wide enough to draw it whole), else on the card's first line."""
+        """The stage's shapes, and unless `compact`, what it does and the example row.
+
+        When compact, those are said under the cards, for the selected one. With `titled` (the card
+        is wide enough to draw it whole) its name is in the border, else on the card's first line."""
         self.border_title = f"{self.index + 1} {stage.name}" if titled else str(self.index + 1)
         parts: list = [] if titled else [(stage.name, "bold"), "\n"]
         parts.append((f"{stage.input_shape} → {stage.output_shape}", "bold"))
