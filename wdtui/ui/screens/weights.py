@@ -3,9 +3,9 @@
 It shows each layer's ‖W‖ per epoch (EpochRecord.layer_norms). It shows a histogram of each
 layer's weights in the model at the latest epoch end (its view's weights). When Compare has a
 λ = 0 twin, its histogram at the same epoch sits beside it. Then comes the anatomy of one
-weight's update in that epoch's last step: the gradient part, the decay part, the momentum part
-and the shrink factor. It is worked out by core.anatomy from the state the optimizer really had,
-which the trainer copied out. l / L pick the layer, the arrows the weight.
+weight's update in that epoch's last step. Its parts are the gradient, the decay, the momentum,
+and the shrink factor. core.anatomy works them out from the state the optimizer really had,
+which the trainer copied out. The keys l / L pick the layer, the arrows the weight.
 """
 
 from __future__ import annotations
