@@ -4,8 +4,8 @@ It shows each layer's ‖W‖ per epoch (EpochRecord.layer_norms). It shows a hi
 layer's weights in the model at the latest epoch end (its view's weights). When Compare has a
 λ = 0 twin, its histogram at the same epoch sits beside it. Then comes the anatomy of one
 weight's update in that epoch's last step. Its parts are the gradient, the decay, the momentum,
-and the shrink factor. core.anatomy works them out from the state the optimizer really had,
-which the trainer copied out. The keys l / L pick the layer, the arrows the weight.
+and the shrink factor. They are worked out by core.anatomy from the state the optimizer really
+had, which the trainer copied out. The keys l / L pick the layer, the arrows the weight.
 """
 
 from __future__ import annotations
