@@ -7,7 +7,8 @@ the default run about a tenth of its speed at pace instant (benchmarks/bench_app
 runs beside training: torch lets go of the GIL inside its products, so the other core does the
 arithmetic while the model trains on.
 
-Looks are worked out one at a time, in the order taken, each sent as soon as it is ready.
+Looks are worked out one at a time, in the order taken, each sent as soon as it is ready (as a
+LookTaken, or as the caller wraps it: the Compare twins send a TwinRecord).
 `drain` waits for those taken so far and raises what one of them raised: the run's task calls
 it before it says the run stopped, so the picture of where it stopped is on screen first.
 """
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from ..core.records import Look
     from .events import Event
 
+    Wrap = Callable[[Look], Event]
+
 
 class LookWorker:
     """Turns a run's Looks, each holding a `boundary_later`, into LookTaken events."""
@@ -33,13 +36,14 @@ class LookWorker:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wdtui-boundary")
         self._pending: list[Future[None]] = []
 
-    def send(self, look: Look) -> None:
-        """Work out `look`'s boundary (its value, called) on the worker's thread, then send it."""
+    def send(self, look: Look, event: Wrap = LookTaken) -> None:
+        """Work out `look`'s boundary (its value, called) on the worker's thread, then send it
+        as `event(look)`."""
         self._collect(wait=False)
-        self._pending.append(self._pool.submit(self._work, look))
+        self._pending.append(self._pool.submit(self._work, look, event))
 
-    def _work(self, look: Look) -> None:
-        self._send(LookTaken(replace(look, value=look.value())))
+    def _work(self, look: Look, event: Wrap) -> None:
+        self._send(event(replace(look, value=look.value())))
 
     def drain(self) -> None:
         """Wait until every look taken so far is sent; raise the first one's error, if any failed."""

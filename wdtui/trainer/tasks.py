@@ -11,6 +11,7 @@ between two steps when its Control is cancelled (the app moved on, or is gone).
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import TYPE_CHECKING, Callable
 
 from ..core.boundary import default_plane
@@ -117,9 +118,11 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
 def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> None:
     """Train both twins, λ = 0 and `config`'s λ, an epoch each in turn; send each record.
 
-    Each twin's Watch takes its decision boundary at epoch ends, at most every FOLLOW_EVERY
-    seconds, and at its last epoch; both over one plane (`plane`'s, else the one the λ = 0
-    twin's first layer weighs most), so the two pictures show the same slice. A twin's view
+    Each twin's Watch looks at epoch ends, at most every FOLLOW_EVERY seconds, and at its last
+    epoch; both over one plane (`plane`'s, else the one the λ = 0 twin's first layer weighs
+    most), so the two pictures show the same slice. The Watch only copies the model; a
+    LookWorker works the boundary out beside training, as for a run, and a twin's last one is
+    sent before the twin says it stopped. A twin's view
     (its smoothness number) goes out as often, and at its last epoch; the λ = 0 twin's weights
     at every epoch end, for the Weights mode. Both are recorded, as one group, each with its
     report when it finishes or diverges ("stopped" if cut short).
@@ -130,17 +133,23 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
 
     def measure(engine):
         n = engine.data.n_features
-        return engine.boundary(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
+        return engine.boundary_later(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
 
-    for engine in engines:  # at pace instant as seldom as a run's: each boundary holds up training
+    for engine in engines:  # at pace instant as seldom as a run's
         engine.watch = Watch(every=engine.steps_per_epoch, measure=measure, seconds=FOLLOW_EVERY,
                              unpaced_seconds=FOLLOW_EVERY_INSTANT)
     group, label = new_group(), twins_label(config.weight_decay)
     kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
+    looks = LookWorker(send)
     viewed = [0.0, 0.0]
     try:
         for which, record in twins(engines):
             engine = engines[which]
+            if isinstance(record, Look):
+                looks.send(record, partial(TwinRecord, which))
+                continue
+            if isinstance(record, (Stopped, Diverged)):
+                looks.drain()  # the picture of where it stopped goes first
             if isinstance(record, EpochRecord):
                 kept[which].epoch(record, histograms_later(engine.model))
             elif isinstance(record, Diverged) or (isinstance(record, Stopped) and record.reason == "finished"):
@@ -152,7 +161,9 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
                     view, viewed[which] = shelf.view(engine), time.perf_counter()
                 weights = weights_of(engine.model) if which == 0 else None
             send(TwinRecord(which, record, view, weights))
+        looks.drain()
     finally:
+        looks.close()
         for run, engine in zip(kept, engines):
             if run.is_open:
                 run.finish("stopped", engine.report())
