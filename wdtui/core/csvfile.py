@@ -1,11 +1,11 @@
 """A CSV file's records, streamed a block at a time, with the faults a whole-file reader finds.
 
-The bytes are read a block at a time and decoded; the text is cut where `splitlines()` of the
-whole text ends a line. Lines without a quote are split at their commas (what the csv module
-makes of them, at a fraction of its cost); from the first quote on, a quoted cell may hold
-commas and line breaks, and the csv module reads the rest. A file's faults are said in the
-order a reader of the whole text would find them: a NUL byte anywhere (binary) before text
-that is not UTF-8 anywhere, before a record the csv module cannot read.
+The bytes are read a block at a time and decoded. The text is cut where `splitlines()` of the
+whole text ends a line. Lines without a quote are split at their commas: that is what the csv
+module makes of them, at a fraction of its cost. From the first quote on, a quoted cell may hold
+commas and line breaks, and the csv module reads the rest. A file's faults are said in the order
+a reader of the whole text would find them. A NUL byte anywhere (binary) comes before text that
+is not UTF-8 anywhere, and that before a record the csv module cannot read.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ def filled(record: list[str]) -> bool:
 
 
 class Records:
-    """The file's CSV records a block at a time, blank ones included; DataError for a file that
-    is no CSV, said after a binary file or one not UTF-8 further on, as a whole-file reader says."""
+    """The file's CSV records a block at a time, blank ones included.
+
+    DataError for a file that is no CSV. As a whole-file reader says, that comes after a binary
+    file or one not UTF-8 further on."""
 
     def __init__(self, path: Path) -> None:
         self.blocks, self.held = _record_blocks(path), []
@@ -55,9 +57,10 @@ class Records:
 
 
 def _record_blocks(path: Path) -> Iterator[list[list[str]]]:
-    """Lines without a quote are the csv module's records split at their commas (what it makes
-    of them, at a tenth of its cost); from the first quote on, a quoted cell may hold commas and
-    line breaks: the csv module reads the rest."""
+    """Lines without a quote are the csv module's records split at their commas.
+
+    That is what the module makes of them, at a tenth of its cost. From the first quote on, a
+    quoted cell may hold commas and line breaks, and the csv module reads the rest."""
     texts = _texts(path)
     for text in filter(None, texts):  # a block may end inside its first line: nothing to say yet
         if '"' not in text:

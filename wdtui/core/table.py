@@ -1,18 +1,18 @@
 """Reading a user's CSV into typed arrays, with one-line errors.
 
-Torch-free on purpose: `wdtui --data f.csv` checks the file before the app draws its first
-frame, and a bad file must end with one clear line, not a traceback from deep in torch. NumPy
+Torch-free on purpose. `wdtui --data f.csv` checks the file before the app draws its first
+frame. A bad file must end with one clear line, not a traceback from deep in torch. NumPy
 is imported only when a file is read, so the commands that read none (`--help`, `runs`) never
 pay for it.
 
-One pass, streaming, typed: the file's records come a block at a time (csvfile.py), and each
-block becomes float64 at once (Python's own `float`, so the very numbers a cell-by-cell reader
-gives) and class indices, written into one array grown in place. Neither the file's text nor a
-list of its rows is ever held whole: a 200 MB CSV peaked at 16× its size that way
-(benchmarks/bench_csv.py). A block that fails the quick conversion is read again cell by cell,
-to name the first bad cell. A file's faults are said in the order a whole-file reader finds
-them: binary, then not UTF-8, then not a CSV, then its header, then too few rows, then the
-first bad cell, then one class.
+One pass, streaming, typed. The file's records come a block at a time (csvfile.py). Each block
+becomes float64 values and class indices at once, written into one array grown in place. The
+floats come from Python's own `float`, so they are the very numbers a cell-by-cell reader
+gives. Neither the file's text nor a list of its rows is ever held whole. A 200 MB CSV peaked
+at 16× its size that way (benchmarks/bench_csv.py). A block that fails the quick conversion is
+read again cell by cell, to name the first bad cell. A file's faults are said in the order a
+whole-file reader finds them. That is binary, then not UTF-8, then not a CSV, then its header,
+then too few rows, then the first bad cell, then one class.
 """
 
 from __future__ import annotations
@@ -67,8 +67,10 @@ def _class_names(raw_labels: list[str]) -> tuple[str, ...]:
 
 
 def split_sizes(n: int, val_fraction: float) -> tuple[int, int]:
-    """(training, validation) rows of `n` with `val_fraction` held out; DataError when either
-    side is too small to train or to measure on (torch-free: the app checks before it opens)."""
+    """(training, validation) rows of `n` with `val_fraction` held out.
+
+    DataError when either side is too small to train or to measure on. Torch-free: the app checks
+    before it opens."""
     n_val = round(n * val_fraction)
     if n_val < 1 or n - n_val < 2:
         raise DataError(f"{n} rows with validation fraction {val_fraction} leaves "
@@ -85,9 +87,11 @@ def memory_bytes() -> int | None:
 
 
 def check_file(path: str | Path) -> int:
-    """Refuse, from its name and size alone (nothing read), a file read_csv could not read: no
-    such file, a folder, a device or pipe (it may never end), a name the system refuses (too
-    long), or more bytes than the machine has memory (a sparse file of 100 GB, say). Its size."""
+    """Refuse, from its name and size alone (nothing read), a file read_csv could not read. Its size.
+
+    Refused are: no such file, a folder, a device or pipe (it may never end), and a name the
+    system refuses (too long). So is more bytes than the machine has memory (a sparse file of
+    100 GB, say)."""
     path = Path(path)
     try:
         st = path.stat()
@@ -185,15 +189,17 @@ def _check_rows(path: Path, n: int, min_rows: int) -> None:
 
 
 def _rows_in(size: int, block: list[list[str]]) -> int:
-    """About how many rows a file of `size` bytes holds, judged from a block of its records
-    (a little over: the file's characters may take more than a byte each)."""
+    """About how many rows a file of `size` bytes holds, judged from a block of its records.
+
+    It is a little over, as the file's characters may take more than a byte each."""
     chars = sum(map(len, chain.from_iterable(block))) + sum(map(len, block))  # cells, and a comma or break each
     return int(size * 1.05 * len(block) / max(chars, 1)) + len(block)
 
 
 def _quick(block: list[list[str]], header: list[str], t: int) -> tuple[np.ndarray, list[str]] | None:
-    """A block of well-formed rows as (float64 values of shape (rows, features), labels), at C
-    speed; None when any row is not (blank, or bad: then `_slowly` says which and why)."""
+    """A block of well-formed rows as (float64 values of shape (rows, features), labels), at C speed.
+
+    None when any row is not: blank, or bad, and then `_slowly` says which and why."""
     import numpy as np
 
     d = len(header) - 1
