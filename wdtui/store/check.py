@@ -1,19 +1,20 @@
-"""Whether a run store file may be written to: whole (SQLite's own check) and with every table
-and column this wdtui writes, checked on a read-only connection before any write.
+"""Whether a run store file may be written to, checked on a read-only connection before any write.
 
-A damaged file is never written to: a write on a damaged page can spread the damage, and a run
+It must be whole (SQLite's own check), and have every table and column this wdtui writes.
+
+A damaged file is never written to. A write on a damaged page can spread the damage. A run
 inserted into a file missing a table is lost at its first epoch. `verify` raises StoreError,
-one line naming the file and what is wrong, and has changed nothing (a read-only connection
-neither writes nor folds the write-ahead log into the file when it closes).
+one line naming the file and what is wrong, and has changed nothing. A read-only connection
+neither writes nor folds the write-ahead log into the file when it closes.
 
 SQLite's check reads every page: tens of milliseconds for thousands of runs, seconds for a store
-of gigabytes. It runs once per state of the file: a pass is remembered beside the store
-(`runs.sqlite3-checked`) with what `os.stat` says of the file and of its write-ahead log (device,
-inode, size, modification and change times), and a later open whose stats are the same skips it.
-Any write, by wdtui or anything else, changes the change time; a pass is only trusted when the file
-had not changed in the last RACY_NS before it was checked, as timestamps are coarse and a write in
-the same tick would keep them. (Damage the operating system never hears of, a failing disk's, is
-not seen until the file changes again; SQLite reports it when it reads the page.)
+of gigabytes. So it runs once per state of the file. A pass is remembered beside the store
+(`runs.sqlite3-checked`), with what `os.stat` says of the file and of its write-ahead log.
+That is its device, inode, size, modification and change times. A later open whose stats are the same skips
+the check. Any write, by wdtui or anything else, changes the change time. Timestamps are coarse,
+and a write in the same tick would keep them. So a pass is only trusted when the file had not
+changed in the last RACY_NS before it was checked. (Damage the operating system never hears of,
+a failing disk's, is not seen until the file changes again. SQLite reports it when it reads the page.)
 """
 
 from __future__ import annotations
@@ -30,14 +31,16 @@ _MOVE_ASIDE = "move it aside and wdtui will start a new one"
 
 
 class StoreError(Exception):
-    """The run store cannot be used: one line naming the file and why, which a caller shows as
-    "runs are not being recorded: …" and carries on without it."""
+    """The run store cannot be used: one line naming the file and why.
+
+    A caller shows it as "runs are not being recorded: …" and carries on without the store."""
 
 
 @lru_cache(maxsize=None)
 def expected_tables(migrations: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple, ...]]:
-    """Each table the migrations make, and its columns as `PRAGMA table_info` gives them (name,
-    type, not null, default, primary key): the schema a file at that version must have."""
+    """Each table the migrations make, and its columns: the schema a file at that version must have.
+
+    The columns are as `PRAGMA table_info` gives them: name, type, not null, default, primary key."""
     conn = sqlite3.connect(":memory:")
     try:
         for statements in migrations:

@@ -1,16 +1,17 @@
 """Saving a run (JSON + CSV) and the generated script, atomically, and a pair as a pair.
 
-A file is first written in full to a temporary file beside it, flushed to disk, and only
-then renamed over the target with `os.replace`: whatever fails along the way — a full disk,
-an exception, a killed process — the previous file stays whole, never half-written. A pair
-(JSON and CSV) is written whole or not at all: if the second rename fails, the first file
-gets its previous contents back (see `write_atomically`), and the error names the file that
-failed. Temporary files are removed on any failure that lets Python run (a killed process can
-leave a hidden `.NAME.xxxxxxxx.tmp` or `.old` beside the target, never a partial target).
+A file is first written in full to a temporary file beside it, and flushed to disk. Only then
+is it renamed over the target with `os.replace`. Whatever fails along the way (a full disk, an
+exception, a killed process), the previous file stays whole, never half-written. A pair (JSON
+and CSV) is written whole or not at all. If the second rename fails, the first file gets its
+previous contents back (see `write_atomically`), and the error names the file that failed.
+Temporary files are removed on any failure that lets Python run. A killed process can leave a
+hidden `.NAME.xxxxxxxx.tmp` or `.old` beside the target, but never a partial target.
 
-Where: the data directory (store.paths: WDTUI_DATA_DIR, else platformdirs') with a timestamped name by default, or the
-folder or file name the user gives. Torch-free: it writes records, it does not make them.
-A run and a sweep are each written as a pair: the JSON document and one CSV table of it.
+Where: by default the data directory (store.paths: WDTUI_DATA_DIR, else platformdirs'), with a
+timestamped name. Or the folder or file name the user gives. Torch-free: it writes records, it
+does not make them. A run and a sweep are each written as a pair: the JSON document and one CSV
+table of it.
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ def targets(where: str | os.PathLike[str] | None, suffixes: Sequence[str], prefi
             now: datetime | None = None) -> dict[str, Path]:
     """The file for each suffix, its folder created; called before the work, so a bad path fails first.
 
-    `where` is None (the user data directory), a folder (existing, or a new one for a name
-    without one of `suffixes`), or a file name ending in one of `suffixes`, whose stem then
-    names every file. In a folder the names are `prefix-YYYYmmdd-HHMMSS`, never an existing one.
+    `where` is None (the user data directory), or a folder, or a file name. A folder may exist,
+    or be a new one for a name without one of `suffixes`. A file name ends in one of `suffixes`,
+    and its stem then names every file. In a folder the names are `prefix-YYYYmmdd-HHMMSS`, never
+    an existing one.
     """
     path = default_dir() if where is None else Path(where).expanduser()
     with _one_line(f"write to {path}"):
@@ -92,12 +94,12 @@ def targets(where: str | os.PathLike[str] | None, suffixes: Sequence[str], prefi
 def write_atomically(contents: Mapping[Path, str]) -> None:
     """Write every file of `contents`, or none of them; ExportError names the file that failed.
 
-    Each file is written in full beside its target first (all of them on disk before the first
-    rename), so a failure while writing changes no target. Each target that exists is kept as a
-    hidden hard link (or copy) beside it while the temporary files are renamed over the targets;
-    if a rename fails (a folder in the way, say), the targets already replaced get their previous
-    files back and new ones are removed. Temporary files and kept copies go on any failure that
-    lets Python run; a process killed between two renames can leave a pair half-replaced.
+    Each file is written in full beside its target first, all of them on disk before the first
+    rename. So a failure while writing changes no target. Each target that exists is kept as a
+    hidden hard link (or copy) beside it while the temporary files are renamed over the targets.
+    If a rename fails (a folder in the way, say), the targets already replaced get their previous
+    files back, and new ones are removed. Temporary files and kept copies go on any failure that
+    lets Python run. A process killed between two renames can leave a pair half-replaced.
     """
     for path in contents:
         if path.is_dir():  # the commonest reason a rename fails: found before anything is written
@@ -153,8 +155,9 @@ def _hidden(path: Path, kind: str) -> Path:
 
 
 def _keep(path: Path) -> Path | None:
-    """The file at `path`, kept under a hidden name beside it (a hard link: no bytes copied; a
-    copy where the file system has no hard links); None when there is none."""
+    """The file at `path`, kept under a hidden name beside it; None when there is none.
+
+    It is a hard link, so no bytes are copied, or a copy where the file system has no hard links."""
     if not os.path.lexists(path):
         return None
     keep = _hidden(path, "old")
@@ -166,9 +169,10 @@ def _keep(path: Path) -> Path | None:
 
 
 def _csv(records: Sequence[object], columns: Sequence[str]) -> str:
-    """A header of `columns`, then each record's fields of those names (a record's attributes,
-    or a stored record's keys); floats in full precision, so the file reads back exactly; None
-    (a diverged λ's numbers) as an empty cell."""
+    """A header of `columns`, then each record's fields of those names.
+
+    A field is a record's attribute, or a stored record's key. Floats are in full precision, so
+    the file reads back exactly. None (a diverged λ's numbers) is an empty cell."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)

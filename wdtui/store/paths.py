@@ -1,7 +1,7 @@
 """Where wdtui keeps what it stores: one data directory, for exports, the run store and lessons.
 
-`WDTUI_DATA_DIR` wins when it is set (and not empty), so a test, a classroom machine or a
-second installation can keep everything elsewhere; otherwise platformdirs' user data directory
+`WDTUI_DATA_DIR` wins when it is set (and not empty). So a test, a classroom machine or a second
+installation can keep everything elsewhere. Otherwise it is platformdirs' user data directory
 ("~/.local/share/wdtui" on Linux). Nothing here creates a folder: the writer does, when it writes.
 """
 
@@ -30,8 +30,9 @@ def database_path() -> Path:
 
 
 def make_folder(folder: Path) -> None:
-    """`mkdir -p`, saying plainly when a part of the path is a file (the system says only
-    "File exists"): NotADirectoryError("… is a file, not a folder")."""
+    """`mkdir -p`, saying plainly when a part of the path is a file.
+
+    The system says only "File exists"; this says NotADirectoryError("… is a file, not a folder")."""
     for part in (folder, *folder.parents):
         if part.exists():
             if not part.is_dir():

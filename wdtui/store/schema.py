@@ -1,16 +1,16 @@
 """The run store's SQLite file: opening it without harm, its schema, and the migrations to it.
 
 `PRAGMA user_version` is the schema version: 0 for a new, empty file, then the number of
-migrations applied. A migration is a list of statements run in one transaction together with
-the version bump, so a file is always at one version or the next, never half-way (a process
-killed mid-migration leaves the old version, whole). Never edit a migration that has shipped:
+migrations applied. A migration is a list of statements, run in one transaction together with
+the version bump. So a file is always at one version or the next, never half-way: a process
+killed mid-migration leaves the old version, whole. Never edit a migration that has shipped:
 append the next one.
 
-Before anything is written, `connect` makes sure the file is ours and one this code can read:
-an SQLite header, `PRAGMA application_id` = wdtui's, a schema version no newer than this
-code's, every table and column of its version, and every page whole (check.py). A file that
-fails is reported in one line (`StoreError`) and never modified: the checks only read, on a
-read-only connection, and nothing writes before they pass.
+Before anything is written, `connect` makes sure the file is ours and one this code can read.
+It needs an SQLite header, and `PRAGMA application_id` = wdtui's. It needs a schema version no
+newer than this code's, every table and column of its version, and every page whole (check.py).
+A file that fails is reported in one line (`StoreError`) and never modified. The checks only
+read, on a read-only connection, and nothing writes before they pass.
 """
 
 from __future__ import annotations
@@ -131,9 +131,10 @@ def _check_schema(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def _verify(path: Path, timeout: float) -> int:
-    """Refuse a file that is not wholly wdtui's, on a read-only connection (which neither writes
-    nor folds the write-ahead log into the file when it closes): the checks of check.py, in one
-    snapshot, as another process may be migrating the file right now."""
+    """Refuse a file that is not wholly wdtui's: the checks of check.py, in one snapshot.
+
+    They run on a read-only connection, which neither writes nor folds the write-ahead log into
+    the file when it closes. One snapshot, as another process may be migrating the file right now."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout, isolation_level=None)
     try:
         conn.execute("BEGIN")
@@ -150,8 +151,8 @@ def _verify(path: Path, timeout: float) -> int:
 def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
     """Put the file in WAL mode (once; it stays), where readers never wait for the writer.
 
-    SQLite answers "locked" at once, without waiting, when another process holds the file
-    while the mode changes (two first runs at once), so this waits itself, up to `timeout`.
+    SQLite answers "locked" at once, without waiting, when another process holds the file while
+    the mode changes (two first runs at once). So this waits itself, up to `timeout`.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -166,8 +167,9 @@ def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Apply the missing migrations in one transaction, under the write lock: a second process
-    opening the same file at the same moment waits, then finds the work done."""
+    """Apply the missing migrations in one transaction, under the write lock.
+
+    A second process opening the same file at the same moment waits, then finds the work done."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = _check_schema(conn, path)  # again: another process may have migrated meanwhile
@@ -183,9 +185,10 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def connect(path: Path, timeout: float) -> sqlite3.Connection:
-    """An open connection to the run store at `path`, at SCHEMA_VERSION, in WAL mode. Raises
-    StoreError, having written nothing, for a file it must not use: not SQLite, another
-    program's, newer, damaged, or missing a table or column (see check.py)."""
+    """An open connection to the run store at `path`, at SCHEMA_VERSION, in WAL mode.
+
+    It raises StoreError, having written nothing, for a file it must not use. Such a file is not
+    SQLite, or is another program's, newer, damaged, or missing a table or column (see check.py)."""
     try:
         _make_folder(path.parent)
         _check_file(path)

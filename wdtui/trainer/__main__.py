@@ -1,8 +1,8 @@
 """`python -m wdtui.trainer FD OPTIONS`: the trainer process, as the app starts it.
 
-FD is this process's end of the app's socket pair; OPTIONS a JSON object of `Server`'s keyword
-arguments (record, tensorboard). The app's terminal is not the trainer's to write on, so its
-standard output and error go to the null device; a task's errors reach the app in its
+FD is this process's end of the app's socket pair. OPTIONS is a JSON object of `Server`'s
+keyword arguments (record, tensorboard). The app's terminal is not the trainer's to write on.
+So its standard output and error go to the null device. A task's errors reach the app in its
 "ended" message, and a crash is seen there as the pipe closing.
 """
 

@@ -1,16 +1,16 @@
 """The app's side of the trainer: the process, the pipe, and a handle per task.
 
-`Trainer` starts the process when first asked for a task (after the app's first frame), keeps
-it for the app's life and starts a new one when a task is asked of a trainer that died. One
-thread reads the pipe and hands each message to whoever waits for it: a task's events go to
-its queue (its job's worker reads them), answers to their askers, recording trouble to a
+`Trainer` starts the process when first asked for a task, after the app's first frame. It keeps
+it for the app's life, and starts a new one when a task is asked of a trainer that died. One
+thread reads the pipe and hands each message to whoever waits for it. A task's events go to its
+queue, which its job's worker reads. Answers go to their askers, and recording trouble to a
 callback. Everything here is torch-free: the app's process never imports torch.
 
-The process is `python -m wdtui.trainer`, started with subprocess and one end of a socket
-pair; `multiprocessing.connection.Connection` frames the pickled messages both ways (see
-trainer/server.py). It ends when its end of the pipe closes, so however the app ends (q,
-Ctrl+C, SIGTERM, kill -9) the trainer follows within a second. Tests may serve the same
-pipe from a thread of their own process instead (`in_process`), so that an app test does not
+The process is `python -m wdtui.trainer`, started with subprocess and one end of a socket pair.
+`multiprocessing.connection.Connection` frames the pickled messages both ways (see
+trainer/server.py). The trainer ends when its end of the pipe closes. So however the app ends
+(q, Ctrl+C, SIGTERM, kill -9), the trainer follows within a second. Tests may serve the same
+pipe from a thread of their own process instead (`in_process`). Then an app test does not
 import torch in a new process each time; the tests about processes use the real one.
 """
 
@@ -104,8 +104,8 @@ class Trainer:
     def close(self) -> None:
         """End the trainer: shut the pipe, and give it EXIT_WAIT seconds for its last writes.
 
-        Shut down, not merely closed: the reader thread is blocked reading this socket, and
-        closing a descriptor another thread reads does not end that read, nor tell the other end."""
+        It is shut down, not merely closed: the reader thread is blocked reading this socket.
+        Closing a descriptor another thread reads does not end that read, nor tell the other end."""
         with self._lock:
             sock, process, server, self._conn = self._socket, self._process, self._server, None
         if sock is not None:
@@ -152,8 +152,9 @@ class Trainer:
         self.send(("plane", features))
 
     def ask(self, key: int, what: str, *args: Any) -> Future:
-        """A question about the model behind the view `key` (trainer/shelf.py); its Future
-        holds the answer, or raises why not (LookupError: that model is no longer kept)."""
+        """A question about the model behind the view `key` (trainer/shelf.py).
+
+        Its Future holds the answer, or raises why not (LookupError: that model is no longer kept)."""
         ask, future = next(self._ids), Future()
         self._asks[ask] = future
         if not self.send(("ask", ask, key, what, args)):
@@ -230,9 +231,11 @@ class Task:
         self._trainer, self.control, self._events = trainer, control, events
 
     def events(self, cancelled: threading.Event) -> Iterator["Event"]:
-        """The task's events, in order, until it ends. When `cancelled` is set (the job's worker
-        was cancelled) the task is cancelled in the trainer and this ends at once; a task that
-        failed raises its one line (RuntimeError), a trainer that died raises TrainerGone."""
+        """The task's events, in order, until it ends.
+
+        When `cancelled` is set (the job's worker was cancelled), the task is cancelled in the
+        trainer and this ends at once. A task that failed raises its one line (RuntimeError). A
+        trainer that died raises TrainerGone."""
         while True:
             try:
                 item = self._events.get(timeout=0.05)

@@ -1,6 +1,6 @@
 """What the trainer's tasks send the app: small frozen dataclasses, one per event.
 
-Torch-free and Textual-free: they are pickled in the trainer and read in the app, where a job
+Torch-free and Textual-free: they are pickled in the trainer and read in the app. There a job
 posts each, with its job number, as one Textual message (ui/messages.py). Every field is a
 record of the core (frozen, made of numbers, tuples and NumPy arrays), never a live model.
 """
@@ -34,10 +34,12 @@ class StepDone:
 
 @dataclass(frozen=True)
 class EpochDone:
-    """Epochs ended: their records, oldest first (one, or at pace instant those of the last
-    few hundredths of a second, see trainer/outbox.py), and, at most every FOLLOW_EVERY seconds
-    (core/pace.py), the model as it is after the last of them and what that epoch's last
-    optimizer step read, for the Weights mode's anatomy; None between two views."""
+    """Epochs ended: their records, oldest first, and now and then the model after the last of them.
+
+    There is one record, or at pace instant those of the last few hundredths of a second (see
+    trainer/outbox.py). At most every FOLLOW_EVERY seconds (core/pace.py), it also holds the model
+    as it is after the last of them. With it comes what that epoch's last optimizer step read,
+    for the Weights mode's anatomy. Both are None between two views."""
 
     records: tuple[EpochRecord, ...]
     view: ModelView | None
@@ -54,8 +56,9 @@ class LookTaken:
 
 @dataclass(frozen=True)
 class ViewTaken:
-    """The model at the latest epoch end, and what its last optimizer step read: sent when the
-    run stops after epochs whose EpochDone came without them."""
+    """The model at the latest epoch end, and what its last optimizer step read.
+
+    It is sent when the run stops after epochs whose EpochDone came without them."""
 
     view: ModelView
     last_update: LastUpdate | None
@@ -75,9 +78,10 @@ class RunDiverged:
 
 @dataclass(frozen=True)
 class RunStopped:
-    """Training stopped: finished, paused, or stopped by a rule (`record.reason`). `steered`
-    counts the app's go, pause and step requests the run had taken then: a stop the app has
-    since overruled (space pressed again while this was on its way) is not a pause."""
+    """Training stopped: finished, paused, or stopped by a rule (`record.reason`).
+
+    `steered` counts the app's go, pause and step requests the run had taken then. A stop the
+    app has since overruled (space pressed again while this was on its way) is not a pause."""
 
     record: Stopped
     steered: int
@@ -85,9 +89,11 @@ class RunStopped:
 
 @dataclass(frozen=True)
 class TwinRecord:
-    """A record of one of the Compare mode's twins: `which` is 0 for λ = 0, 1 for λ. `view`
-    comes at the twin's latest epoch end now and then and at its last (its smoothness number);
-    `weights` at every epoch end of the λ = 0 twin (the Weights mode's histograms beside the run's)."""
+    """A record of one of the Compare mode's twins: `which` is 0 for λ = 0, 1 for λ.
+
+    `view` comes now and then at the twin's latest epoch end, and at its last (its smoothness
+    number). `weights` comes at every epoch end of the λ = 0 twin, for the Weights mode's
+    histograms beside the run's."""
 
     which: int
     record: Any  # StepRecord | EpochRecord | Look (of its boundary) | Diverged | Stopped

@@ -1,8 +1,8 @@
 """The run's events on their way to the app, steps and epochs at most every POST_EVERY seconds.
 
-At pace instant a step takes a fraction of a millisecond and a small epoch a few; an event for
-each would keep the pipe and the app's UI thread busy for nothing a screen redrawn a few times
-a second could show. Epochs held back go out together, none is lost.
+At pace instant a step takes a fraction of a millisecond, and a small epoch a few. An event for
+each would keep the pipe and the app's UI thread busy. A screen redrawn a few times a second
+could show nothing of it. Epochs held back go out together, none is lost.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ POST_EVERY = 0.05  # seconds between two events of steps, or of epochs, at most
 
 
 class Outbox:
-    """The run's events, in order. Epochs held back go out together before any other event, and
-    a step held back goes out where the run stops mid-epoch (the screen shows where it stopped)."""
+    """The run's events, in order.
+
+    Epochs held back go out together before any other event. A step held back goes out where the
+    run stops mid-epoch, so the screen shows where it stopped."""
 
     def __init__(self, send: Callable[["Event"], object]) -> None:
         self._send = send

@@ -1,9 +1,9 @@
 """Which plane the boundary pictures show: chosen in the app, read by the trainer's tasks.
 
-`features` is None for the default (the two input features the first layer weighs most) or
-the pair chosen with x and y in 2 Train. The app keeps one (its screens read it) and tells the
-trainer, whose own one its tasks' Watches read when they look: one tuple attribute, set
-and read whole, needs no lock.
+`features` is None for the default: the two input features the first layer weighs most. Or it
+is the pair chosen with x and y in 2 Train. The app keeps one, which its screens read, and tells
+the trainer. The trainer's own one is read by its tasks' Watches when they look. One tuple
+attribute, set and read whole, needs no lock.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The model copies behind the views the app holds, kept so the app can ask more of them.
 
-A ModelView carries what every screen needs at once; Inspect may trace any other row, and an
-export needs the boundary of the exact model it reports. The app asks those by the view's key;
-the shelf keeps the copies of the latest views (a few dozen, a few hundred KB each for the
-networks wdtui trains) and works the answer out on the trainer's side.
+A ModelView carries what every screen needs at once. But Inspect may trace any other row, and
+an export needs the boundary of the exact model it reports. The app asks those by the view's key.
+The shelf keeps the copies of the latest views: a few dozen, a few hundred KB each for the
+networks wdtui trains. It works the answer out on the trainer's side.
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ class Shelf:
         return replace(view, key=key)
 
     def answer(self, key: int, what: str, *args: Any) -> Any:
-        """What the app asked of the view `key`: "row" (a row traced: a Prediction) or
-        "boundary" (over a plane, None for the default: a Boundary, None for one feature)."""
+        """What the app asked of the view `key`.
+
+        - "row": a row traced, as a Prediction.
+        - "boundary": over a plane (None for the default), as a Boundary; None for one feature."""
         from ..core.boundary import boundary
         from ..core.probe import checked_row, predict_row
 

@@ -1,8 +1,8 @@
 """The app's Control of a task in the trainer: kept here, passed on there.
 
-The app steers its run as it would a run on one of its own threads (go, pause, one epoch, one
-step, a look, λ from the next epoch, the pace, cancel); each request is kept on the Control the
-app reads and sent down the pipe to the task's own Control, in order.
+The app steers its run as it would a run on one of its own threads. Its requests are go, pause,
+one epoch, one step, a look, λ from the next epoch, the pace, and cancel. Each request is kept on
+the Control the app reads. It is also sent down the pipe to the task's own Control, in order.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ if TYPE_CHECKING:
 
 
 class Steering(Control):
-    """The app's Control of a task in the trainer: each request is kept here (the app reads
-    `go`) and passed on to the task's own Control there, in order.
+    """The app's Control of a task in the trainer.
 
-    Requests made before the task starts are part of the state it starts with. `steered`
-    numbers the go, pause and step requests, so that a stop the engine made itself (the end of
-    one epoch, one step) can be told from one the app has since overruled (trainer/events.py's
-    RunStopped)."""
+    Each request is kept here (the app reads `go`), and passed on to the task's own Control
+    there, in order. Requests made before the task starts are part of the state it starts with.
+    `steered` numbers the go, pause and step requests. With it, a stop the engine made itself
+    (the end of one epoch, one step) is told apart from one the app has since overruled. See
+    trainer/events.py's RunStopped."""
 
     def __init__(self, trainer: Trainer, task_name: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
