@@ -6,8 +6,10 @@ from wdtui.commands.exits import by_whom, leave, say, stopped_status
 
 
 def entry() -> NoReturn:
-    """main(), with Ctrl+C before a command takes it over (while Python imports wdtui, parses the
-    options, or the app starts) as one line and status 130, not a KeyboardInterrupt traceback."""
+    """main(), with Ctrl+C before a command takes it over said as one line and status 130.
+
+    That is while Python imports wdtui, parses the options, or the app starts. No
+    KeyboardInterrupt traceback is shown."""
     import sys
 
     try:

@@ -1,7 +1,7 @@
 """A training job's worker: it starts a task in the trainer and posts what the task sends.
 
-It runs on a thread worker of the app and touches no widget; every event goes to the UI
-thread as a TaskEvent with the job's number. When the worker is cancelled (a new run, a new
+It runs on a thread worker of the app and touches no widget. Every event goes to the UI thread
+as a TaskEvent with the job's number. When the worker is cancelled (a new run, a new
 comparison, the app quitting) the task is cancelled in the trainer. A task that fails, or a
 trainer that dies, fails the worker with its one line, which the app says.
 """

@@ -1,9 +1,9 @@
 """Questions about the model behind a view, asked of the trainer: a row traced, a boundary.
 
-A ModelView holds what every screen needs at once. Inspect may follow any other row, and an
-export needs the boundary of the very model it reports: the trainer keeps the copy behind
-each recent view and answers by the view's key (trainer/shelf.py). `ModelQuestions` is mixed
-into the App beside JobHost.
+A ModelView holds what every screen needs at once. But Inspect may follow any other row, and an
+export needs the boundary of the very model it reports. The trainer keeps the copy behind each
+recent view, and answers by the view's key (trainer/shelf.py). `ModelQuestions` is mixed into
+the App beside JobHost.
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ class ModelQuestions:
     run_id: int
 
     def traced(self, view: ModelView, row: int) -> Prediction | None:
-        """Row `row` followed through the model behind `view`: the run's own row at once, any
-        other as the trainer answers (None until then: a RowTraced redraws the screens)."""
+        """Row `row` followed through the model behind `view`.
+
+        The run's own row comes at once, any other as the trainer answers. It is None until then,
+        and a RowTraced redraws the screens."""
         if row == view.prediction.row:
             return view.prediction
         key = (view.key, row)
@@ -57,8 +59,9 @@ class ModelQuestions:
                         severity="warning", markup=False)
 
     def view_boundary(self, view: ModelView) -> Boundary | None:
-        """The decision boundary of the model behind `view`, over the default plane, asked of the
-        trainer and waited for (an export's, once: milliseconds); None if it cannot say."""
+        """The decision boundary of the model behind `view`, over the default plane; None if it cannot say.
+
+        It is asked of the trainer and waited for: an export's, once, which takes milliseconds."""
         try:
             return self.trainer.ask(view.key, "boundary", None).result(ASK_WAIT)
         except Exception:
