@@ -12,8 +12,8 @@ from typing import Any
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW"}
-# The data a run makes itself when no CSV is given: the 10-feature synthetic task, or one of
-# the 2-D shapes of core/planar.py (the same names as its PLANAR_KINDS; a test checks).
+# The data a run makes itself when no CSV is given: the 10-feature synthetic task, or one of the
+# 2-D shapes of core/planar.py. They have the same names as its PLANAR_KINDS; a test checks.
 DATASETS = ("synthetic", "moons", "circles", "xor", "spiral")
 MAX_NOISE = 10.0  # the 2-D shapes have radius 1: past this they are noise and nothing else
 
@@ -31,14 +31,14 @@ class ConfigError(ValueError):
 
 # Settings a run can take on between two epochs; any other change needs a new model.
 LIVE_FIELDS = ("weight_decay", "epochs")
-# The largest network wdtui builds: small networks are what it teaches with, and a typo like
+# The largest network wdtui builds. Small networks are what it teaches with. And a typo like
 # 100000,100000 must not ask for tens of gigabytes (weights, gradients and optimizer state).
 # A sweep's K copies are one stacked network, held to the same budget.
 MAX_PARAMETERS = 5_000_000
 # Training computes in float32: a λ or γ past its largest value cannot even be handed to torch.
 FLOAT32_MAX = 3.4028234663852886e38
-# The most rows the data made from the seed may have: a typo like 10000000000 must not ask for
-# hundreds of gigabytes before the first epoch (a CSV is as long as it is).
+# The most rows the data made from the seed may have. A typo like 10000000000 must not ask for
+# hundreds of gigabytes before the first epoch. (A CSV is as long as it is.)
 MAX_ROWS = 1_000_000
 # The most values of λ one sweep trains: the default is 17; a hundred is a fine curve already.
 MAX_SWEEP_VALUES = 100

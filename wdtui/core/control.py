@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 
-# A spread run (`run_seconds`) gives an epoch at most this long: a 5-epoch run is watched in
-# 2.5 s, not stretched over the whole spread; longer runs go faster to fit it.
+# A spread run (`run_seconds`) gives an epoch at most this long. So a 5-epoch run is watched in
+# 2.5 s, not stretched over the whole spread. Longer runs go faster to fit it.
 MAX_SPREAD_EPOCH = 0.5
 POLL = 0.02  # seconds between two looks at the events while paused
 

@@ -44,8 +44,8 @@ def _data(data: Dataset, training_finite: bool) -> str | None:
                else "which makes the z-score of its column not a number")
         return f"{_where(data, row, column)} holds {value:g}, {why}: fix or remove that value"
     far = z[data.val_idx].abs()
-    # A training row's z-score is at most √n (the z-score is fitted on them): a validation row
-    # far past that is what overflowed, if the training loss did not.
+    # A training row's z-score is at most √n, as the z-score is fitted on them. If the training
+    # loss did not overflow, a validation row far past that is what overflowed.
     if not training_finite or float(far.max()) <= 10 * math.sqrt(len(data.train_idx)):
         return None
     flat = int(far.argmax())

@@ -11,8 +11,8 @@ import math
 from .config import ConfigError, RunConfig, check_sweep, parse_number
 
 # The default grid: λ = 0, then POINTS values log-spaced over the optimizer's range. AdamW's
-# decoupled decay competes with an adaptive step of size about γ, not with the raw gradient,
-# so its useful λ sit about two decades higher than those of SGD and (coupled) Adam.
+# decoupled decay competes with an adaptive step of size about γ, not with the raw gradient.
+# So its useful λ sit about two decades higher than those of SGD and (coupled) Adam.
 POINTS = 16
 RANGES = {"sgd": (1e-5, 1.0), "adam": (1e-5, 1.0), "adamw": (1e-3, 100.0)}
 

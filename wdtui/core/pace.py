@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 
 RUN_SECONDS = 4.0  # `auto` spreads a whole run over about this long: with its ends, within the lesson's 5 s
 
-# How often (seconds) the app follows a training run: its screen redraws, its job looks at the
-# model (the boundary, the view of the latest epoch). Five times a second, smooth to watch; at
-# pace instant, where the user asked for speed, twice: each look and each redraw takes the GIL
-# from the training thread (measured with benchmarks/bench_app.py, 10-feature run: in-app
-# throughput 0.74 of train() when following five times a second, 0.89 twice).
+# How often (seconds) the app follows a training run: its screen redraws, and its job looks at
+# the model (the boundary, the view of the latest epoch). Five times a second is smooth to watch.
+# At pace instant, where the user asked for speed, it is twice. Each look and each redraw takes
+# the GIL from the training thread. Measured with benchmarks/bench_app.py on the 10-feature run,
+# in-app throughput was 0.74 of train() when following five times a second, and 0.89 at twice.
 FOLLOW_EVERY = 0.2
 FOLLOW_EVERY_INSTANT = 0.5
 

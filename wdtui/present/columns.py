@@ -50,9 +50,9 @@ SWEEP_COLUMNS: tuple[Column, ...] = (
     Column("‖∂p/∂x‖", True, lambda p: "…" if p.gradient_norm is None else f"{p.gradient_norm:.4f}"),
 )
 BEST, DIVERGED = "★ best", "diverged"
-# How far a sweep's point and a run of its own parted in validation loss, measured by
-# benchmarks/sweep_vs_runs.py over the 2-D presets at seeds 0–3: (median, largest), at λ = 0 and
-# at the preset's λ. tests/slow/test_sweep.py holds moons at seed 0 to them.
+# How far a sweep's point and a run of its own parted in validation loss: (median, largest), at
+# λ = 0 and at the preset's λ. benchmarks/sweep_vs_runs.py measured it over the 2-D presets at
+# seeds 0–3. tests/slow/test_sweep.py holds moons at seed 0 to them.
 PARTING = {"zero": (0.152, 0.843), "preset": (0.002, 0.022)}
 STACKED = ("Stacked, the sums add in another order than in a run of its own: each point equals its run to 1e-5 on a "
            "short run, but long chaotic runs part (2-D presets, seeds 0–3: validation loss "

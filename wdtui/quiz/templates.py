@@ -206,8 +206,8 @@ def penalty_share(config: RunConfig, setup: Setup, epochs: Sequence[EpochRecord]
         return None
     last = epochs[-1]
     loss_text, penalty_text = printed_operands(last.train_loss, last.penalty)
-    # Penalty over the data loss (not the total) first, then λ vs λ/2 slips, then the data's share;
-    # only those a learner can tell from the answer with the numbers shown.
+    # Penalty over the data loss (not the total) comes first, then λ vs λ/2 slips, then the data's
+    # share. Only those a learner can tell from the answer with the numbers shown are kept.
     slips = [last.penalty / last.train_loss, 2 * share, share / 2, 1 - share, 10 * share]
     wrong = [_percent(x) for x in slips if 0 < x < 1 and _told_apart(x, share, loss_text, penalty_text)]
     return _question(

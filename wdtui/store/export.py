@@ -33,8 +33,8 @@ from .paths import data_dir, make_folder
 # The epoch table as CSV: one row per epoch, the numbers of its EpochRecord.
 CSV_COLUMNS = ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "penalty", "weight_norm",
                "weight_decay", "lr", "seconds", "observation")
-# The sweep's points as CSV: one row per λ, the fields of its SweepPoint (a diverged λ's numbers
-# empty, and so are the boundary's when the sweep did not measure it), `diverged` last.
+# The sweep's points as CSV: one row per λ, the fields of its SweepPoint, `diverged` last. A
+# diverged λ's numbers are empty, and so are the boundary's when the sweep did not measure it.
 SWEEP_CSV_COLUMNS = (*(f for f in SweepPoint.__dataclass_fields__ if f != "diverged"), "diverged")
 RUN_SUFFIXES = (".json", ".csv")
 

@@ -201,8 +201,8 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
         _use_wal(conn, timeout)
         if version < SCHEMA_VERSION:
             _migrate(conn, path)
-        # In WAL, NORMAL syncs at checkpoints, not at every commit: a killed process loses
-        # nothing committed, and a power cut at worst the last commits, never the file.
+        # In WAL, NORMAL syncs at checkpoints, not at every commit. A killed process loses nothing
+        # committed. A power cut loses at worst the last commits, never the file.
         conn.execute("PRAGMA synchronous = NORMAL")
     except BaseException as exc:
         conn.close()

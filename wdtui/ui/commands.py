@@ -21,7 +21,7 @@ class WdtuiCommands(Provider):
     def _commands(self) -> Iterator[tuple[str, str, partial]]:
         seen: set[str] = set()
         # The app's keys, then those of the screen the palette was opened on (say, the Sweep
-        # mode's "Apply best λ"); a screen's "app.…" keys are the app's own, listed already.
+        # mode's "Apply best λ"). A screen's "app.…" keys are the app's own, listed already.
         own = [b for b in vars(type(self.screen)).get("BINDINGS", [])
                if isinstance(b, Binding) and not b.action.startswith("app.")]
         for binding, target in [*((b, self.app) for b in self.app.BINDINGS), *((b, self.screen) for b in own)]:

@@ -31,10 +31,10 @@ from ...present.boundary import boundary_words, measures, next_feature, taken_at
 from .base import ModeScreen
 
 
-# While the run trains, the table and the chart (a new row lays the whole screen out again)
-# follow at most this often (seconds); the progress bar, the status line and the boundary
-# follow every redraw. Training no longer shares the app's GIL (the trainer process), so the
-# table keeps up with a paced run's half-second epochs.
+# While the run trains, the table and the chart follow at most this often (seconds), since a new
+# row lays the whole screen out again. The progress bar, the status line and the boundary follow
+# every redraw. Training no longer shares the app's GIL (the trainer process). So the table keeps
+# up with a paced run's half-second epochs.
 TABLE_EVERY = 0.4
 SHORT = 32  # rows: a mode shorter than this has no room for the boundary under the table
 STEPS, PACE = Binding.Group("epoch/step", compact=True), Binding.Group("pace", compact=True)

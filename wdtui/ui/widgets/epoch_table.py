@@ -15,8 +15,8 @@ from textual.widgets import DataTable
 from ...core.records import EpochRecord
 from ...present.columns import EPOCH_COLUMNS, epoch_cells
 
-# Columns the mode needs for the Observation in the table: the numbers' columns (63 with their
-# padding) and the sentences most epochs get (up to about 53; a longer one runs off 120 columns).
+# Columns the mode needs for the Observation in the table. The numbers' columns take 63 with their
+# padding. The sentences most epochs get take up to about 53; a longer one runs off 120 columns.
 WIDE = 118
 
 

@@ -73,8 +73,8 @@ class LessonPanel(VerticalScroll, can_focus=True):
     _note: Text | None = None  # a notification said on the folded line instead of a toast over the mode
     _note_timer: Timer | None = None
 
-    # One `a` binding per number of options, so the footer says a–b, a–c or a–d as the step has
-    # (check_action enables the one that matches); b–d are not shown.
+# One `a` binding per number of options, so the footer says a–b, a–c or a–d as the step has.
+# check_action enables the one that matches; b–d are not shown.
     BINDINGS = [
         *(Binding("a", f"predict(0, {n})", "Predict", key_display=f"a–{LETTERS[n - 1]}") for n in (2, 3, 4)),
         *(Binding(letter, f"predict({i})", f"Predict {letter}", show=False) for i, letter in enumerate(LETTERS)),
@@ -161,8 +161,8 @@ class LessonPanel(VerticalScroll, can_focus=True):
         else:
             self.query_one("#lesson-body", Static).update(self.body())
         self.query_one("#lesson-restart").display = last and not folded
-        # A step's text from its start; once predicted, what to do and then what happened are
-        # at its end: scrolled to, where the panel is too short for all of it.
+# A step's text shows from its start. Once predicted, what to do and then what happened are at
+# its end, so it is scrolled there where the panel is too short for all of it.
         moment = (step.id, step.id in progress.predictions, step.id in progress.outcomes)
         if moment != self._moment:
             self._moment = moment
