@@ -30,7 +30,7 @@ from wdtui.core.config import RunConfig
 from wdtui.core.engine import Engine
 from wdtui.core.histograms import histograms_later
 from wdtui.core.records import EpochRecord
-from wdtui.store.recording import Recording
+from wdtui.store.recording import Recorder
 
 
 def plain(config: RunConfig) -> float:
@@ -42,19 +42,19 @@ def plain(config: RunConfig) -> float:
     return time.perf_counter() - start
 
 
-def recorded(config: RunConfig, recording: Recording) -> tuple[float, float]:
+def recorded(config: RunConfig, recorder: Recorder) -> tuple[float, float]:
     """(seconds until the run and its report are done, recorded as `wdtui trace` records them;
     seconds more until every write has landed in the file)."""
     start = time.perf_counter()
     engine = Engine(config)
-    run = recording.run(config.to_dict())
+    run = recorder.begin(config.to_dict())
     for record in engine.run():
         if isinstance(record, EpochRecord):
             run.epoch(record, histograms_later(engine.model))
     run.finish("finished", engine.report())
     run.close()
     done = time.perf_counter()
-    recording.store().flush()
+    recorder.store().flush()
     return done - start, time.perf_counter() - done
 
 
@@ -67,20 +67,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["WDTUI_DATA_DIR"] = folder
         said: list[str] = []
-        recording = Recording(said.append)
+        recorder = Recorder(said.append)
         opened = time.perf_counter()
-        store = recording.store()
+        store = recorder.store()
         opened = time.perf_counter() - opened
         for _ in range(3):  # warm-up: torch's first calls, the first optimizer's imports
-            plain(config), recorded(config, recording)
+            plain(config), recorded(config, recorder)
         a, b, tail = [], [], []
         for _ in range(args.repeats):
             a.append(plain(config))
-            trained, landed = recorded(config, recording)
+            trained, landed = recorded(config, recorder)
             b.append(trained)
             tail.append(trained + landed)
         runs = len(store.list())
-        recording.close()
+        recorder.close()
         assert not said, said
     pa, pb, pt = (statistics.median(x) for x in (a, b, tail))
     print(f"train() + report      {pa * 1000:7.2f} ms   ({args.epochs} epochs, median of {args.repeats}, "

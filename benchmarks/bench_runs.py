@@ -38,7 +38,7 @@ def fill(folder: Path) -> None:
     """2,000 finished runs, as a database wdtui wrote would hold them."""
     os.environ["WDTUI_DATA_DIR"] = str(folder)
     from wdtui.core.config import RunConfig
-    from wdtui.store.runs import open_store
+    from wdtui.store.database import open_store
 
     open_store().close()  # the schema, as wdtui makes it
     rows, epochs = [], []

@@ -19,11 +19,11 @@ import time
 
 import torch
 
+from wdtui.core.engine import train
 from wdtui.core.lambda_grid import weight_decay_grid
 from wdtui.core.presets import PRESETS, preset_config
 from wdtui.core.records import EpochRecord, SweepResult
-from wdtui.core.sweep import sweep
-from wdtui.core.engine import train
+from wdtui.core.sweep_engine import sweep
 
 METRICS = ("train_loss", "val_loss", "train_acc", "val_acc", "weight_norm")
 

@@ -7,7 +7,7 @@ sides alternating, one torch thread on both:
 1. Compare on the moons preset at pace instant, from `c` until both twins are done, over the
    same two runs' `train()` alone. Target ≤ 1.2.
 2. A sweep on the moons preset in the app, from `s` until it is done, over the same sweep's
-   training alone (core.sweep with its measures, as `wdtui sweep` trains it). Target ≤ 1.15.
+   training alone (core.sweep_engine with its measures, as `wdtui sweep` trains it). Target ≤ 1.15.
 3. Memory: the peak RSS of the app's process and of its trainer after a session that trains,
    compares and sweeps (each in a fresh interpreter), beside `import torch` alone's.
 
@@ -100,7 +100,7 @@ def twins_alone() -> float:
 
 def sweep_alone() -> float:
     from wdtui.core.lambda_grid import weight_decay_grid
-    from wdtui.core.sweep import Sweep
+    from wdtui.core.sweep_engine import Sweep
 
     start = time.perf_counter()
     for _ in Sweep(MOONS, weight_decay_grid(MOONS.optimizer, lr=MOONS.lr), measure=True).run():

@@ -1,6 +1,6 @@
 """How far a sweep's point parts from a run of its own on the chaotic presets, measured.
 
-A sweep trains its values of λ as one stacked network (core/sweep.py): the same initial
+A sweep trains its values of λ as one stacked network (core/sweep_engine.py): the same initial
 weights, the same batches, the same decay, but batched products that round differently from
 one network's. On a short, calm run the two agree to about 1e-7 (tests/slow/test_sweep.py holds them
 to 1e-5); trained for hundreds of epochs at λ = 0 the rounding grows as any other perturbation
@@ -19,7 +19,7 @@ import argparse
 from wdtui.core.engine import train
 from wdtui.core.presets import preset_config
 from wdtui.core.records import EpochRecord, SweepResult
-from wdtui.core.sweep import sweep
+from wdtui.core.sweep_engine import sweep
 
 PLANAR = ("moons", "circles", "xor", "spiral")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from wdtui.core.config import RunConfig
 from wdtui.core.presets import preset_config
 from wdtui.core.records import EpochRecord
-from wdtui.store.recorder import _HOST
+from wdtui.store.database import open_store
 from wdtui.store.recording import new_group
-from wdtui.store.runs import open_store
+from wdtui.store.run_writer import _HOST
 
 SWEEP = (0.0, 0.001, 0.01, 0.1, 1.0)
 DEAD = 2 ** 22 + 1
@@ -31,13 +31,13 @@ def epoch(n: int, lam: float, lr: float = 0.02, shift: float = 0.0) -> EpochReco
 
 def record(store, config: RunConfig, epochs: int, status: str = "finished", kind: str = "run",
            group: str | None = None, label: str | None = None, shift: float = 0.0) -> int:
-    recorder = store.begin(config.to_dict(), kind, group, label)
+    writer = store.begin(config.to_dict(), kind, group, label)
     for n in range(1, epochs + 1):
-        recorder.epoch(epoch(n, config.weight_decay, config.lr, shift))
+        writer.epoch(epoch(n, config.weight_decay, config.lr, shift))
     if status != "running":
-        recorder.finish(status)
+        writer.finish(status)
     store.flush()
-    return recorder.id
+    return writer.id
 
 
 def seed_store(data_dir: Path) -> None:

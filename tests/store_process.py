@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 
-from wdtui.store.runs import open_store
+from wdtui.store.database import open_store
 
 
 def record(epoch: int, offset: float = 0.0) -> dict:
@@ -23,8 +23,8 @@ def record(epoch: int, offset: float = 0.0) -> dict:
 
 def main(db: str, mode: str, epochs: int = 0) -> None:
     store = open_store(db)
-    recorder = store.begin({"epochs": epochs or 1000, "weight_decay": 0.01, "mode": mode})
-    print(f"run {recorder.id}", flush=True)
+    writer = store.begin({"epochs": epochs or 1000, "weight_decay": 0.01, "mode": mode})
+    print(f"run {writer.id}", flush=True)
     if mode == "hold":
         print("begun", flush=True)
         sys.stdin.read()
@@ -34,12 +34,12 @@ def main(db: str, mode: str, epochs: int = 0) -> None:
     epoch = 0
     while mode == "loop" or epoch < epochs:
         epoch += 1
-        recorder.epoch(record(epoch))
+        writer.epoch(record(epoch))
         if mode == "loop":
             store.flush()  # the epoch has landed before we say so (recording itself is queued)
         print(f"epoch {epoch}", flush=True)
         time.sleep(0.005 if mode == "loop" else 0.001)
-    recorder.finish("finished")
+    writer.finish("finished")
     store.close()
     print("done", flush=True)
 

@@ -15,7 +15,7 @@ from wdtui.core.config import RunConfig
 from wdtui.core.records import Diverged, StepRecord
 from wdtui.present.verdicts import smoothness_line, twins_verdict
 from wdtui.ui.app import create_app
-from wdtui.ui.jobs.twins import TwinsState
+from wdtui.ui.jobs.twins_state import TwinsState
 from wdtui.trainer.events import TwinRecord
 from wdtui.ui.screens.compare import CompareScreen
 from wdtui.ui.session import RunState

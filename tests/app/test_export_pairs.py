@@ -15,8 +15,8 @@ import pytest
 
 from wdtui.core.config import RunConfig
 from wdtui.store import export
+from wdtui.store.database import open_store
 from wdtui.store.export import ExportError, write_atomically
-from wdtui.store.runs import open_store
 
 from runs_data import record
 
@@ -54,16 +54,16 @@ def test_runs_export_refuses_naming_the_file(blocked, data_dir):
 
 
 def test_the_runs_views_export_refuses_naming_the_file(blocked, data_dir):
-    from wdtui.store.recording import Recording
-    from wdtui.ui.jobs.runs import export_runs
+    from wdtui.store.recording import Recorder
+    from wdtui.ui.jobs.runs_view import export_runs
     from wdtui.ui.messages import RunsChanged
 
     with open_store() as store:
         record(store, RunConfig(), 2)
     posted: list = []
-    recording = Recording(posted.append)
-    export_runs(posted.append, recording, (1,), False, str(blocked), threading.Event())
-    recording.close()
+    recorder = Recorder(posted.append)
+    export_runs(posted.append, recorder, (1,), False, str(blocked), threading.Event())
+    recorder.close()
     (changed,) = [m for m in posted if isinstance(m, RunsChanged)]
     assert changed.error is not None and "pair.csv: a folder of that name is in the way" in changed.error
     left_as_it_was(blocked)

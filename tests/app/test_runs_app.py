@@ -11,7 +11,7 @@ from textual_plotext import PlotextPlot
 
 from wdtui.core.config import RunConfig
 from wdtui.core.jsonable import to_jsonable
-from wdtui.store.runs import open_store
+from wdtui.store.database import open_store
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.runs import RunsScreen
 from wdtui.ui.session import RunState

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from wdtui.core.config import RunConfig
-from wdtui.store.runs import open_store
+from wdtui.store.database import open_store
 from wdtui.ui.app import create_app
 from wdtui.ui.session import RunState
 

@@ -15,7 +15,7 @@ import pytest
 
 from wdtui.core.config import RunConfig
 from wdtui.store import check
-from wdtui.store.runs import StoreError, open_store
+from wdtui.store.database import StoreError, open_store
 
 from helpers import run_cli
 from runs_data import record

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from wdtui.core.config import RunConfig
 from wdtui.core.jsonable import to_jsonable
-from wdtui.store.recording import Recording
-from wdtui.store.runs import open_store
+from wdtui.store.database import open_store
+from wdtui.store.recording import Recorder
 
 from helpers import run_cli
 from runs_data import epoch, record
@@ -35,11 +35,11 @@ def template() -> Path:
         return TEMPLATE
     store = open_store(TEMPLATE)
     config = RunConfig(epochs=3)
-    recorder = store.begin(config.to_dict())
+    writer = store.begin(config.to_dict())
     epochs = [to_jsonable(epoch(n, config.weight_decay)) for n in range(1, 4)]
     for e in epochs:
-        recorder.epoch(e, {"hidden1": {"min": -1.0, "max": 1.0, "counts": [1, 2]}})
-    recorder.finish("finished", {"config": config.to_dict(), "setup": None, "stages": [], "epochs": epochs,
+        writer.epoch(e, {"hidden1": {"min": -1.0, "max": 1.0, "counts": [1, 2]}})
+    writer.finish("finished", {"config": config.to_dict(), "setup": None, "stages": [], "epochs": epochs,
                                  "prediction": None, "diverged": None})
     for kind, lams in (("twin", (0.0, 0.05)), ("sweep-point", (0.0, 0.01))):
         for lam in lams:
@@ -129,25 +129,25 @@ def test_wdtui_runs_answers_or_says_why_in_one_line(capsys, update):
 
 def run_jobs(ids: tuple[int, ...]) -> list:
     """The Runs view's jobs, as its worker runs them, over the store: the messages they post."""
-    from wdtui.ui.jobs.runs import export_runs, list_runs, load_runs
+    from wdtui.ui.jobs.runs_view import export_runs, list_runs, load_runs
 
     posted: list = []
-    recording = Recording(posted.append)
+    recorder = Recorder(posted.append)
     never = threading.Event()
     try:
-        list_runs(posted.append, recording, 1, never)
-        load_runs(posted.append, recording, ids, never)
-        export_runs(posted.append, recording, ids[:1], False, os.environ["WDTUI_DATA_DIR"], never)
-        export_runs(posted.append, recording, (4, 5), True, os.environ["WDTUI_DATA_DIR"], never)
+        list_runs(posted.append, recorder, 1, never)
+        load_runs(posted.append, recorder, ids, never)
+        export_runs(posted.append, recorder, ids[:1], False, os.environ["WDTUI_DATA_DIR"], never)
+        export_runs(posted.append, recorder, (4, 5), True, os.environ["WDTUI_DATA_DIR"], never)
     finally:
-        recording.close()
+        recorder.close()
     return posted
 
 
 @settings(max_examples=50, deadline=None)
 @given(update=spoiled())
 def test_the_runs_views_loading_shows_runs_or_the_one_line(update):
-    from wdtui.ui.jobs.runs import RunsState
+    from wdtui.ui.jobs.runs_view import RunsState
     from wdtui.ui.messages import RunsChanged, RunsListed, RunsLoaded
     from wdtui.ui.widgets.runs_chart import chart_runs, detail
 
@@ -157,7 +157,7 @@ def test_the_runs_views_loading_shows_runs_or_the_one_line(update):
         posted = run_jobs((1, 2, 3, 4, 5))
     state = RunsState()
     for message in posted:
-        if isinstance(message, str):  # the recording's own line
+        if isinstance(message, str):  # the recorder's own line
             assert "\n" not in message
         elif isinstance(message, RunsListed):
             state.listing(message)

@@ -1,4 +1,4 @@
-"""Mode 7 in the real app: the sweep it shows is the one core.sweep computes, and its best λ
+"""Mode 7 in the real app: the sweep it shows is the one core.sweep_engine computes, and its best λ
 reaches the Train mode the way typing it into the λ field would."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input, Static
 from wdtui.core.config import RunConfig
 from wdtui.core.lambda_grid import weight_decay_grid
 from wdtui.core.records import SweepResult
-from wdtui.core.sweep import sweep
+from wdtui.core.sweep_engine import sweep
 from wdtui.present.columns import point_cells
 from wdtui.ui.app import create_app
 from wdtui.ui.screens.sweep import SweepScreen

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from wdtui.core.config import RunConfig
-from wdtui.store.runs import open_store
+from wdtui.store.database import open_store
 from wdtui.trainer import client
 from wdtui.ui.app import create_app
 from wdtui.ui.session import RunState

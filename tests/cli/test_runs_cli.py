@@ -13,7 +13,7 @@ import pytest
 from wdtui.core.config import RunConfig
 from wdtui.core.engine import train
 from wdtui.core.records import EpochRecord
-from wdtui.store.runs import open_store
+from wdtui.store.database import open_store
 
 from helpers import loaded_by, run_cli as run
 from runs_data import made_newer
@@ -191,9 +191,9 @@ def test_without_tensorboard_the_options_say_how_to_install_it(capsys, monkeypat
 
 def test_a_run_this_wdtui_cannot_read_is_one_line(capsys, data_dir):
     with open_store() as store:
-        recorder = store.begin({"lr": -1, "epochs": 3})  # as if written by a wdtui with other rules
-        recorder.epoch({"epoch": 1, "train_loss": 0.5})
-        recorder.finish("stopped")
+        writer = store.begin({"lr": -1, "epochs": 3})  # as if written by a wdtui with other rules
+        writer.epoch({"epoch": 1, "train_loss": 0.5})
+        writer.finish("stopped")
     status, out, err = run(capsys, "runs", "show", "1")
     assert status == 2 and out == "" and err.count("\n") == 1 and "cannot be read here" in err
     assert json.loads(run(capsys, "runs", "show", "1", "--json")[1])["epochs"] == [{"epoch": 1, "train_loss": 0.5}]

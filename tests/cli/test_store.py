@@ -1,5 +1,5 @@
 """The run store: round trips, real processes killed mid-run or writing at once, files it must
-refuse without touching, the migration from schema version 1, and the Recorder's promise never
+refuse without touching, the migration from schema version 1, and the RunWriter's promise never
 to stop training. Torch-free: records are built by hand, as the engine would make them."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 from wdtui.core.jsonable import to_json, to_jsonable
 from wdtui.core.records import EpochRecord, Layer, ParamGroup, Prediction, Report, Setup, Stage
 from wdtui.store import paths
-from wdtui.store.recorder import writer_alive, writer_token
-from wdtui.store.runs import StoreError, open_store
+from wdtui.store.database import StoreError, open_store
+from wdtui.store.run_writer import writer_alive, writer_token
 from wdtui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 from runs_data import made_newer
@@ -63,11 +63,11 @@ def report(epochs: int = 3) -> Report:
 def record_run(store, the_report: Report | None = None, **begin) -> int:
     """Record a whole run as the CLI would: epoch by epoch, then finish with the report."""
     the_report = the_report or report()
-    recorder = store.begin(the_report.config, **begin)
+    writer = store.begin(the_report.config, **begin)
     for e in the_report.epochs:
-        recorder.epoch(to_jsonable(e))
-    recorder.finish("finished", to_jsonable(the_report))
-    return recorder.id
+        writer.epoch(to_jsonable(e))
+    writer.finish("finished", to_jsonable(the_report))
+    return writer.id
 
 
 def start(db: Path, mode: str, epochs: int = 0) -> subprocess.Popen[str]:
@@ -108,17 +108,17 @@ def test_a_run_round_trips_to_the_same_trace_document(data_dir):
 def test_a_report_given_only_at_the_end_fills_the_epochs(data_dir):
     whole = to_jsonable(report(4))
     with open_store() as store:
-        recorder = store.begin(CONFIG, kind="sweep-point")
-        recorder.finish("diverged", whole, final={"val_loss": None})
-        stored = store.get(recorder.id)
+        writer = store.begin(CONFIG, kind="sweep-point")
+        writer.finish("diverged", whole, final={"val_loss": None})
+        stored = store.get(writer.id)
         assert stored.report == whole and list(stored.epochs) == whole["epochs"] and stored.epochs_done == 4
         assert stored.status == "diverged" and stored.final["val_loss"] is None
         assert stored.final["train_loss"] == whole["epochs"][-1]["train_loss"]
         # A report whose epochs differ from those recorded is kept whole, as given.
-        recorder = store.begin(CONFIG)
-        recorder.epoch(whole["epochs"][0])
-        recorder.finish("stopped", whole)
-        stored = store.get(recorder.id)
+        writer = store.begin(CONFIG)
+        writer.epoch(whole["epochs"][0])
+        writer.finish("stopped", whole)
+        stored = store.get(writer.id)
         assert stored.report == whole and len(stored.epochs) == 1 and stored.status == "stopped"
 
 
@@ -386,23 +386,23 @@ def test_a_failing_recorder_says_so_once_then_goes_quiet(data_dir):
     through on_failure; then nothing more is written (nor said) and the caller goes on."""
     said: list[str] = []
     with open_store(timeout=0.2, on_failure=said.append) as store:
-        recorder = store.begin(CONFIG)
-        recorder.epoch(epoch(1))
+        writer = store.begin(CONFIG)
+        writer.epoch(epoch(1))
         store.flush()
         blocker = sqlite3.connect(store.path, isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock past the timeout
         try:
-            recorder.epoch(epoch(2))  # returns at once: the writing thread waits, then fails
+            writer.epoch(epoch(2))  # returns at once: the writing thread waits, then fails
             store.flush()
             assert len(said) == 1 and "locked" in said[0] and "\n" not in said[0]
-            assert recorder.failed == said[0] == store.failed
-            recorder.epoch(epoch(3))  # off: nothing raised, nothing written, nothing said again
-            recorder.finish("finished", report())
+            assert writer.failed == said[0] == store.failed
+            writer.epoch(epoch(3))  # off: nothing raised, nothing written, nothing said again
+            writer.finish("finished", report())
             assert store.begin(CONFIG).id == 0  # and no new run begins
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-        run = store.get(recorder.id)
+        run = store.get(writer.id)
         assert run.status == "running" and run.epochs_done == 1  # incomplete once this process has gone
     assert said == [said[0]]
 
@@ -439,15 +439,15 @@ def test_a_run_deleted_while_recording_goes_quiet_alone(data_dir):
 
 def test_records_go_in_as_records_or_dicts_and_weights_beside_them(data_dir):
     with open_store() as store:
-        recorder = store.begin(CONFIG)
+        writer = store.begin(CONFIG)
         histograms = {"hidden1": {"min": -1.0, "max": 1.0, "num": 4, "sum": 0.0, "sum_squares": 2.0,
                                   "limits": [0.0, 1.0], "counts": [2, 2]}}
-        recorder.epoch(epoch(1), weights=lambda: histograms)  # made on the writing thread
-        recorder.epoch(to_jsonable(epoch(2)))
-        recorder.finish("finished", report(2))  # the same numbers as recorded, as a Report
-        stored = store.get(recorder.id, weights=True)
+        writer.epoch(epoch(1), weights=lambda: histograms)  # made on the writing thread
+        writer.epoch(to_jsonable(epoch(2)))
+        writer.finish("finished", report(2))  # the same numbers as recorded, as a Report
+        stored = store.get(writer.id, weights=True)
         assert stored.weights == (histograms, None)
-        assert stored.report == to_jsonable(report(2)) and store.get(recorder.id).weights == ()
+        assert stored.report == to_jsonable(report(2)) and store.get(writer.id).weights == ()
     with sqlite3.connect(data_dir / "runs.sqlite3") as conn:  # the report kept one copy of the epochs
         assert conn.execute("SELECT epochs_in_table FROM reports").fetchone() == (1,)
     conn.close()
@@ -457,22 +457,22 @@ def test_a_run_reopened_after_it_finished_goes_on(data_dir):
     """The app's run can be given more epochs after it finished: it records on, and is
     "running" again (its report dropped) until it finishes again."""
     with open_store() as store:
-        recorder = store.begin(CONFIG)
-        recorder.epoch(epoch(1))
-        recorder.finish("finished", report(1))
-        recorder.reopen()
-        recorder.epoch(epoch(2))
-        again = store.get(recorder.id)
+        writer = store.begin(CONFIG)
+        writer.epoch(epoch(1))
+        writer.finish("finished", report(1))
+        writer.reopen()
+        writer.epoch(epoch(2))
+        again = store.get(writer.id)
         assert (again.status, again.ended, again.report, again.epochs_done) == ("running", None, None, 2)
-        recorder.finish("finished", report(2))
-        assert store.get(recorder.id).report == to_jsonable(report(2))
+        writer.finish("finished", report(2))
+        assert store.get(writer.id).report == to_jsonable(report(2))
 
 
 def test_closing_with_runs_still_recording(data_dir):
     store = open_store()
     stopped, left = store.begin(CONFIG), store.begin(CONFIG)
     stopped.epoch(epoch(1))
-    store.recording.discard(left)  # as if begun by a caller that will not be stopped by the close
+    store.writers.discard(left)  # as if begun by a caller that will not be stopped by the close
     store.close(unfinished="stopped")
     with open_store() as store:
         assert {r.id: r.status for r in store.list()} == {stopped.id: "stopped", left.id: "running"}
@@ -484,11 +484,11 @@ def test_recorders_in_threads_share_one_store(data_dir):
 
     with open_store() as store:
         def twin() -> None:
-            recorder = store.begin(CONFIG, kind="twin", group="pair")
+            writer = store.begin(CONFIG, kind="twin", group="pair")
             for n in range(1, 51):
-                recorder.epoch(to_jsonable(epoch(n)))
+                writer.epoch(to_jsonable(epoch(n)))
                 store.list()  # the UI lists meanwhile
-            recorder.finish("finished")
+            writer.finish("finished")
 
         workers = [threading.Thread(target=twin) for _ in range(2)]
         for worker in workers:
@@ -501,10 +501,10 @@ def test_recorders_in_threads_share_one_store(data_dir):
 
 def test_leaving_a_recorder_without_finishing_marks_the_run_incomplete(data_dir):
     with open_store() as store:
-        with pytest.raises(KeyboardInterrupt), store.begin(CONFIG) as recorder:
-            recorder.epoch(to_jsonable(epoch(1)))
+        with pytest.raises(KeyboardInterrupt), store.begin(CONFIG) as writer:
+            writer.epoch(to_jsonable(epoch(1)))
             raise KeyboardInterrupt
-        assert store.get(recorder.id).status == "incomplete"
+        assert store.get(writer.id).status == "incomplete"
 
 
 def test_listing_2000_runs_reads_no_epochs(data_dir):
@@ -531,27 +531,27 @@ def test_listing_2000_runs_reads_no_epochs(data_dir):
 
 
 def test_the_store_imports_neither_torch_nor_the_ui():
-    code = ("import sys, wdtui.store.runs; "
+    code = ("import sys, wdtui.store.database; "
             "print(' '.join(m for m in ('torch', 'textual', 'rich', 'plotext') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == []
 
 
-def test_a_recording_says_each_trouble_once_and_records_on(data_dir):
+def test_a_recorder_says_each_trouble_once_and_records_on(data_dir):
     """A TensorBoard folder that cannot be written is said once; the runs are still stored."""
-    from wdtui.store.recording import Recording
+    from wdtui.store.recording import Recorder
 
     def unwritable(*args):
         raise PermissionError(13, "Permission denied", "/tb")
 
     said: list[str] = []
-    recording = Recording(said.append, tensorboard=unwritable)
+    recorder = Recorder(said.append, tensorboard=unwritable)
     for _ in range(2):
-        run = recording.run(CONFIG)
+        run = recorder.begin(CONFIG)
         run.epoch(epoch(1))
         run.finish("finished")
         run.close()
-    recording.close()
+    recorder.close()
     assert said == ["runs are not being written to TensorBoard: Permission denied: /tb"]
     with open_store() as store:
         assert [r.status for r in store.list()] == ["finished", "finished"]
@@ -564,7 +564,7 @@ def test_threads_asking_while_the_store_opens_all_get_it(data_dir, monkeypatch):
     import threading
 
     from wdtui.store import recording as recording_module
-    from wdtui.store.recording import Recording
+    from wdtui.store.recording import Recorder
 
     opening = threading.Event()
 
@@ -574,12 +574,12 @@ def test_threads_asking_while_the_store_opens_all_get_it(data_dir, monkeypatch):
         return open_store(**kwargs)
 
     monkeypatch.setattr(recording_module, "open_store", slow_open)
-    recording = Recording(print)
+    recorder = Recorder(print)
     got: list[object] = []
-    first = threading.Thread(target=lambda: got.append(recording.store()))
+    first = threading.Thread(target=lambda: got.append(recorder.store()))
     first.start()
     assert opening.wait(10)
-    second = recording.store()  # asked while the first thread is opening it
+    second = recorder.store()  # asked while the first thread is opening it
     first.join(10)
     assert second is not None and got == [second]
-    recording.close()
+    recorder.close()

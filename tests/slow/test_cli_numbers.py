@@ -17,7 +17,7 @@ import pytest
 
 from wdtui.core.config import RunConfig
 from wdtui.core.table import memory_bytes
-from wdtui.store.runs import open_store
+from wdtui.store.database import open_store
 
 from runs_data import record
 

@@ -24,7 +24,7 @@ from wdtui.core.engine import Engine
 from wdtui.core.jsonable import to_json
 from wdtui.core.presets import preset_config
 from wdtui.present.codegen import script_for
-from wdtui.store.runs import open_store
+from wdtui.store.database import open_store
 
 CHAOTIC = {"weight_decay": 0.0}  # the moons preset at λ = 0, its 300 epochs
 # What the generated script is asked to print at its end, at full precision.

@@ -10,7 +10,7 @@ from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.engine import trained
 from wdtui.core.presets import LOWER_VAL_LOSS, PRESETS, SHORTER, SMOOTHER, preset_config
 from wdtui.core.records import SweepResult
-from wdtui.core.sweep import sweep
+from wdtui.core.sweep_engine import sweep
 
 
 def config_of(*argv: str) -> RunConfig:

@@ -12,7 +12,7 @@ from wdtui.core.config import ConfigError, RunConfig
 from wdtui.core.lambda_grid import POINTS, RANGES, parse_weight_decays, weight_decay_grid
 from wdtui.core.jsonable import to_json
 from wdtui.core.records import Diverged, EpochRecord, SweepProgress, SweepResult
-from wdtui.core.sweep import sweep
+from wdtui.core.sweep_engine import sweep
 from wdtui.core.control import Control
 from wdtui.core.engine import train
 from wdtui.core.presets import preset_config
@@ -149,7 +149,7 @@ def test_bad_weight_decays_are_refused():
 
 
 def test_sweep_modules_import_neither_textual_nor_rich_and_grid_needs_no_torch():
-    assert loaded_by("wdtui.core.sweep", "wdtui.core.lambda_grid", "wdtui.core.presets",
+    assert loaded_by("wdtui.core.sweep_engine", "wdtui.core.lambda_grid", "wdtui.core.presets",
                      among=("textual", "rich")) == []
     assert loaded_by("wdtui.core.lambda_grid", "wdtui.core.presets") == []
 

@@ -14,7 +14,7 @@ import pytest
 from wdtui.core.config import RunConfig
 from wdtui.core.jsonable import to_json
 from wdtui.core.records import SweepResult
-from wdtui.core.sweep import sweep
+from wdtui.core.sweep_engine import sweep
 from wdtui.store.export import SWEEP_CSV_COLUMNS, ExportError, export_sweep, run_targets
 
 CONFIG = RunConfig(epochs=2, rows=200)

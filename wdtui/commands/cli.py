@@ -238,19 +238,19 @@ def say(line: str) -> None:
 def headless(args: argparse.Namespace, config: RunConfig) -> int:
     """`wdtui trace` and `wdtui sweep`: a bad file or export path is one line, exit 2."""
     from ..store.export import ExportError
-    from ..store.recording import Recording
+    from ..store.recording import Recorder
 
-    recording = Recording(say, getattr(args, "record", True), tensorboard_logs(getattr(args, "tensorboard", None)))
+    recorder = Recorder(say, getattr(args, "record", True), tensorboard_logs(getattr(args, "tensorboard", None)))
     try:
         if args.command == "trace":
             from .trace import run_trace
 
-            return run_trace(config, as_json=args.json, export=args.export, recording=recording)
+            return run_trace(config, as_json=args.json, export=args.export, recorder=recorder)
         grid = args.weight_decays or weight_decay_grid(config.optimizer, args.points, config.lr)
         check_sweep(len(grid), config.n_features, config.hidden)  # a CSV's width is checked once it is read
         from .sweep import run_sweep
 
-        return run_sweep(config, grid, as_json=args.json, export=args.export, recording=recording)
+        return run_sweep(config, grid, as_json=args.json, export=args.export, recorder=recorder)
     except (DataError, ExportError) as exc:
         return fail(str(exc))
     except (MemoryError, RuntimeError) as exc:
@@ -258,7 +258,7 @@ def headless(args: argparse.Namespace, config: RunConfig) -> int:
             raise
         return fail("not enough memory for this network and data: try smaller hidden sizes or fewer rows")
     finally:
-        recording.close("stopped")  # waits for the last writes; a run cut short by Ctrl+C is "stopped"
+        recorder.close("stopped")  # waits for the last writes; a run cut short by Ctrl+C is "stopped"
 
 
 def run_app(config: RunConfig, record: bool = True, tensorboard: str | None = None, pace=None) -> NoReturn:

@@ -87,7 +87,7 @@ def add_parser(sub: Any) -> None:
 
 def run_runs(args: argparse.Namespace) -> int:
     """`wdtui runs …`: 0, or 2 with one line on stderr (a store that cannot be read, no such run)."""
-    from ..store.runs import StoreError, open_store
+    from ..store.database import StoreError, open_store
     from ..store.recording import NOT_RECORDED
 
     prog = f"wdtui runs{' ' + args.action if args.action else ''}"

@@ -19,9 +19,9 @@ from rich.text import Text
 from ..core import decode
 from ..core.insight import key_insight
 from ..core.records import EpochRecord
-from ..present.runs import RUN_COLORS, RUN_COLUMNS, RUNS_CAPTION, RunRow, RunsTable, local_time, run_label
+from ..present.runs_table import RUN_COLORS, RUN_COLUMNS, RUNS_CAPTION, RunRow, RunsTable, local_time, run_label
 from ..store.cells import UnreadableRun
-from ..store.runs import Store, StoredRun
+from ..store.database import Store, StoredRun
 from .exits import INTERRUPTED, write_all
 
 
@@ -61,7 +61,7 @@ def stored_run(store: Store, run_id: int, weights: bool = False) -> StoredRun:
 
 
 def runs_table(table_: RunsTable, rows: list[RunRow], title: str, swatches: list[str] | None = None) -> Table:
-    """The runs as a Rich table, every cell from present.runs; `swatches` colours a ■ per row."""
+    """The runs as a Rich table, every cell from present.runs_table; `swatches` colours a ■ per row."""
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
                   caption=RUNS_CAPTION, caption_justify="left")
     if swatches is not None:

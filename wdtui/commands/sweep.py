@@ -19,9 +19,9 @@ from ..core.jsonable import to_json
 from ..core.records import SweepProgress, SweepResult
 from ..present.columns import BEST, DIVERGED, SWEEP_CAPTION_MEASURES, SWEEP_COLUMNS, point_cells
 from ..present.verdicts import every_lambda_diverged, sweep_verdict
-from ..present.runs import sweep_label
+from ..present.runs_table import sweep_label
 from ..store.export import export_sweep, run_targets
-from ..store.recording import Recording, SweepRecord
+from ..store.recording import Recorder, SweepRecording
 from . import exits
 from .trace import stdout
 
@@ -59,30 +59,30 @@ def sweep_chart_text(result: SweepResult, width: int) -> Text:
 
 
 def run_sweep(config: RunConfig, weight_decays: Sequence[float], as_json: bool = False,
-              export: str | None = None, recording: Recording | None = None) -> int:
+              export: str | None = None, recorder: Recorder | None = None) -> int:
     """Train every λ at once, then print; exit status 0, or 1 when every λ diverged.
 
     With `export` (a path, or "" for the user data directory), the sweep is also written as JSON
     and its points as CSV. A sweep where every λ diverged is written too, so the file says so.
-    `recording` keeps each λ as a run of one group (and in TensorBoard, with the HParams).
+    `recorder` keeps each λ as a run of one group (and in TensorBoard, with the HParams).
     """
     from ..core.control import Control
     from ..core.diverging import cause
-    from ..core.sweep import Sweep
+    from ..core.sweep_engine import Sweep
 
     paths = None if export is None else run_targets(export or None, "sweep")  # a bad path fails first
     err = Console(stderr=True)
     result: SweepResult | None = None
     done = 0
-    recording = recording or Recording(lambda line: None, record=False)
-    runs = SweepRecord(recording, config, weight_decays, sweep_label(weight_decays))
+    recorder = recorder or Recorder(lambda line: None, record=False)
+    runs = SweepRecording(recorder, config, weight_decays, sweep_label(weight_decays))
     try:
         with Progress(TextColumn(f"training {len(weight_decays)} values of λ at once"), BarColumn(),
                       MofNCompleteColumn(), TextColumn("epochs"), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("sweep", total=config.epochs)
             swept = Sweep(config, weight_decays, Control(cancelled=exits.interrupted), measure=True,
-                          histograms=recording.wants_weights)
+                          histograms=recorder.wants_weights)
             for record in swept.run():
                 if isinstance(record, SweepProgress):
                     runs.progress(record)

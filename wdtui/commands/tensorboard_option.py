@@ -1,6 +1,6 @@
 """`--tensorboard DIR` for the app, `wdtui trace` and `wdtui sweep`.
 
-It is checked before any training, and turned into what a Recording calls to open each run's
+It is checked before any training, and turned into what a Recorder calls to open each run's
 TensorBoard log."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def check_tensorboard(args: argparse.Namespace) -> None:
 
 
 def tensorboard_logs(folder: str | None) -> Callable[..., Any] | None:
-    """What a Recording calls to open a run's TensorBoard log under `folder` (None: no log)."""
+    """What a Recorder calls to open a run's TensorBoard log under `folder` (None: no log)."""
     if folder is None:
         return None
     from functools import partial

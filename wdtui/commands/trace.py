@@ -24,7 +24,7 @@ from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
 from ..present.insight import CLAIM, insight_lines
 from ..present.prediction import layer_text, result_text
 from ..store.export import export_run, run_targets
-from ..store.recording import Recording
+from ..store.recording import Recorder
 from .exits import DIVERGED, interrupted, stopped_at, write_all, write_output
 
 
@@ -104,11 +104,11 @@ def exported(report: Report, paths: tuple[Path, Path], err: Console) -> None:
 
 
 def run_trace(config: RunConfig, as_json: bool = False, export: str | None = None,
-              recording: Recording | None = None) -> int:
+              recorder: Recorder | None = None) -> int:
     """Train, then print the report; exit status 0, or 1 when training diverged.
 
     With `export` (a path, or "" for the user data directory) the run is also written as
-    JSON and CSV; a diverged run too, with its last good epochs. `recording` keeps the run
+    JSON and CSV; a diverged run too, with its last good epochs. `recorder` keeps the run
     (in the run store, and TensorBoard if asked); a run stopped by Ctrl+C is kept "stopped".
     """
     from ..core.control import Control
@@ -119,7 +119,7 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
     engine.predict()  # a bad --row fails before any training
     paths = None if export is None else run_targets(export or None)  # and so does a bad --export
     err = Console(stderr=True)
-    run = (recording or Recording(lambda line: None, record=False)).run(config.to_dict())
+    run = (recorder or Recorder(lambda line: None, record=False)).begin(config.to_dict())
     try:
         with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
                       TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:

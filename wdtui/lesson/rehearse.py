@@ -91,7 +91,7 @@ def _twins(config: RunConfig, train: Trainer) -> Observed:
 def _sweep(config: RunConfig) -> Observed:
     """The default sweep of λ over the setup, its best λ applied to Train (the step's `a`)."""
     from ..core.records import SweepResult
-    from ..core.sweep import sweep
+    from ..core.sweep_engine import sweep
 
     result = next(r for r in sweep(config) if isinstance(r, SweepResult))
     target = config.replace(weight_decay=result.best.weight_decay) if result.best is not None else config

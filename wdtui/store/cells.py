@@ -19,7 +19,7 @@ from typing import Any
 
 from ..core.config import RunConfig
 from .check import StoreError
-from .recorder import FINAL_STATUSES, KINDS, METRICS
+from .run_writer import FINAL_STATUSES, KINDS, METRICS
 
 STATUSES = ("running", *FINAL_STATUSES)
 
@@ -107,7 +107,7 @@ def text_cell(run_id: int, what: str, value: Any, optional: bool = False,
 
 
 def row_cells(row: tuple) -> tuple:
-    """A runs row (runs.py's _COLUMNS) checked: the values RunSummary takes, in order."""
+    """A runs row (database.py's _COLUMNS) checked: the values RunSummary takes, in order."""
     (id_, created, ended, status, kind, group_id, group_label, version, config, epochs_done, *metrics) = row
     if not isinstance(epochs_done, int) or isinstance(epochs_done, bool) or epochs_done < 0:
         raise UnreadableRun(id_, f"its epochs_done is {str(epochs_done)[:40]!r}, not a whole number")

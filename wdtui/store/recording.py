@@ -1,9 +1,9 @@
 """Recording runs as they train: into the run store and, when asked, into TensorBoard.
 
-`wdtui trace`, `wdtui sweep` and the app's jobs all record through one `Recording` per process:
-each run's records go in here once and on to both. The store is opened on first use (from
-whichever thread trains first) and kept open; `--no-record` leaves it shut. Recording never
-stops training: a store that cannot be used, a write that fails, a TensorBoard folder that
+`wdtui trace`, `wdtui sweep` and the trainer's tasks all record through one `Recorder` per
+process. It begins a `Recording` for each run; each epoch's record goes in there once and on to
+both. The store is opened on first use (from whichever thread trains first) and kept open;
+`--no-record` leaves it shut. Recording never stops training: a store that cannot be used, a write that fails, a TensorBoard folder that
 cannot be written, each is said once, in one line, through `say`, and training goes on.
 
 Torch-free, like the whole store: the TensorBoard writer (core.tensorboard.open_log, bound to
@@ -19,8 +19,8 @@ from typing import Any
 
 from ..core.config import RunConfig
 from ..core.records import SweepProgress, SweepResult
-from .recorder import Recorder
-from .runs import Store, StoreError, open_store
+from .database import Store, StoreError, open_store
+from .run_writer import RunWriter
 
 NOT_RECORDED = "runs are not being recorded"
 NOT_LOGGED = "runs are not being written to TensorBoard"
@@ -31,9 +31,12 @@ def new_group() -> str:
     return uuid.uuid4().hex
 
 
-class Recording:
-    """Where a process's runs go: the store (unless `record` is False) and `tensorboard`, a
-    function (config, run id, kind, group) → a log with epoch/flush/close, or None."""
+class Recorder:
+    """A process's one way into the store and TensorBoard: it begins a `Recording` per run.
+
+    Runs go to the store unless `record` is False. `tensorboard` is a function (config, run
+    id, kind, group) → a log with epoch/flush/close, or None for no TensorBoard.
+    """
 
     def __init__(self, say: Callable[[str], object], record: bool = True,
                  tensorboard: Callable[..., Any] | None = None) -> None:
@@ -45,7 +48,7 @@ class Recording:
         self._lock = threading.Lock()
         self._opening = threading.Lock()  # held while the store opens: another thread waits for it
         self._said: set[str] = set()
-        self.runs: set[RunRecord] = set()  # not closed yet
+        self.recordings: set[Recording] = set()  # begun and not closed yet
         self.why: str | None = None  # why runs are not being recorded, once that is known
 
     @property
@@ -79,26 +82,26 @@ class Recording:
         self.why = self.why or why
         self.say_once(NOT_RECORDED, why)
 
-    def run(self, config: Mapping[str, Any], kind: str = "run", group: str | None = None,
-            label: str | None = None) -> RunRecord:
+    def begin(self, config: Mapping[str, Any], kind: str = "run", group: str | None = None,
+              label: str | None = None) -> Recording:
         """Begin recording a run with `config` (RunConfig.to_dict()); see Store.begin."""
         store = self.store() if self.record else None
-        recorder = store.begin(config, kind, group, label) if store is not None else None
+        writer = store.begin(config, kind, group, label) if store is not None else None
         log = None
         if self._logs is not None:
             try:
-                log = self._logs(config, recorder.id if recorder is not None else 0, kind, group)
+                log = self._logs(config, writer.id if writer is not None else 0, kind, group)
             except Exception as exc:  # an unwritable folder, a full disk
                 self.say_once(NOT_LOGGED, _reason(exc))
-        run = RunRecord(self, recorder, log)
-        self.runs.add(run)
-        return run
+        recording = Recording(self, writer, log)
+        self.recordings.add(recording)
+        return recording
 
     def close(self, unfinished: str | None = None) -> None:
         """Close every TensorBoard log and the store (waiting for its writes); runs still
         recording get the status `unfinished`, if given (see Store.close)."""
-        for run in list(self.runs):
-            run.close(unfinished)
+        for recording in list(self.recordings):
+            recording.close(unfinished)
         with self._opening:
             store, self._store = self._store, None
         if store is not None:
@@ -111,24 +114,27 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-class RunRecord:
-    """One run on its way into the store and TensorBoard: `epoch`, then `finish`, then `close`
-    (an app's run may `reopen` after finishing, when it is given more epochs)."""
+class Recording:
+    """One run on its way into the store and TensorBoard: `epoch`, then `finish`, then `close`.
 
-    def __init__(self, recording: Recording, recorder: Recorder | None, log: Any) -> None:
-        self._recording = recording
-        self.recorder = recorder
+    An app's run may `reopen` after finishing, when it is given more epochs. Its `writer`
+    writes it into the store (None when it is not stored); its `log` is its TensorBoard log.
+    """
+
+    def __init__(self, recorder: Recorder, writer: RunWriter | None, log: Any) -> None:
+        self._recorder = recorder
+        self.writer = writer
         self.log = log
 
     @property
     def id(self) -> int:
         """The run's id in the store; 0 when it is not being recorded."""
-        return self.recorder.id if self.recorder is not None else 0
+        return self.writer.id if self.writer is not None else 0
 
     @property
     def is_open(self) -> bool:
-        """Recording (begun or reopened, not finished): worth finishing with a report."""
-        return self.recorder is not None and self.recorder.is_open
+        """Being recorded (begun or reopened, not finished): worth finishing with a report."""
+        return self.writer is not None and self.writer.is_open
 
     def _logged(self, method: str, *args: Any) -> None:
         if self.log is None:
@@ -137,25 +143,25 @@ class RunRecord:
             getattr(self.log, method)(*args)
         except Exception as exc:
             self.log = None
-            self._recording.say_once(NOT_LOGGED, _reason(exc))
+            self._recorder.say_once(NOT_LOGGED, _reason(exc))
 
     def epoch(self, record: Any, weights: Any = None) -> None:
         """One epoch's record and its weight histograms (or a function making them: called
         here when TensorBoard needs them now, else on the store's writing thread)."""
         if self.log is not None and callable(weights):
             weights = weights()
-        if self.recorder is not None:
-            self.recorder.epoch(record, weights)
+        if self.writer is not None:
+            self.writer.epoch(record, weights)
         self._logged("epoch", record, weights if not callable(weights) else None)
 
     def finish(self, status: str, report: Any = None, final: Mapping[str, float | None] | None = None) -> None:
-        if self.recorder is not None:
-            self.recorder.finish(status, report, final)
+        if self.writer is not None:
+            self.writer.finish(status, report, final)
         self._logged("flush")
 
     def reopen(self) -> None:
-        if self.recorder is not None:
-            self.recorder.reopen()
+        if self.writer is not None:
+            self.writer.reopen()
 
     def close(self, unfinished: str | None = None) -> None:
         """The run is over for good: its TensorBoard file closed; if it never finished, it is
@@ -164,15 +170,16 @@ class RunRecord:
             self.finish(unfinished)
         self._logged("close")
         self.log = None
-        self._recording.runs.discard(self)
+        self._recorder.recordings.discard(self)
 
 
-class SweepRecord:
-    """A sweep's points, each a run of one group ("sweep-point"), fed from its progress."""
+class SweepRecording:
+    """A sweep's points being recorded: a Recording each, of one group ("sweep-point"), fed
+    from the sweep's progress."""
 
-    def __init__(self, recording: Recording, config: RunConfig, grid: Sequence[float], label: str) -> None:
+    def __init__(self, recorder: Recorder, config: RunConfig, grid: Sequence[float], label: str) -> None:
         group = new_group()
-        self.runs = [recording.run(config.replace(weight_decay=float(wd)).to_dict(), "sweep-point", group, label)
+        self.runs = [recorder.begin(config.replace(weight_decay=float(wd)).to_dict(), "sweep-point", group, label)
                      for wd in grid]
 
     def progress(self, progress: SweepProgress) -> None:

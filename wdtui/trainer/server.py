@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Callable
 
 from ..core.control import Control
-from ..store.recording import Recording
+from ..store.recording import Recorder
 from .plane import PlaneChoice
 from .shelf import Shelf
 from .tasks import run_task, sweep_task, twins_task
@@ -41,10 +41,10 @@ LAST_WRITES = 0.8  # seconds the tasks get, once the app is gone, to keep their 
 
 @dataclass(frozen=True)
 class Room:
-    """What every task of the trainer shares: the plane, the one Recording, the shelf of views."""
+    """What every task of the trainer shares: the plane, the one Recorder, the shelf of views."""
 
     plane: PlaneChoice
-    recording: Recording
+    recorder: Recorder
     shelf: Shelf
 
 
@@ -69,7 +69,7 @@ class Server:
         self._conn = conn
         self._sending = threading.Lock()
         self._open = True
-        self.room = Room(PlaneChoice(), Recording(lambda line: self._send(("trouble", line)), record,
+        self.room = Room(PlaneChoice(), Recorder(lambda line: self._send(("trouble", line)), record,
                                                   tensorboard_logs(tensorboard)), Shelf())
         self._controls: dict[int, Control] = {}
         self._threads: list[threading.Thread] = []
@@ -146,5 +146,5 @@ class Server:
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         self._answers.shutdown(wait=False, cancel_futures=True)
-        self.room.recording.close("stopped")
+        self.room.recorder.close("stopped")
         self._conn.close()

@@ -4,7 +4,7 @@ Imports torch (through the core): only the trainer process imports this module.
 
 Each task runs on a thread of the trainer and drives the core (the one run engine, or the
 stacked sweep); `send` carries each event to the app, in order. Each records itself through
-the trainer's one Recording, where its records are made. A task ends when its work does, or
+the trainer's one Recorder, where its records are made. A task ends when its work does, or
 between two steps when its Control is cancelled (the app moved on, or is gone).
 """
 
@@ -24,9 +24,9 @@ from ..core.model import weights_of
 from ..core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT
 from ..core.records import (ConfigChanged, Diverged, EpochRecord, Look, Setup, StepRecord, Stopped,
                             SweepProgress)
-from ..core.sweep import Sweep
-from ..present.runs import sweep_label, twins_label
-from ..store.recording import SweepRecord, new_group
+from ..core.sweep_engine import Sweep
+from ..present.runs_table import sweep_label, twins_label
+from ..store.recording import SweepRecording, new_group
 from .events import (ConfigApplied, RunDiverged, RunStopped, SetupReady, SweepBoundaries, SweepDone, SweepProgressed,
                      TwinRecord, ViewTaken)
 from .outbox import Outbox
@@ -61,7 +61,7 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
     a run. Its status is "finished" when its epochs are done ("running" again if it is given
     more), "diverged", or "stopped" when the app moves on to a new run or ends.
     """
-    plane, recording, shelf = room.plane, room.recording, room.shelf
+    plane, recorder, shelf = room.plane, room.recorder, room.shelf
 
     watch = Watch(every=1, measure=plane.boundary_later, seconds=FOLLOW_EVERY, unpaced_seconds=FOLLOW_EVERY_INSTANT)
     engine = Engine(config, control, watch=watch)
@@ -82,7 +82,7 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                     untrained = (record, histograms_later(engine.model))
                 else:
                     if stored is None:
-                        stored = recording.run(config.to_dict())
+                        stored = recorder.begin(config.to_dict())
                         stored.epoch(*untrained)
                     stored.reopen()  # after "finished", when it was given more epochs; else nothing
                     stored.epoch(record, histograms_later(engine.model))
@@ -127,7 +127,7 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
     at every epoch end, for the Weights mode. Both are recorded, as one group, each with its
     report when it finishes or diverges ("stopped" if cut short).
     """
-    plane, recording, shelf = room.plane, room.recording, room.shelf
+    plane, recorder, shelf = room.plane, room.recorder, room.shelf
 
     engines = twin_engines(config, control)
 
@@ -139,7 +139,7 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
         engine.watch = Watch(every=engine.steps_per_epoch, measure=measure, seconds=FOLLOW_EVERY,
                              unpaced_seconds=FOLLOW_EVERY_INSTANT)
     group, label = new_group(), twins_label(config.weight_decay)
-    kept = [recording.run(e.config.to_dict(), "twin", group, label) for e in engines]
+    kept = [recorder.begin(e.config.to_dict(), "twin", group, label) for e in engines]
     looks = LookWorker(send)
     viewed = [0.0, 0.0]
     try:
@@ -175,10 +175,10 @@ def sweep_task(send: Send, control: Control, room: Room, config: RunConfig, grid
 
     The result's points carry each boundary's length and smoothness number. Each λ is recorded
     as a run of one group ("stopped" if the sweep is cut short)."""
-    plane, recording = room.plane, room.recording
+    plane, recorder = room.plane, room.recorder
 
-    run = Sweep(config, grid, control, measure=True, histograms=recording.wants_weights)
-    kept = SweepRecord(recording, config, grid, sweep_label(grid))
+    run = Sweep(config, grid, control, measure=True, histograms=recorder.wants_weights)
+    kept = SweepRecording(recorder, config, grid, sweep_label(grid))
     result = None
     taken = time.perf_counter()
     try:

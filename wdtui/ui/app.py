@@ -20,7 +20,7 @@ from textual.worker import Worker
 from ..core.config import LIVE_FIELDS, RunConfig
 from ..core.pace import AUTO, Pace, step_pace
 from ..core.presets import PRESETS, preset_config
-from ..store.recording import Recording
+from ..store.recording import Recorder
 from ..trainer.client import Trainer
 from ..trainer.plane import PlaneChoice
 from ..trainer.steering import Steering
@@ -28,9 +28,9 @@ from .commands import WdtuiCommands
 from .ending import end_on_sigterm, served
 from .jobs.host import JobHost
 from .jobs.questions import ModelQuestions
-from .jobs.runs import RunsState
-from .jobs.sweep import SweepState
-from .jobs.twins import TwinsState
+from .jobs.runs_view import RunsState
+from .jobs.sweep_state import SweepState
+from .jobs.twins_state import TwinsState
 from .lesson import LessonHost
 from .messages import RecordingTrouble
 from .modes import MODE_LIST
@@ -95,7 +95,7 @@ class WdtuiApp(JobHost, ModelQuestions, LessonHost, App[None]):
         self.twins: TwinsState | None = None  # Mode 6's twin runs, which Mode 8 shows too
         self.sweep: SweepState | None = None  # Mode 7's sweep
         self.runs = RunsState()  # the stored runs, as the Runs view shows them
-        self.recording = Recording(say, record)  # the Runs view's reader of the store
+        self.recorder = Recorder(say, record)  # the Runs view's reader of the store
         self.workers_of: dict[Job, Worker[None]] = {}  # the latest worker of each job (jobs.host)
         self.troubles: set[str] = set()  # recording trouble said so far (the trainer and the app may both find it)
 
@@ -115,7 +115,7 @@ class WdtuiApp(JobHost, ModelQuestions, LessonHost, App[None]):
         "stopped", after the store's last writes (within EXIT_WAIT seconds)."""
         self._forget_sigterm()
         self.trainer.close()
-        self.recording.close()
+        self.recorder.close()
 
     # The run ---------------------------------------------------------------------------
 

@@ -19,8 +19,8 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from ..core.records import Prediction
-    from ..present.runs import RunsTable
-    from ..store.runs import StoredRun
+    from ..present.runs_table import RunsTable
+    from ..store.database import StoredRun
     from ..trainer.events import Event
 
 

@@ -24,12 +24,12 @@ from ...trainer.events import (ConfigApplied, EpochDone, LookTaken, RunDiverged,
 from ..messages import JobMessage, RecordingTrouble, RunsChanged, RunsListed, RunsLoaded, TaskEvent
 from ..session import Job, RunState, Session
 from .follow import follow
-from .runs import RunsState, delete_runs, export_runs, list_runs, load_runs
-from .sweep import SweepState
-from .twins import TwinsState
+from .runs_view import RunsState, delete_runs, export_runs, list_runs, load_runs
+from .sweep_state import SweepState
+from .twins_state import TwinsState
 
 if TYPE_CHECKING:
-    from ...store.recording import Recording
+    from ...store.recording import Recorder
     from ...trainer.plane import PlaneChoice
     from ..app import WdtuiApp
 
@@ -99,7 +99,7 @@ class JobHost:
     session: Session
     control: Steering  # the run's
     trainer: Trainer
-    recording: Recording  # the app's reader of the run store (the trainer records)
+    recorder: Recorder  # the app's reader of the run store (the trainer records)
     plane: PlaneChoice
     run_id: int
     twins: TwinsState | None
@@ -146,7 +146,7 @@ class JobHost:
 
     def start_runs_job(self, job: Job, *args: Any) -> None:
         """A runs job (list, load, delete, export) on the app's one store, off the UI thread."""
-        self._start(job, self.recording, *args)
+        self._start(job, self.recorder, *args)
 
     def stop_sweep(self) -> None:
         worker = self.workers_of.get(Job.SWEEP)

@@ -3,7 +3,7 @@
 Both twins are built from the run's settings and differ in λ alone. So the seed gives them the
 same data, initial weights and batch order (core.compare). Whatever separates their curves, and
 their decision boundaries drawn side by side over one plane, is weight decay's doing. `c` asks
-the app to train them, in a job of its own (ui/jobs/twins.py). Entering the mode starts them
+the app to train them, in a job of its own (ui/jobs/twins_state.py). Entering the mode starts them
 when there is no comparison yet. What they produced is kept on the app (`WdtuiApp.twins`),
 where the Weights mode reads it too. A reset or new settings leave it in place, but marked stale.
 """
@@ -24,7 +24,7 @@ from ...present.boundary import taken_at, twin_caption
 from ...present.charts import compare_chart
 from ...present.verdicts import smoothness_line, twins_verdict
 from ...present.words import describe
-from ..jobs.twins import TwinsState
+from ..jobs.twins_state import TwinsState
 from ..session import RunState
 from ..widgets.boundary import BoundaryPicture
 from ..widgets.footer import ModeFooter
@@ -146,7 +146,7 @@ class CompareScreen(ModeScreen):
                 words = "its boundary appears after its first epoch" if c.state == RunState.TRAINING else "no boundary"
             else:
                 look, b = c.looks[which], found[0]
-                # The twins' Watch looks at epoch ends only (jobs/twins.py), so a look's step is its
+                # The twins' Watch looks at epoch ends only (trainer/tasks.py), so a look's step is its
                 # epoch's last: the run's own steps per epoch (another run's, often) are not theirs.
                 words = twin_caption(b, found[1].val_loss if found[1] else None,
                                      taken_at(look.epoch, look.step, look.step))

@@ -6,7 +6,7 @@ click on a header sorts by it. The space key marks up to four runs, whose loss c
 overlays, one colour each (the ● beside them). With none marked it shows the run under the
 cursor. Twins and a sweep's points are a group: one row, showing its best run. The enter key
 opens a group, and on a run loads its settings into 2 Train. `d` deletes (after asking), `e`
-exports. The store is read and written by jobs (ui/jobs/runs.py) on worker threads, never here.
+exports. The store is read and written by jobs (ui/jobs/runs_view.py) on worker threads, never here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from textual_plotext import PlotextPlot
 
 from ...core.config import ConfigError, RunConfig
-from ...present.runs import RUN_COLORS, RUN_COLUMNS, RunRow, run_label
+from ...present.runs_table import RUN_COLORS, RUN_COLUMNS, RunRow, run_label
 from ..session import Job
 from ..widgets.footer import ModeFooter
 from ..widgets.run_list import RunList

@@ -1,7 +1,7 @@
 """Mode 7 — Sweep: many values of λ trained at once, and the U-curve they draw.
 
 `s` asks the app to sweep the optimizer's default grid of λ for the current settings. The sweep
-is one stacked network (core.sweep), trained by a job of its own (ui/jobs/sweep.py). The chart
+is one stacked network (core.sweep_engine), trained by a job of its own (ui/jobs/sweep_state.py). The chart
 and the table fill in as epochs end, and the sweep goes on while you look at other modes.
 
 The validation loss against λ falls while decay curbs overfitting, and rises once it also curbs
@@ -28,7 +28,7 @@ from ...present.charts import sweep_chart
 from ...present.columns import BEST, DIVERGED, STACKED, SWEEP_COLUMNS, point_cells
 from ...present.verdicts import sweep_verdict
 from ...present.words import describe
-from ..jobs.sweep import SweepState
+from ..jobs.sweep_state import SweepState
 from ..session import RunState
 from ..widgets.boundary import BoundaryStrip
 from ..widgets.footer import ModeFooter

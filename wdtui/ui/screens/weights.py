@@ -25,7 +25,7 @@ from ...core.measures import UpdateAnatomy
 from ...present.anatomy import anatomy_table
 from ...present.charts import histogram_chart, layer_norm_chart
 from ...present.words import describe
-from ..jobs.twins import TwinsState
+from ..jobs.twins_state import TwinsState
 from ..widgets.footer import ModeFooter
 from .base import ModeScreen
 

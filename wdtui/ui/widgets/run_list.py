@@ -2,7 +2,7 @@
 
 A DataTable measures every cell of the rows it is given before it paints them: half a second
 for 2,000 runs. So the rows go in a screenful first, and the rest in batches after each paint.
-The columns' widths come with the listing (present.runs.RunsTable.widths, made on a worker). So
+The columns' widths come with the listing (present.runs_table.RunsTable.widths, made on a worker). So
 the later batches, or a filter, never make the columns jump. The first column holds a marked
 run's ● in its colour: the colour of its curves in the chart.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from ...present.runs import RUN_COLORS, RUN_COLUMNS, RunRow, RunsTable
+from ...present.runs_table import RUN_COLORS, RUN_COLUMNS, RunRow, RunsTable
 
 FIRST = 60  # rows before the first paint: more than a screen holds
 BATCH = 150  # rows per later batch, one per refresh: each takes the UI thread a few tens of ms

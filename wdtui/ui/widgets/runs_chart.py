@@ -15,12 +15,12 @@ from ...core import decode
 from ...core.config import ConfigError, RunConfig
 from ...core.records import EpochRecord
 from ...present.charts import overlaid_losses, sweep_chart
-from ...present.runs import GROUP_KINDS, RUN_COLORS, RunRow, data_name, local_time, run_label
+from ...present.runs_table import GROUP_KINDS, RUN_COLORS, RunRow, data_name, local_time, run_label
 from ...present.words import describe
 
 if TYPE_CHECKING:
-    from ...store.runs import StoredRun
-    from ..jobs.runs import RunsState
+    from ...store.database import StoredRun
+    from ..jobs.runs_view import RunsState
 
 LOSSES = "validation loss solid, training dotted"
 TWIN_COLORS = ("red", "green")  # λ = 0 and λ, as the Compare mode draws them

@@ -1,6 +1,6 @@
 """The run store's writing thread: recording a run costs the training thread next to nothing.
 
-A Recorder hands each write (an epoch, the end of a run) to this thread and returns at once; the
+A RunWriter hands each write (an epoch, the end of a run) to this thread and returns at once; the
 thread turns records into JSON and commits each write in a transaction of its own, through the
 store's one connection, under the store's lock. Measured with benchmarks/bench_recording.py:
 done on the training thread, recording added 5–6 % to a default 5-epoch `train()` (an SQLite
@@ -25,10 +25,10 @@ LINGER = 0.05  # seconds the thread waits, once woken, for more writes (and for 
 
 
 class RunDeleted(Exception):
-    """A run deleted (by the user) while it was recording: its recorder goes quiet, alone."""
+    """A run deleted (by the user) while it was recording: its RunWriter goes quiet, alone."""
 
 
-class Writer:
+class WritingThread:
     """One daemon thread per store, started by the first write; jobs run in the order queued."""
 
     def __init__(self, describe: Callable[[BaseException], str]) -> None:

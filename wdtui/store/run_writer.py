@@ -1,10 +1,10 @@
-"""Recording one run as it trains, and telling later whether its writer is still alive.
+"""Writing one run into the store as it trains, and telling later whether its writer is alive.
 
-A `Recorder` never stops training and never raises: each write is queued for the store's
-writing thread (writer.py) and the call returns at once. The first write that fails (a full
-disk, the file locked for longer than the timeout) turns recording off and is said once, in one
-line, through the store's `on_failure` ("runs are not being recorded: …"); a run deleted by the
-user while it records just goes quiet.
+A `RunWriter` never stops training and never raises: each write is queued for the store's
+writing thread (writing_thread.py) and the call returns at once. The first write that fails (a
+full disk, the file locked for longer than the timeout) turns recording off and is said once, in
+one line, through the store's `on_failure` ("runs are not being recorded: …"); a run deleted by
+the user while it records just goes quiet.
 
 Each run row keeps its writer's pid and identity token (host, boot, pid, the process's start
 time): a run still "running" whose writer is gone died mid-run, and a reused pid is not
@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core.jsonable import json_default
-from .writer import RunDeleted, despite_failure
+from .writing_thread import RunDeleted, despite_failure
 
 if TYPE_CHECKING:
-    from .runs import Store
+    from .database import Store
 
 KINDS = ("run", "twin", "sweep-point")
 FINAL_STATUSES = ("finished", "stopped", "diverged", "incomplete")
@@ -107,12 +107,12 @@ def writer_alive(pid: int, token: str) -> bool:
     return True
 
 
-class Recorder:
+class RunWriter:
     """Writes one run as it trains: `epoch` once per epoch, then `finish` once (`reopen` first
     if the run goes on after it finished: the app's runs can be given more epochs).
 
     Records may be given as records (EpochRecord, Report) or as their JSON-able dicts; they
-    become JSON on the writing thread. Use a recorder from one thread at a time, any thread.
+    become JSON on the writing thread. Use a run writer from one thread at a time, any thread.
     As a context manager, leaving the block without `finish` records the run "incomplete".
     """
 
@@ -127,17 +127,17 @@ class Recorder:
         self._texts: list[str] = []  # their JSON, on the writing thread
         self._open = False  # between begin (or reopen) and finish
         self._gone = False  # deleted while recording
-        if store.writer.failed is not None:
+        if store.writing_thread.failed is not None:
             self._begun.set()
             return
         self._open = True
-        store.recording.add(self)
+        store.writers.add(self)
         row = (now(), kind, group, label, __version__, os.getpid(), writer_token())
-        store.writer.put(despite_failure(partial(self._write_begin, row, config)))
+        store.writing_thread.put(despite_failure(partial(self._write_begin, row, config)))
 
     def _write_begin(self, row: tuple, config: Mapping[str, Any]) -> None:
         try:
-            if self._store.writer.failed is None:
+            if self._store.writing_thread.failed is None:
                 with self._store.lock:
                     self._id = self._store.connection.execute(_RUN_INSERT, (*row, dumps(dict(config)))).lastrowid
         finally:
@@ -148,7 +148,7 @@ class Recorder:
         """The run's id in the store; 0 when it is not being recorded. Asked before the run's
         row is written, this has the writing thread write it now and waits (well under a ms)."""
         if not self._begun.is_set():
-            self._store.writer.hurry()
+            self._store.writing_thread.hurry()
             self._begun.wait()
         return self._id
 
@@ -160,10 +160,10 @@ class Recorder:
     @property
     def failed(self) -> str | None:
         """The one line saying why recording stopped, once it has."""
-        return self._store.writer.failed
+        return self._store.writing_thread.failed
 
     def _queue(self, job: Callable[..., None], *args: Any) -> None:
-        self._store.writer.put(partial(self._guarded, job, *args))
+        self._store.writing_thread.put(partial(self._guarded, job, *args))
 
     def _guarded(self, job: Callable[..., None], *args: Any) -> None:
         if self._id and not self._gone:
@@ -216,7 +216,7 @@ class Recorder:
         if not self._open:
             return
         self._open = False
-        self._store.recording.discard(self)
+        self._store.writers.discard(self)
         self._queue(self._write_finish, status, report, dict(final or {}), now(), list(self._records))
 
     def _write_finish(self, status: str, report: Any, final: dict[str, float | None], ended: str,
@@ -250,17 +250,17 @@ class Recorder:
     def reopen(self) -> None:
         """The run goes on after `finish` (more epochs): "running" again until the next finish,
         its report dropped (it stopped at the old end)."""
-        if self._open or self._store.writer.failed is not None:
+        if self._open or self._store.writing_thread.failed is not None:
             return
         self._open = True
-        self._store.recording.add(self)
+        self._store.writers.add(self)
         self._queue(self._write_reopen)
 
     def _write_reopen(self) -> None:
         self._execute([("UPDATE runs SET status = 'running', ended = NULL WHERE id = ?", (self._id,)),
                        ("DELETE FROM reports WHERE run_id = ?", (self._id,))])
 
-    def __enter__(self) -> Recorder:
+    def __enter__(self) -> RunWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:

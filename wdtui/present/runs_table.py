@@ -19,7 +19,7 @@ from ..core.config import OPTIMIZER_NAMES
 from .columns import Column
 
 if TYPE_CHECKING:
-    from ..store.runs import RunSummary
+    from ..store.database import RunSummary
 
 GROUP_KINDS = {"sweep-point": "sweep", "twin": "twins"}
 # One colour per marked run, the same in the table's ● and in the chart's lines: (plotext, Rich).

@@ -1,18 +1,18 @@
 """Every run remembered: one SQLite database of runs, their epoch records and final reports.
 
     store = open_store(on_failure=say)         # StoreError: say so in one line, train anyway
-    recorder = store.begin(config.to_dict(), kind="run")
-    for record in epochs: recorder.epoch(record, weights)   # queued: one transaction each
-    recorder.finish("finished", report=report)
+    writer = store.begin(config.to_dict(), kind="run")
+    for record in epochs: writer.epoch(record, weights)     # queued: one transaction each
+    writer.finish("finished", report=report)
     store.close()                              # waits for the writes, then closes the file
 
 Records go in as records or as their JSON-able dicts and come out as dicts, so `wdtui runs`
 answers without importing torch (core.decode turns them back into records to print them).
 
-A `Recorder` (see recorder.py) never stops training: it queues its writes for the store's
-writing thread (writer.py), and the first failure is said once, through `on_failure`, and turns
-recording off. Keep the store open while it records (in the app: one store for the session,
-closed at exit); the store reads its own writes (a read waits for the queued ones). A run whose
+A `RunWriter` (see run_writer.py) never stops training: it queues its writes for the store's
+writing thread (writing_thread.py), and the first failure is said once, through `on_failure`,
+and turns recording off. Keep the store open while it records (in the app: one store for the
+session, closed at exit); the store reads its own writes (a read waits for the queued ones). A run whose
 writer died (kill -9, a crash, a power cut) stays "running" in the file until the next open
 finds its writer gone and marks it "incomplete". Nothing is ever deleted except by `delete`.
 """
@@ -31,11 +31,11 @@ from typing import Any
 
 from . import cells
 from .paths import database_path
-from .recorder import FINAL_STATUSES, KINDS, METRICS, Recorder, writer_alive
+from .run_writer import FINAL_STATUSES, KINDS, METRICS, RunWriter, writer_alive
 from .schema import StoreError, connect, describe
-from .writer import Writer
+from .writing_thread import WritingThread
 
-__all__ = ["FINAL_STATUSES", "KINDS", "Recorder", "RunSummary", "Store", "StoreError", "StoredRun",
+__all__ = ["FINAL_STATUSES", "KINDS", "RunSummary", "RunWriter", "Store", "StoreError", "StoredRun",
            "open_store"]
 
 TIMEOUT = 5.0  # seconds a write waits for another process's transaction before giving up
@@ -103,9 +103,9 @@ def _summary(conn: sqlite3.Connection, row: tuple, cls: type = RunSummary, **ext
 
 
 class Store:
-    """An open run store: one connection, shared with the Recorders it begins and its writing
+    """An open run store: one connection, shared with the RunWriters it begins and its writing
     thread. Safe to use from any thread: a lock orders the calls. Keep it open while its
-    recorders write, and close it once, at the end (the last close of the file folds the WAL
+    run writers write, and close it once, at the end (the last close of the file folds the WAL
     back into it: a disk sync)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, timeout: float,
@@ -114,18 +114,18 @@ class Store:
         self.timeout = timeout
         self.connection = conn
         self.lock = threading.Lock()
-        self.writer = Writer(partial(describe, path, timeout=timeout))
-        self.writer.on_failure = on_failure
-        self.recording: set[Recorder] = set()  # begun (or reopened) and not finished
+        self.writing_thread = WritingThread(partial(describe, path, timeout=timeout))
+        self.writing_thread.on_failure = on_failure
+        self.writers: set[RunWriter] = set()  # begun (or reopened) and not finished
 
     @property
     def failed(self) -> str | None:
         """Why runs are not being recorded any more (one line), once a write has failed."""
-        return self.writer.failed
+        return self.writing_thread.failed
 
     def flush(self) -> None:
         """Wait until every write queued so far has landed (or failed)."""
-        self.writer.flush()
+        self.writing_thread.flush()
 
     @contextmanager
     def _using(self, write: bool = False) -> Iterator[sqlite3.Connection]:
@@ -163,11 +163,11 @@ class Store:
         return dead
 
     def begin(self, config: Mapping[str, Any], kind: str = "run", group: str | None = None,
-              label: str | None = None) -> Recorder:
+              label: str | None = None) -> RunWriter:
         """Start recording a run ("running" until finished) with its config (a JSON-able dict,
         RunConfig.to_dict()). Twins, or a sweep's points, pass the same `group` (any string
         unique to them, e.g. uuid4().hex) and may `label` it ("λ sweep 0 … 0.1")."""
-        return Recorder(self, config, kind, group, label)
+        return RunWriter(self, config, kind, group, label)
 
     def list(self, limit: int | None = None, group: str | None = None) -> list[RunSummary]:
         """The stored runs, newest first (in the order they began), optionally only `group`'s.
@@ -237,9 +237,9 @@ class Store:
         "running" (marked incomplete once this process has gone), or given the status
         `unfinished`: the app, quitting mid-run, says "stopped"."""
         if unfinished is not None:
-            for recorder in list(self.recording):
-                recorder.finish(unfinished)
-        self.writer.stop()
+            for writer in list(self.writers):
+                writer.finish(unfinished)
+        self.writing_thread.stop()
         with self.lock:
             self.connection.close()
 

@@ -3,7 +3,7 @@ exporting them; and what the app keeps of them.
 
 Each job is a worker function that touches the store and only posts messages: SQLite never runs
 on the UI thread, where a file another process holds locked could stall the screen for seconds.
-A listing's table cells are made on the worker too (present.runs.RunsTable), so that filtering
+A listing's table cells are made on the worker too (present.runs_table.RunsTable), so that filtering
 and sorting thousands of runs as the user types costs the UI thread next to nothing.
 `RunsState` lives on the app and is changed on the UI thread, from the messages.
 """
@@ -14,24 +14,24 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ...present.runs import RunsTable
+from ...present.runs_table import RunsTable
 from ..messages import JobMessage, RunsChanged, RunsListed, RunsLoaded
 
 if TYPE_CHECKING:
-    from ...store.recording import Recording
-    from ...store.runs import StoredRun
+    from ...store.database import StoredRun
+    from ...store.recording import Recorder
 
 Post = Callable[[JobMessage], object]
 
 
-def list_runs(post: Post, recording: Recording, job: int, cancelled: threading.Event) -> None:
+def list_runs(post: Post, recorder: Recorder, job: int, cancelled: threading.Event) -> None:
     """Post the stored runs, newest first, their cells made; or why they cannot be read
     (`job`: the listing's number, so that a slow older one arriving late is dropped)."""
-    from ...store.runs import StoreError
+    from ...store.database import StoreError
 
-    store = recording.store()
+    store = recorder.store()
     if store is None:
-        post(RunsListed(None, recording.why, job=job))
+        post(RunsListed(None, recorder.why, job=job))
         return
     try:
         runs = store.list()
@@ -42,11 +42,11 @@ def list_runs(post: Post, recording: Recording, job: int, cancelled: threading.E
         post(RunsListed(RunsTable(runs), job=job))
 
 
-def load_runs(post: Post, recording: Recording, ids: tuple[int, ...], cancelled: threading.Event) -> None:
+def load_runs(post: Post, recorder: Recorder, ids: tuple[int, ...], cancelled: threading.Event) -> None:
     """Post the whole runs `ids` (epochs and all): the chart overlays their curves."""
-    from ...store.runs import StoreError
+    from ...store.database import StoreError
 
-    store = recording.store()
+    store = recorder.store()
     if store is None:
         return
     try:
@@ -55,11 +55,11 @@ def load_runs(post: Post, recording: Recording, ids: tuple[int, ...], cancelled:
         post(RunsChanged("", str(exc)))
 
 
-def delete_runs(post: Post, recording: Recording, ids: tuple[int, ...], cancelled: threading.Event) -> None:
+def delete_runs(post: Post, recorder: Recorder, ids: tuple[int, ...], cancelled: threading.Event) -> None:
     """Delete runs and say so (the app lists the runs again when it hears)."""
-    from ...store.runs import StoreError
+    from ...store.database import StoreError
 
-    store = recording.store()
+    store = recorder.store()
     if store is None:
         return
     try:
@@ -70,15 +70,15 @@ def delete_runs(post: Post, recording: Recording, ids: tuple[int, ...], cancelle
     post(RunsChanged(f"Deleted {_runs(deleted)}.", deleted=tuple(deleted)))
 
 
-def export_runs(post: Post, recording: Recording, ids: tuple[int, ...], as_sweep: bool, folder: str | None,
+def export_runs(post: Post, recorder: Recorder, ids: tuple[int, ...], as_sweep: bool, folder: str | None,
                 cancelled: threading.Event) -> None:
     """Write runs as `--export` wrote them: each as JSON and CSV or, for a sweep's runs
     (`as_sweep`), the sweep as `wdtui sweep --export` wrote it."""
     from ...core.decode import RecordError, sweep_result
     from ...store import export
-    from ...store.runs import StoreError
+    from ...store.database import StoreError
 
-    store = recording.store()
+    store = recorder.store()
     if store is None:
         return
     try:
