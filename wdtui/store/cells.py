@@ -1,12 +1,15 @@
-"""A stored run's cells read back, checked: what the store hands its readers has the types they
-were written with, or the run is refused in one line (`UnreadableRun`).
+"""A stored run's cells read back, checked, or the run refused in one line (`UnreadableRun`).
 
-SQLite keeps whatever a cell is given (text in a REAL column, a number in a TEXT one), and the
-JSON cells are only text: a file edited by hand, by another program or by another version of
-wdtui can hold anything. Every reader (`wdtui runs`, the Runs view, the exports) takes runs
-from here, so each may rely on: a config that is a JSON object whose known settings have their
-RunConfig types (their values are RunConfig's to judge, when a run is loaded), epoch records and
-reports that are JSON objects, metrics that are numbers or missing, and the row's own fields.
+What the store hands its readers has the types they were written with.
+
+SQLite keeps whatever a cell is given: text in a REAL column, a number in a TEXT one. The JSON
+cells are only text. A file edited by hand, by another program or by another version of wdtui
+can hold anything. Every reader (`wdtui runs`, the Runs view, the exports) takes runs from here.
+So each may rely on:
+- a config that is a JSON object whose known settings have their RunConfig types (their values
+  are RunConfig's to judge, when a run is loaded);
+- epoch records and reports that are JSON objects;
+- metrics that are numbers or missing, and the row's own fields.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ STATUSES = ("running", *FINAL_STATUSES)
 
 
 class UnreadableRun(StoreError):
-    """One stored run whose cells are not what wdtui wrote: the line says which, and how to
-    remove it (`run_id`); the store and its other runs are fine."""
+    """One stored run whose cells are not what wdtui wrote.
+
+    The line says which, and how to remove it (`run_id`). The store and its other runs are fine."""
 
     def __init__(self, run_id: int, what: str) -> None:
         super().__init__(f"run {run_id} cannot be read: {what}; `wdtui runs delete {run_id}` removes it")
@@ -39,8 +43,9 @@ def _number(value: Any) -> bool:
 
 @lru_cache(maxsize=None)
 def _setting_types() -> dict[str, tuple[type, ...]]:
-    """Each RunConfig setting's JSON types, from its annotation (a tuple is stored as a list;
-    `hidden` may also be one size or "64,32", as RunConfig.from_dict reads it)."""
+    """Each RunConfig setting's JSON types, from its annotation.
+
+    A tuple is stored as a list. `hidden` may also be one size or "64,32", as RunConfig.from_dict reads it."""
     out: dict[str, tuple[type, ...]] = {}
     for name, hint in typing.get_type_hints(RunConfig).items():
         parts = hint.__args__ if isinstance(hint, types.UnionType) else (hint,)

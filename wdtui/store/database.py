@@ -6,14 +6,14 @@
     writer.finish("finished", report=report)
     store.close()                              # waits for the writes, then closes the file
 
-Records go in as records or as their JSON-able dicts and come out as dicts, so `wdtui runs`
-answers without importing torch (core.decode turns them back into records to print them).
+Records go in as records or as their JSON-able dicts, and come out as dicts. So `wdtui runs`
+answers without importing torch; core.decode turns them back into records to print them.
 
-A `RunWriter` (see run_writer.py) never stops training: it queues its writes for the store's
-writing thread (writing_thread.py), and the first failure is said once, through `on_failure`,
-and turns recording off. Keep the store open while it records (in the app: one store for the
-session, closed at exit); the store reads its own writes (a read waits for the queued ones). A run whose
-writer died (kill -9, a crash, a power cut) stays "running" in the file until the next open
+A `RunWriter` (see run_writer.py) never stops training. It queues its writes for the store's
+writing thread (writing_thread.py). The first failure is said once, through `on_failure`, and
+turns recording off. Keep the store open while it records; in the app, one store serves the
+session and is closed at exit. The store reads its own writes: a read waits for the queued ones.
+A run whose writer died (kill -9, a crash, a power cut) stays "running" in the file. The next open
 finds its writer gone and marks it "incomplete". Nothing is ever deleted except by `delete`.
 """
 
@@ -47,8 +47,8 @@ _COLUMNS = ("id, created, ended, status, kind, group_id, group_label, version, c
 class RunSummary:
     """One stored run as the Runs view and `wdtui runs` list it: no epochs, no report.
 
-    `final` holds the latest recorded epoch's four numbers (or what `finish` was given), so an
-    incomplete run still shows how far it got; a value is None when nothing was recorded.
+    `final` holds the latest recorded epoch's four numbers, or what `finish` was given. So an
+    incomplete run still shows how far it got. A value is None when nothing was recorded.
     """
 
     id: int
@@ -66,9 +66,11 @@ class RunSummary:
 
 @dataclass(frozen=True)
 class StoredRun(RunSummary):
-    """A whole stored run: its epoch records in the order recorded, and the report (the
-    `wdtui trace --json` document) when it was given one at the end; `weights`, when asked
-    for, each epoch's weight histograms (None for an epoch recorded without)."""
+    """A whole stored run: its epoch records in the order recorded, and its report.
+
+    The report (the `wdtui trace --json` document) is there when it was given one at the end.
+    `weights`, when asked for, holds each epoch's weight histograms (None for an epoch recorded
+    without)."""
 
     epochs: tuple[dict[str, Any], ...]
     report: dict[str, Any] | None
@@ -76,8 +78,10 @@ class StoredRun(RunSummary):
 
     @property
     def document(self) -> dict[str, Any]:
-        """The run as `wdtui trace --json` printed it: its report; for a run that kept none (a
-        sweep's point, a run stopped or killed mid-way) the same keys, with what was recorded."""
+        """The run as `wdtui trace --json` printed it: its report.
+
+        A run may have kept none: a sweep's point, a run stopped or killed mid-way. It then gets
+        the same keys, with what was recorded."""
         if self.report is not None:
             return self.report
         return {"config": self.config, "setup": None, "stages": [], "epochs": list(self.epochs),
@@ -103,10 +107,11 @@ def _summary(conn: sqlite3.Connection, row: tuple, cls: type = RunSummary, **ext
 
 
 class Store:
-    """An open run store: one connection, shared with the RunWriters it begins and its writing
-    thread. Safe to use from any thread: a lock orders the calls. Keep it open while its
-    run writers write, and close it once, at the end (the last close of the file folds the WAL
-    back into it: a disk sync)."""
+    """An open run store: one connection, shared with the RunWriters it begins and its writing thread.
+
+    It is safe to use from any thread: a lock orders the calls. Keep it open while its run
+    writers write, and close it once, at the end. The last close of the file folds the WAL back
+    into it, which is a disk sync."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, timeout: float,
                  on_failure: Callable[[str], object] | None = None) -> None:

@@ -3,8 +3,9 @@
 `wdtui trace`, `wdtui sweep` and the trainer's tasks all record through one `Recorder` per
 process. It begins a `Recording` for each run; each epoch's record goes in there once and on to
 both. The store is opened on first use (from whichever thread trains first) and kept open;
-`--no-record` leaves it shut. Recording never stops training: a store that cannot be used, a write that fails, a TensorBoard folder that
-cannot be written, each is said once, in one line, through `say`, and training goes on.
+`--no-record` leaves it shut. Recording never stops training. Each trouble is said once, in one
+line, through `say`, and training goes on. That may be a store that cannot be used, a write that
+fails, or a TensorBoard folder that cannot be written.
 
 Torch-free, like the whole store: the TensorBoard writer (core.tensorboard.open_log, bound to
 the folder) is handed in by the caller, who has torch already.
@@ -65,10 +66,11 @@ class Recorder:
         self._say(f"{what}: {why}")
 
     def store(self) -> Store | None:
-        """The run store, opened on the first call from any thread; None when it cannot be
-        opened (said once: a damaged, unreadable or newer file is never touched). A thread
-        that asks while another is opening it waits for that open's answer (not None: the
-        run would go unrecorded and the Runs view stay empty, without a word)."""
+        """The run store, opened on the first call from any thread; None when it cannot be opened.
+
+        That is said once: a damaged, unreadable or newer file is never touched. A thread that asks
+        while another is opening it waits for that open's answer. It must not get None, or the run
+        would go unrecorded and the Runs view stay empty, without a word."""
         with self._opening:
             if not self._opened:
                 self._opened = True
@@ -164,8 +166,9 @@ class Recording:
             self.writer.reopen()
 
     def close(self, unfinished: str | None = None) -> None:
-        """The run is over for good: its TensorBoard file closed; if it never finished, it is
-        recorded with the status `unfinished` (or left to be found incomplete)."""
+        """The run is over for good: its TensorBoard file is closed.
+
+        If it never finished, it is recorded with the status `unfinished`, or left to be found incomplete."""
         if unfinished is not None:
             self.finish(unfinished)
         self._logged("close")
@@ -183,8 +186,9 @@ class SweepRecording:
                      for wd in grid]
 
     def progress(self, progress: SweepProgress) -> None:
-        """One more epoch of every point (the first comes with epoch 0's, stored before it, as a
-        run stores it); a point that diverged in it is finished as diverged."""
+        """One more epoch of every point; a point that diverged in it is finished as diverged.
+
+        The first comes with epoch 0's, stored before it, as a run stores it."""
         if progress.initial is not None:
             self.progress(progress.initial)
         histograms = progress.histograms or (None,) * len(self.runs)

@@ -1,14 +1,14 @@
 """Writing one run into the store as it trains, and telling later whether its writer is alive.
 
-A `RunWriter` never stops training and never raises: each write is queued for the store's
-writing thread (writing_thread.py) and the call returns at once. The first write that fails (a
-full disk, the file locked for longer than the timeout) turns recording off and is said once, in
-one line, through the store's `on_failure` ("runs are not being recorded: …"); a run deleted by
-the user while it records just goes quiet.
+A `RunWriter` never stops training and never raises. Each write is queued for the store's
+writing thread (writing_thread.py), and the call returns at once. The first write that fails
+turns recording off: a full disk, or the file locked for longer than the timeout. That is said
+once, in one line, through the store's `on_failure` ("runs are not being recorded: …"). A run
+deleted by the user while it records just goes quiet.
 
-Each run row keeps its writer's pid and identity token (host, boot, pid, the process's start
-time): a run still "running" whose writer is gone died mid-run, and a reused pid is not
-mistaken for it, because the new process started at another time.
+Each run row keeps its writer's pid and identity token: host, boot, pid, the process's start
+time. A run still "running" whose writer is gone died mid-run. A reused pid is not mistaken for
+it, because the new process started at another time.
 """
 
 from __future__ import annotations
@@ -60,8 +60,10 @@ _HOST = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTE
 
 
 def _proc_start(pid: int) -> str | None:
-    """The process's start time in clock ticks since boot (Linux), or None when there is no
-    such process, it has already exited (a zombie, not yet reaped), or this is not Linux."""
+    """The process's start time in clock ticks since boot (Linux), or None.
+
+    None when there is no such process, when it has already exited (a zombie, not yet reaped),
+    or when this is not Linux."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -88,9 +90,10 @@ def writer_token(pid: int | None = None) -> str:
 
 
 def writer_alive(pid: int, token: str) -> bool:
-    """Whether the process that wrote `token` may still be running. When it cannot be told (a
-    run from another host; Windows, where os.kill(pid, 0) would send Ctrl-C) the answer is yes:
-    a live run must never be marked incomplete."""
+    """Whether the process that wrote `token` may still be running.
+
+    When it cannot be told, the answer is yes: a live run must never be marked incomplete. That is
+    a run from another host, or Windows, where os.kill(pid, 0) would send Ctrl-C."""
     host, boot, _, start = (token.split("/") + ["-"] * 4)[:4]
     if host != _HOST:
         return True
@@ -108,11 +111,11 @@ def writer_alive(pid: int, token: str) -> bool:
 
 
 class RunWriter:
-    """Writes one run as it trains: `epoch` once per epoch, then `finish` once (`reopen` first
-    if the run goes on after it finished: the app's runs can be given more epochs).
+    """Writes one run as it trains: `epoch` once per epoch, then `finish` once.
 
-    Records may be given as records (EpochRecord, Report) or as their JSON-able dicts; they
-    become JSON on the writing thread. Use a run writer from one thread at a time, any thread.
+    Call `reopen` first if the run goes on after it finished: the app's runs can be given more
+    epochs. Records may be given as records (EpochRecord, Report) or as their JSON-able dicts.
+    They become JSON on the writing thread. Use a run writer from one thread at a time, any thread.
     As a context manager, leaving the block without `finish` records the run "incomplete".
     """
 
@@ -190,9 +193,11 @@ class RunWriter:
                 raise
 
     def epoch(self, record: Any, weights: Any = None) -> None:
-        """Store one epoch's record (an EpochRecord, or its dict), in one transaction of one
-        statement, the cheapest write SQLite has; `weights` is its layers' histograms
-        (core.histograms), or a function that makes them, called on the writing thread."""
+        """Store one epoch's record (an EpochRecord, or its dict).
+
+        It takes one transaction of one statement, the cheapest write SQLite has. `weights` is its
+        layers' histograms (core.histograms), or a function that makes them, called on the
+        writing thread."""
         if not self._open:
             return
         self._records.append(record)
@@ -207,10 +212,11 @@ class RunWriter:
         self._texts.append(text)
 
     def finish(self, status: str, report: Any = None, final: Mapping[str, float | None] | None = None) -> None:
-        """End the run: `status` is finished, stopped, diverged or incomplete; `report` the
-        `wdtui trace --json` document (a Report, or its dict); `final` overrides the four numbers
-        of the latest epoch, which the run's row keeps. When no epoch was recorded, the
-        report's epochs are."""
+        """End the run.
+
+        `status` is finished, stopped, diverged or incomplete. `report` is the `wdtui trace --json`
+        document (a Report, or its dict). `final` overrides the four numbers of the latest epoch,
+        which the run's row keeps. When no epoch was recorded, the report's epochs are."""
         if status not in FINAL_STATUSES:
             raise ValueError(f"status must be one of {', '.join(FINAL_STATUSES)}, not {status!r}")
         if not self._open:

@@ -1,16 +1,16 @@
 """The run store's writing thread: recording a run costs the training thread next to nothing.
 
-A RunWriter hands each write (an epoch, the end of a run) to this thread and returns at once; the
-thread turns records into JSON and commits each write in a transaction of its own, through the
-store's one connection, under the store's lock. Measured with benchmarks/bench_recording.py:
-done on the training thread, recording added 5–6 % to a default 5-epoch `train()` (an SQLite
-commit alone costs 40–130 µs amid training, the report's JSON 200 µs); here the training
-thread pays for a queue's put per write. The thread waits a moment (LINGER) before it writes,
-so that it does not take the GIL from a short run at all and a long one only in bursts.
+A RunWriter hands each write (an epoch, the end of a run) to this thread and returns at once.
+The thread turns records into JSON. It commits each write in a transaction of its own, through
+the store's one connection, under the store's lock. Measured with benchmarks/bench_recording.py,
+recording on the training thread added 5–6 % to a default 5-epoch `train()`. An SQLite commit
+alone costs 40–130 µs amid training, and the report's JSON 200 µs. Here the training thread
+pays for a queue's put per write. The thread waits a moment (LINGER) before it writes. So it
+does not take the GIL from a short run at all, and from a long one only in bursts.
 
-The first write that fails (a full disk, the file locked for longer than the timeout) turns
-recording off for the whole store and is said once, through `on_failure`, in one line: from
-then on nothing is written and training goes on. `flush` waits for everything queued so far.
+The first write that fails turns recording off for the whole store: a full disk, or the file
+locked for longer than the timeout. It is said once, through `on_failure`, in one line. From
+then on nothing is written, and training goes on. `flush` waits for everything queued so far.
 """
 
 from __future__ import annotations
