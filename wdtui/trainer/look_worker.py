@@ -1,16 +1,16 @@
 """A run's decision boundary, worked out on a thread of its own so that training does not wait.
 
-The run's Watch copies the model where it looks (`Readout.boundary_later`: a fraction of a
-millisecond); the boundary itself (15,360 grid points through the network, the smoothness
-number's backward pass, the rows placed) takes milliseconds, and on the training thread it cost
-the default run about a tenth of its speed at pace instant (benchmarks/bench_app.py). Here it
-runs beside training: torch lets go of the GIL inside its products, so the other core does the
-arithmetic while the model trains on.
+The run's Watch copies the model where it looks (`Readout.boundary_later`), in a fraction of a
+millisecond. The boundary itself takes milliseconds: 15,360 grid points through the network, the
+smoothness number's backward pass, the rows placed. On the training thread it cost the default
+run about a tenth of its speed at pace instant (benchmarks/bench_app.py). Here it runs beside
+training. Torch lets go of the GIL inside its products, so the other core does the arithmetic
+while the model trains on.
 
-Looks are worked out one at a time, in the order taken, each sent as soon as it is ready (as a
-LookTaken, or as the caller wraps it: the Compare twins send a TwinRecord).
-`drain` waits for those taken so far and raises what one of them raised: the run's task calls
-it before it says the run stopped, so the picture of where it stopped is on screen first.
+Looks are worked out one at a time, in the order taken. Each is sent as soon as it is ready, as
+a LookTaken, or as the caller wraps it: the Compare twins send a TwinRecord. `drain` waits for
+those taken so far, and raises what one of them raised. The run's task calls it before it says
+the run stopped. So the picture of where it stopped is on screen first.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The trainer's side of the pipe: it takes the app's requests and runs its tasks.
 
-One thread reads the pipe and does what each message asks at once (start a task, steer one,
-cancel one, change the plane, answer a question about a kept model); each task trains on a
-thread of its own and sends its events back in order. When the pipe closes (the app ended, in
-any way, or closed it) every task is cancelled, their runs are kept as "stopped", the store's
-last writes land, and `serve` returns.
+One thread reads the pipe and does at once what each message asks. A message may start a task,
+steer one, cancel one, change the plane, or ask about a kept model. Each task trains on a
+thread of its own, and sends its events back in order. The pipe closes when the app ended, in
+any way, or closed it. Then every task is cancelled, and their runs are kept as "stopped". The
+store's last writes land, and `serve` returns.
 
 The messages, all tuples, app → trainer:
   ("start", task, name, args, state)   a task: "run", "twins" or "sweep", with its Control's state

@@ -1,6 +1,6 @@
 """The app's background jobs: the run, the Compare twins, the sweep and the Runs view's.
 
-Each job runs on a thread worker that only posts messages; its state lives on the app and is
+Each job runs on a thread worker that only posts messages. Its state lives on the app, and is
 changed on the UI thread from those messages. Screens read the states and ask the app to start
 or stop a job. The modules:
 

@@ -1,10 +1,10 @@
 """The app's side of the jobs: starting their workers, and applying what they post.
 
-`JobHost` is mixed into the App (Textual finds message handlers on the App's classes). A
-training job's worker posts each event of its task in the trainer as a TaskEvent, applied by
-the method EVENTS names for the event's type; the Runs view's jobs post their own messages,
-each with an `on_…` handler. Either is applied on the UI thread only if the job's latest
-worker posted it, and bumps `run_version` so the screens redraw.
+`JobHost` is mixed into the App, since Textual finds message handlers on the App's classes. A
+training job's worker posts each event of its task in the trainer as a TaskEvent. The method
+EVENTS names for the event's type applies it. The Runs view's jobs post their own messages,
+each with an `on_…` handler. Either is applied on the UI thread only if the job's latest worker
+posted it. It then bumps `run_version`, so the screens redraw.
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def in_worker(job: Callable[..., None], *args: Any) -> None:
 
 
 def job_message(number: Callable[["WdtuiApp"], int | None]) -> Callable:
-    """Apply a worker message only if the latest worker of its job posted it (`number` reads
-    that job's number off the app), then bump run_version so the screens redraw."""
+    """Apply a worker message only if the latest worker of its job posted it.
+
+    `number` reads that job's number off the app. Then bump run_version, so the screens redraw."""
 
     def decorate(handler: Callable[["WdtuiApp", Any], None]) -> Callable[["WdtuiApp", Any], None]:
         @wraps(handler)
@@ -138,9 +139,10 @@ class JobHost:
         self.start_training(Job.SWEEP, number, Steering(self.trainer, Job.SWEEP.value), config, grid)
 
     def list_runs(self) -> None:
-        """Read the stored runs again, off the UI thread; an older listing still on its way
-        (slow on a loaded machine, and perhaps from before this app's latest run was kept) is
-        dropped when it comes."""
+        """Read the stored runs again, off the UI thread.
+
+        An older listing may still be on its way: slow on a loaded machine, and perhaps from before
+        this app's latest run was kept. It is dropped when it comes."""
         self.runs.asked += 1
         self.start_runs_job(Job.RUNS_LIST, self.runs.asked)
 
@@ -154,9 +156,10 @@ class JobHost:
             worker.cancel()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A job's worker ended: the twins finished or stopped, a sweep was stopped, or a job
-        could not be built (say, too few rows for the split), the trainer died, or a runs job
-        failed: each is said in one line."""
+        """A job's worker ended; each way it can end is said in one line.
+
+        The twins finished or stopped, or a sweep was stopped. Or a job could not be built (say,
+        too few rows for the split), the trainer died, or a runs job failed."""
         job = next((j for j, w in self.workers_of.items() if w is event.worker), None)
         state = RunState.FINISHED if event.state == WorkerState.SUCCESS else ENDED.get(event.state)
         if job is None or state is None:

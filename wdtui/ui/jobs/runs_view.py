@@ -1,9 +1,9 @@
 """The Runs view's jobs: listing the stored runs, loading whole runs for its chart, deleting and
 exporting them; and what the app keeps of them.
 
-Each job is a worker function that touches the store and only posts messages: SQLite never runs
+Each job is a worker function that touches the store and only posts messages. SQLite never runs
 on the UI thread, where a file another process holds locked could stall the screen for seconds.
-A listing's table cells are made on the worker too (present.runs_table.RunsTable), so that filtering
+A listing's table cells are made on the worker too (present.runs_table.RunsTable). So filtering
 and sorting thousands of runs as the user types costs the UI thread next to nothing.
 `RunsState` lives on the app and is changed on the UI thread, from the messages.
 """
@@ -25,8 +25,9 @@ Post = Callable[[JobMessage], object]
 
 
 def list_runs(post: Post, recorder: Recorder, job: int, cancelled: threading.Event) -> None:
-    """Post the stored runs, newest first, their cells made; or why they cannot be read
-    (`job`: the listing's number, so that a slow older one arriving late is dropped)."""
+    """Post the stored runs, newest first, their cells made; or why they cannot be read.
+
+    `job` is the listing's number, so that a slow older one arriving late is dropped."""
     from ...store.database import StoreError
 
     store = recorder.store()

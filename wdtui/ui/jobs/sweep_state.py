@@ -1,7 +1,7 @@
 """What the app keeps of a sweep: many values of λ trained at once (core.sweep_engine).
 
-The sweep trains in the trainer (trainer/tasks.py's `sweep_task`); `SweepState` is changed on
-the UI thread from what it sends, and lives on the app, so a sweep goes on (and is kept) while
+The sweep trains in the trainer (trainer/tasks.py's `sweep_task`). `SweepState` is changed on
+the UI thread from what it sends. It lives on the app, so a sweep goes on (and is kept) while
 the user looks at other modes.
 """
 
