@@ -25,7 +25,7 @@ import copy
 import math
 import time
 from dataclasses import replace
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -158,16 +158,26 @@ class Sweep:
 
         The plane is `features`, or else the two that the first layer of the smallest λ's copy
         weighs most."""
-        if self.data.n_features < 2:
-            return (None,) * len(self.weight_decays)
         if self._boundaries is not None and self._boundaries[:2] == (self.epoch, features):
             return self._boundaries[2]
-        alive = self.alive.tolist()
+        return self.boundaries_later(features)()
+
+    def boundaries_later(self, features: tuple[int, int] | None = None) -> Callable[[], tuple[Boundary | None, ...]]:
+        """`boundaries(features)` of the copies as they are now, worked out when called, on any
+        thread: the copies are taken now (milliseconds), the boundaries (a few each) later, say
+        by the trainer's look worker while the sweep trains on (trainer/look_worker.py)."""
+        if self.data.n_features < 2:
+            return lambda: (None,) * len(self.weight_decays)
+        alive, epoch, data = self.alive.tolist(), self.epoch, self.data
         models = [self.model(k) if alive[k] else None for k in range(len(alive))]
-        plane = features or next((default_plane(m) for m in models if m is not None), (0, 1))
-        found = tuple(boundary(m, self.data, plane) if m is not None else None for m in models)
-        self._boundaries = (self.epoch, features, found)
-        return found
+
+        def work() -> tuple[Boundary | None, ...]:
+            plane = features or next((default_plane(m) for m in models if m is not None), (0, 1))
+            found = tuple(boundary(m, data, plane) if m is not None else None for m in models)
+            self._boundaries = (epoch, features, found)  # one assignment: safe from any thread
+            return found
+
+        return work
 
     def run(self) -> Iterator[SweepProgress | SweepResult]:
         """Yields a progress record after every epoch, then the result.

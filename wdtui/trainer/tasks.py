@@ -11,6 +11,7 @@ between two steps when its Control is cancelled (the app moved on, or is gone).
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Callable
 
@@ -173,25 +174,49 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
 def sweep_task(send: Send, control: Control, room: Room, config: RunConfig, grid: tuple[float, ...]) -> None:
     """Train every λ of `grid` at once; send each record, and every λ's boundary now and then.
 
-    The result's points carry each boundary's length and smoothness number. Each λ is recorded
-    as a run of one group ("stopped" if the sweep is cut short)."""
+    While it trains the boundaries are worked out by a LookWorker beside training (the copies
+    are taken on the training thread, in milliseconds); those after the last epoch on the
+    training thread, after every earlier one is sent, as the result's points carry each
+    boundary's length and smoothness number. The weight histograms of a progress record are
+    for the store: the app is sent the record without them. Each λ is recorded as a run of
+    one group ("stopped" if the sweep is cut short)."""
     plane, recorder = room.plane, room.recorder
 
     run = Sweep(config, grid, control, measure=True, histograms=recorder.wants_weights)
     kept = SweepRecording(recorder, config, grid, sweep_label(grid))
+    looks = LookWorker(send)
     result = None
     taken = time.perf_counter()
     try:
         for record in run.run():
             if isinstance(record, SweepProgress):
                 kept.progress(record)
-                send(SweepProgressed(record))
-                every = BOUNDARIES_EVERY_INSTANT if control.unpaced(record.epochs) else BOUNDARIES_EVERY
-                if record.epoch == record.epochs or time.perf_counter() - taken >= every:
-                    send(SweepBoundaries(record.epoch, run.boundaries(plane.for_data(run.data.n_features))))
+                send(SweepProgressed(for_the_app(record)))
+                features = plane.for_data(run.data.n_features)
+                if record.epoch == record.epochs:
+                    looks.drain()
+                    send(SweepBoundaries(record.epoch, run.boundaries(features)))
+                elif time.perf_counter() - taken >= (BOUNDARIES_EVERY_INSTANT if control.unpaced(record.epochs)
+                                                     else BOUNDARIES_EVERY):
+                    later = run.boundaries_later(features)  # a look at every λ, at the epoch's end
+                    looks.send(Look(record.epoch, 0, 0, later), sweep_boundaries)
                     taken = time.perf_counter()
             else:
                 result = record
                 send(SweepDone(record))
     finally:
+        looks.close()
         kept.close(result)
+
+
+def for_the_app(progress: SweepProgress) -> SweepProgress:
+    """A sweep's progress without its weight histograms, which only the store keeps."""
+    if not progress.histograms:
+        return progress
+    initial = progress.initial and replace(progress.initial, histograms=())
+    return replace(progress, histograms=(), initial=initial)
+
+
+def sweep_boundaries(look: Look) -> SweepBoundaries:
+    """The LookWorker's look at every λ, as the event the app takes."""
+    return SweepBoundaries(look.epoch, look.value)
