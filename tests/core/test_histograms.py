@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from wdtui.core.histograms import bins_for, histograms_later, raw_histograms
+from wdtui.core.histograms import bins_for, histograms_later, raw_histograms, raw_histograms_later
 from wdtui.core.model import build_model
 
 
@@ -35,3 +35,17 @@ def test_histograms_later_are_of_the_model_as_it_was():
     with torch.no_grad():
         model[0].weight.mul_(3)
     assert later() == before and np.isclose(histograms_later(model)()["hidden1"]["max"], 3 * before["hidden1"]["max"])
+
+
+def test_a_sweeps_histograms_later_are_of_its_copies_as_they_were_each_binned_alone():
+    rng = np.random.default_rng(1)
+    weights = rng.normal(size=(3, 16, 8)) * np.array([0.1, 1.0, 5.0])[:, None, None]
+    weights[1, 0, 0] = np.nan  # a λ that diverged
+    taken = weights.copy()
+    later = raw_histograms_later([("hidden1", weights)])
+    weights *= 7  # the sweep trains on before the writing thread bins them
+    assert len(later) == 3 and later[1]() == {}
+    for k in (0, 2):
+        w = taken[k].ravel()
+        counts, _ = np.histogram(w, bins=bins_for(w.size), range=(w.min(), w.max()))
+        assert later[k]()["hidden1"]["counts"] == counts.tolist() and later[k]()["hidden1"]["max"] == w.max()

@@ -15,6 +15,7 @@ another thread (the run store's writer) while the model trains on.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -62,6 +63,24 @@ def raw_histograms(layers: Sequence[tuple[str, np.ndarray]]) -> list[dict[str, H
     return [{} if k in broken else h for k, h in enumerate(out)]
 
 
+def raw_histograms_later(layers: Sequence[tuple[str, np.ndarray]]) -> list[Callable[[], dict[str, Histogram]]]:
+    """`raw_histograms(layers)`, one function per copy, binned when the first is called.
+
+    The weights are copied now (a sweep's 16 networks in a fraction of a millisecond). The
+    binning (milliseconds for all 16) is left to whoever calls, say the run store's writing
+    thread, so the sweep's training thread does not pay for it. Copy k's function returns {}
+    if its weights are not all finite."""
+    copies = [(name, np.array(weights, copy=True)) for name, weights in layers]
+    binned: list[list[dict[str, Histogram]]] = []
+
+    def copy(k: int) -> dict[str, Histogram]:
+        if not binned:  # the calls come from one thread, in order: bin once, for all copies
+            binned.append(raw_histograms(copies))
+        return binned[0][k]
+
+    return [partial(copy, k) for k in range(copies[0][1].shape[0] if copies else 0)]
+
+
 def weight_histograms(models: Sequence[Mapping[str, np.ndarray]]) -> list[WeightHistogram]:
     """Per layer, the counts of each model's weights (a ModelView's `weights`) over one set of bins.
 
@@ -87,5 +106,4 @@ def histograms_later(model: nn.Sequential) -> Callable[[], dict[str, Histogram]]
     store's writing thread, so the training thread does not pay for the binning."""
     from .model import linear_layers
 
-    layers = [(name, linear.weight.detach().numpy().copy()[None]) for name, linear in linear_layers(model)]
-    return lambda: raw_histograms(layers)[0]
+    return raw_histograms_later([(name, linear.weight.detach().numpy()[None]) for name, linear in linear_layers(model)])[0]

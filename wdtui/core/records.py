@@ -7,7 +7,7 @@ so the app can hold and show them without importing torch on its UI thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from .config import RunConfig
 
@@ -246,9 +246,10 @@ class SweepProgress:
     points: tuple[SweepPoint, ...]
     seconds: float
     records: tuple[EpochRecord | None, ...] = ()
-    # Per λ, each layer's weight histogram (core.histograms), when the sweep was asked for them
-    # (to record them): None once that λ diverged.
-    histograms: tuple[dict[str, Any] | None, ...] = ()
+    # Per λ, a function that makes each layer's weight histogram (core.histograms: the weights
+    # are copied, the binning is left to the recording's writing thread), when the sweep was
+    # asked for them (to record them): None once that λ diverged.
+    histograms: tuple[Callable[[], dict[str, Any]] | None, ...] = ()
     # With epoch 1's record only: epoch 0, the networks before any step, as a run records it first.
     initial: SweepProgress | None = None
 
