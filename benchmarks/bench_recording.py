@@ -28,8 +28,7 @@ import torch
 # thread's too) makes a run swing from 40 to 400 ms, drowning a 3 % effect in noise.
 from wdtui.core.config import RunConfig
 from wdtui.core.engine import Engine
-from wdtui.core.histograms import histograms_later
-from wdtui.core.records import EpochRecord
+from wdtui.core.recorded import RecordedRun
 from wdtui.store.recording import Recorder
 
 
@@ -47,12 +46,9 @@ def recorded(config: RunConfig, recorder: Recorder) -> tuple[float, float]:
     seconds more until every write has landed in the file)."""
     start = time.perf_counter()
     engine = Engine(config)
-    run = recorder.begin(config.to_dict())
-    for record in engine.run():
-        if isinstance(record, EpochRecord):
-            run.epoch(record, histograms_later(engine.model))
-    run.finish("finished", engine.report())
-    run.close()
+    with RecordedRun(engine, lambda: recorder.begin(config.to_dict())) as run:
+        for _ in run.run():
+            pass
     done = time.perf_counter()
     recorder.store().flush()
     return done - start, time.perf_counter() - done

@@ -113,38 +113,37 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
     """
     from ..core.control import Control
     from ..core.engine import Engine
-    from ..core.histograms import histograms_later
+    from ..core.recorded import RecordedRun
 
     engine = Engine(config, Control(cancelled=interrupted))  # Ctrl+C stops it between two steps
     engine.predict()  # a bad --row fails before any training
     paths = None if export is None else run_targets(export or None)  # and so does a bad --export
     err = Console(stderr=True)
-    run = (recorder or Recorder(lambda line: None, record=False)).begin(config.to_dict())
+    recorder = recorder or Recorder(lambda line: None, record=False)
+    # Ctrl+C or SIGTERM mid-run: kept "stopped", with the epochs it had (and no report to wait for).
+    recorded = RecordedRun(engine, lambda: recorder.begin(config.to_dict()), report_when_stopped=False)
     try:
         with Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("epochs"),
                       TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("train", total=config.epochs)
-            for record in engine.run():
+            for record in recorded.run():
                 if isinstance(record, EpochRecord):
-                    run.epoch(record, histograms_later(engine.model))
                     bar.update(task, completed=record.epoch)
                 elif isinstance(record, StepRecord):
                     bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
                 elif isinstance(record, Diverged):
-                    report = engine.report()
-                    run.finish("diverged", report)
                     err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
                     if paths is not None:
-                        exported(report, paths, err)
+                        exported(recorded.report, paths, err)
                     return DIVERGED
-        if interrupted.is_set():  # Ctrl+C or SIGTERM, its KeyboardInterrupt swallowed on the way
+        # Ctrl+C or SIGTERM, its KeyboardInterrupt swallowed on the way: the run did not finish.
+        if interrupted.is_set() or recorded.report is None:
             return stopped_at(engine.epoch)
-        report = engine.report()
-        run.finish("finished", report)
+        report = recorded.report
     except KeyboardInterrupt:  # nothing on stdout: never half a JSON document
         return stopped_at(engine.epoch)
     finally:
-        run.close("stopped")  # Ctrl+C or SIGTERM mid-run: kept, with the epochs it had
+        recorded.close()
 
     def output() -> None:
         if paths is not None:

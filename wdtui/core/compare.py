@@ -36,12 +36,14 @@ def twin_engines(config: RunConfig, control: "Control") -> tuple["Engine", "Engi
     return engines
 
 
-def twins(engines: tuple["Engine", "Engine"]) -> Iterator[tuple[int, Record]]:
+def twins(engines: tuple["Engine", "Engine"],
+          runs: Sequence[Iterator[Record]] | None = None) -> Iterator[tuple[int, Record]]:
     """(0 for λ = 0 or 1 for λ, record) for every record of both runs after their Setup.
 
     The twins run an epoch each, in turn. A twin that diverges drops out while the other goes
-    on. It ends when both have finished, or at once when their control is cancelled."""
-    runs = [engine.run() for engine in engines]
+    on. It ends when both have finished, or at once when their control is cancelled. `runs`
+    are the twins' records, each engine's `run()` unless given (a RecordedRun's, say)."""
+    runs = [engine.run() for engine in engines] if runs is None else list(runs)
     for run in runs:
         next(run)  # the Setup: the caller has the engines themselves
     going = [0, 1]

@@ -4,7 +4,8 @@ Imports torch (through the core): only the trainer process imports this module.
 
 Each task runs on a thread of the trainer and drives the core (the one run engine, or the
 stacked sweep); `send` carries each event to the app, in order. Each records itself through
-the trainer's one Recorder, where its records are made. A task ends when its work does, or
+the trainer's one Recorder, where its records are made: the run and the twins drive their
+engines through a RecordedRun (core/recorded.py). A task ends when its work does, or
 between two steps when its Control is cancelled (the app moved on, or is gone).
 """
 
@@ -20,9 +21,9 @@ from ..core.capture import LastUpdates
 from ..core.compare import twin_engines, twins
 from ..core.control import Watch
 from ..core.engine import Engine
-from ..core.histograms import histograms_later
 from ..core.model import weights_of
 from ..core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT
+from ..core.recorded import RecordedRun
 from ..core.records import (ConfigChanged, Diverged, EpochRecord, Look, Setup, StepRecord, Stopped,
                             SweepProgress)
 from ..core.sweep_engine import Sweep
@@ -70,23 +71,14 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
     updates = LastUpdates(engine)
     viewed, unviewed = 0.0, None  # when the latest view went out; the epoch end not viewed yet
     out = Outbox(send)
-    stored = None  # the run's record in the store, begun at its first trained epoch
-    untrained = None  # epoch 0's record, stored with the first trained one
+    recorded = RecordedRun(engine, lambda: recorder.begin(config.to_dict()), from_first_step=True)
     try:
-        for record in engine.run():
+        for record in recorded.run():
             if isinstance(record, StepRecord):
                 out.step(record)
             elif isinstance(record, Look):
                 looks.send(record)
             elif isinstance(record, EpochRecord):
-                if record.epoch == 0:
-                    untrained = (record, histograms_later(engine.model))
-                else:
-                    if stored is None:
-                        stored = recorder.begin(config.to_dict())
-                        stored.epoch(*untrained)
-                    stored.reopen()  # after "finished", when it was given more epochs; else nothing
-                    stored.epoch(record, histograms_later(engine.model))
                 if time.perf_counter() - viewed >= watch.spacing(control.unpaced(engine.config.epochs)):
                     out.epoch(record, shelf.view(engine), updates.latest)
                     viewed, unviewed = time.perf_counter(), None
@@ -103,17 +95,10 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                 if unviewed is not None:
                     send(ViewTaken(shelf.view(engine, unviewed[0]), unviewed[1]))
                     viewed, unviewed = time.perf_counter(), None
-                if stored is not None and isinstance(record, Diverged):
-                    stored.finish("diverged", engine.report())
-                elif stored is not None and record.reason == "finished":
-                    stored.finish("finished", engine.report())
                 send(RunStopped(record, control.steered) if isinstance(record, Stopped) else RunDiverged(record))
     finally:
         looks.close()
-        if stored is not None:
-            if stored.is_open:  # a new run, or the app ending, cut it short
-                stored.finish("stopped", engine.report())
-            stored.close()
+        recorded.close()  # "stopped" when a new run, or the app ending, cut it short
 
 
 def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> None:
@@ -140,21 +125,17 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
         engine.watch = Watch(every=engine.steps_per_epoch, measure=measure, seconds=FOLLOW_EVERY,
                              unpaced_seconds=FOLLOW_EVERY_INSTANT)
     group, label = new_group(), twins_label(config.weight_decay)
-    kept = [recorder.begin(e.config.to_dict(), "twin", group, label) for e in engines]
+    recorded = [RecordedRun(e, partial(recorder.begin, e.config.to_dict(), "twin", group, label)) for e in engines]
     looks = LookWorker(send)
     viewed = [0.0, 0.0]
     try:
-        for which, record in twins(engines):
+        for which, record in twins(engines, [r.run() for r in recorded]):
             engine = engines[which]
             if isinstance(record, Look):
                 looks.send(record, partial(TwinRecord, which))
                 continue
             if isinstance(record, (Stopped, Diverged)):
                 looks.drain()  # the picture of where it stopped goes first
-            if isinstance(record, EpochRecord):
-                kept[which].epoch(record, histograms_later(engine.model))
-            elif isinstance(record, Diverged) or (isinstance(record, Stopped) and record.reason == "finished"):
-                kept[which].finish("diverged" if isinstance(record, Diverged) else "finished", engine.report())
             view = weights = None
             if isinstance(record, EpochRecord) and record.epoch > 0:
                 last = record.epoch == engine.config.epochs
@@ -165,10 +146,8 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
         looks.drain()
     finally:
         looks.close()
-        for run, engine in zip(kept, engines):
-            if run.is_open:
-                run.finish("stopped", engine.report())
-            run.close()
+        for twin in recorded:
+            twin.close()
 
 
 def sweep_task(send: Send, control: Control, room: Room, config: RunConfig, grid: tuple[float, ...]) -> None:
