@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 class RecordedRun:
     """Drives `engine` and records what it yields, through the recording `begin()` returns.
 
-    With `from_first_step`, the recording begins at the first trained epoch: a model built and
-    never trained is not a run (epoch 0's record is recorded then, before it). Otherwise it
-    begins at once. With `report_when_stopped`, a run cut short keeps its report too.
+    With `from_first_step`, the recording begins at the first trained epoch, epoch 0's record
+    first. A model built and never trained is not a run. Otherwise it begins at once. With
+    `report_when_stopped`, a run cut short keeps its report too.
     Use it as a context manager, so that the recording is closed however the run ends.
     """
 

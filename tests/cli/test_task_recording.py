@@ -1,0 +1,78 @@
+"""The trainer's run and twins tasks, driven in this process, keep their runs in the store.
+
+Both drive their engines through core/recorded.py's RecordedRun. What lands in the store is
+read back with the store's own queries, as `wdtui runs` reads it.
+"""
+
+from __future__ import annotations
+
+from wdtui.core.config import RunConfig
+from wdtui.core.control import Control
+from wdtui.core.records import EpochRecord
+from wdtui.store.database import open_store
+from wdtui.store.recording import Recorder
+from wdtui.trainer.events import RunStopped, TwinRecord
+from wdtui.trainer.plane import PlaneChoice
+from wdtui.trainer.server import Room
+from wdtui.trainer.shelf import Shelf
+from wdtui.trainer.tasks import run_task, twins_task
+
+SMALL = RunConfig(epochs=3, rows=200, hidden=(8,), weight_decay=0.01)
+
+
+def in_room(task, control: Control, config: RunConfig = SMALL) -> list:
+    """The events `task` sent, run to its end with a Recorder of its own (closed after)."""
+    said: list[str] = []
+    recorder = Recorder(said.append)
+    sent: list = []
+    try:
+        task(sent.append, control, Room(PlaneChoice(), recorder, Shelf()), config)
+    finally:
+        recorder.close()
+    assert said == []
+    return sent
+
+
+def test_the_twins_are_kept_as_one_group_each_with_its_epochs_and_report(data_dir):
+    sent = in_room(twins_task, Control())
+    with open_store() as store:
+        runs = store.list()
+        assert sorted(r.config["weight_decay"] for r in runs) == [0.0, 0.01]
+        assert {(r.kind, r.status, r.epochs_done) for r in runs} == {("twin", "finished", 3)}
+        assert len({r.group_id for r in runs}) == 1
+        for run in runs:
+            stored = store.get(run.id)
+            assert [e["epoch"] for e in stored.epochs] == [0, 1, 2, 3]
+            assert stored.report is not None and stored.report["config"] == run.config
+    # What was sent is what was kept: the λ twin's last epoch, as the app saw it.
+    last = [e.record for e in sent if isinstance(e, TwinRecord) and e.which == 1 and isinstance(e.record, EpochRecord)]
+    decayed = next(r for r in runs if r.config["weight_decay"] == 0.01)
+    assert decayed.final["val_loss"] == last[-1].val_loss
+
+
+def test_a_run_cut_short_is_kept_stopped_with_its_report(data_dir):
+    control = Control()
+    control.one_epoch = True  # it pauses after its first epoch; the app then moves on
+
+    def send(event):
+        if isinstance(event, RunStopped) and event.record.reason == "paused":
+            control.cancel()
+
+    recorder = Recorder(print)
+    try:
+        run_task(send, control, Room(PlaneChoice(), recorder, Shelf()), SMALL)
+    finally:
+        recorder.close()
+    with open_store() as store:
+        (run,) = store.list()
+        assert (run.status, run.epochs_done) == ("stopped", 1)
+        report = store.get(run.id).report
+        assert report is not None and [e["epoch"] for e in report["epochs"]] == [0, 1]
+
+
+def test_a_run_never_trained_is_not_kept(data_dir):
+    control = Control(go=False)  # built, then waiting to be told to go; the app moves on
+    control.cancel()
+    in_room(run_task, control)
+    with open_store() as store:
+        assert store.list() == []
