@@ -24,7 +24,7 @@ def _epochs(config: RunConfig) -> list[EpochRecord]:
 def test_zscore_statistics_come_from_the_training_split_only():
     config = RunConfig()
     data = prepare(config)
-    train_raw = data.raw[data.train_idx]
+    train_raw = data.raw()[data.train_idx]
     torch.testing.assert_close(data.mean, train_raw.mean(0))
     torch.testing.assert_close(data.std, train_raw.std(0, unbiased=False))
     # Changing every validation row changes nothing about the statistics.
@@ -127,7 +127,7 @@ def test_prediction_trace_matches_the_model_output():
     assert [layer.name for layer in p.layers] == ["Input", "Hidden (ReLU)", "Output (Linear)", "Softmax"]
     assert p.split == "validation" and p.row == int(engine.data.val_idx[0])
     with torch.no_grad():
-        logits = engine.model(engine.data.normalize(engine.data.raw[p.row]))
+        logits = engine.model(engine.data.normalize(engine.data.raw(p.row)))
     torch.testing.assert_close(torch.tensor(p.layers[2].values), logits, rtol=0, atol=1e-6)
     torch.testing.assert_close(torch.tensor(p.probabilities, dtype=torch.float64),
                                torch.softmax(logits.double(), 0), rtol=0, atol=1e-9)

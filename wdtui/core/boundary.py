@@ -20,6 +20,7 @@ from torch import nn
 
 from .data import Dataset
 from .measures import Boundary, PlaneRows
+from .model import in_parts, logits_of
 from .tiles import plane_logits
 
 GRID_SHAPE = (96, 160)  # (rows, columns): a 160 × 48 character area drawn with half blocks
@@ -104,32 +105,45 @@ def boundary_length(classes: torch.Tensor) -> int:
 def gradient_norm(model: nn.Sequential, x: torch.Tensor) -> float:
     """The mean over rows `x` of ‖∂p/∂x‖, p the probability of the row's predicted class.
 
-    One backward pass for all rows: each row's p depends on its own input only, so the
-    gradient of their sum holds every row's gradient. `autograd.grad` leaves the model's
-    parameter gradients untouched, so this may run between two optimizer steps.
+    One backward pass per part of the rows (model.in_parts): each row's p depends on its own
+    input only, so the gradient of their sum holds every row's gradient, and a part at a time
+    the autograd graph stays small on a big CSV. `autograd.grad` leaves the model's parameter
+    gradients untouched, so this may run between two optimizer steps.
     """
+    return float(torch.cat([_gradient_norms(model, part) for part in in_parts(x)]).mean())
+
+
+def _gradient_norms(model: nn.Sequential, x: torch.Tensor) -> torch.Tensor:
+    """‖∂p/∂x‖ of each row of `x` (see gradient_norm)."""
     with torch.enable_grad():
         x = x.detach().clone().requires_grad_(True)
         probs = torch.softmax(model(x), dim=1)
         p = probs.gather(1, probs.argmax(dim=1, keepdim=True))
         (grad,) = torch.autograd.grad(p.sum(), x)
-    return float(grad.norm(dim=1).mean())
+    return grad.norm(dim=1)
+
+
+def plane_columns(data: Dataset, features: tuple[int, int]) -> torch.Tensor:
+    """(N, 2): the training rows, then the validation rows, on the plane's two features alone
+    (a fraction of all their columns: a big CSV's rows are never copied whole for a picture)."""
+    columns = list(features)
+    return torch.cat([data.x_train[:, columns], data.x_val[:, columns]])
 
 
 @torch.no_grad()
-def plane_rows(model: nn.Sequential, data: Dataset, features: tuple[int, int], limit: int = MAX_ROWS) -> PlaneRows:
-    """The training rows, then the validation rows, as `features` place them, with the class
-    the model predicts for each; of more than `limit` rows, `limit` spread evenly over them."""
-    x = torch.cat([data.x_train, data.x_val])
+def plane_rows(model: nn.Sequential, data: Dataset, xy: torch.Tensor, limit: int = MAX_ROWS) -> PlaneRows:
+    """The training rows, then the validation rows, as their plane columns `xy` place them, with
+    the class the model predicts for each; of more than `limit` rows, `limit` spread evenly over
+    them. The predictions are made a part at a time (model.logits_of)."""
     labels = torch.cat([data.y_train, data.y_val])
-    predicted = model(x).argmax(dim=1)
-    training = torch.arange(len(x)) < len(data.y_train)
+    predicted = logits_of(model, data.x_train, data.x_val).argmax(dim=1)
+    training = torch.arange(len(xy)) < len(data.y_train)
     wrong = int((predicted != labels).sum())
-    if len(x) > limit:
-        keep = torch.linspace(0, len(x) - 1, limit).round().long()
-        x, labels, predicted, training = x[keep], labels[keep], predicted[keep], training[keep]
+    if len(xy) > limit:
+        keep = torch.linspace(0, len(xy) - 1, limit).round().long()
+        xy, labels, predicted, training = xy[keep], labels[keep], predicted[keep], training[keep]
     return PlaneRows(
-        x=tuple(x[:, features[0]].tolist()), y=tuple(x[:, features[1]].tolist()), label=tuple(labels.tolist()),
+        x=tuple(xy[:, 0].tolist()), y=tuple(xy[:, 1].tolist()), label=tuple(labels.tolist()),
         predicted=tuple(predicted.tolist()), training=tuple(training.tolist()),
         total=len(data.y_train) + len(data.y_val), misclassified=wrong,
     )
@@ -145,7 +159,8 @@ def boundary(model: nn.Sequential, data: Dataset, features: tuple[int, int] | No
     the JSON of a 160 × 96 grid is half as long without the digits that mean nothing.
     """
     features = features if features is not None else default_plane(model)
-    extent = plane_extent(torch.cat([data.x_train, data.x_val]), features)
+    xy = plane_columns(data, features)
+    extent = plane_extent(xy, (0, 1))
     probs, classes = probability_grid(model, features, extent, shape, held)
     names = data.table.feature_names
     return Boundary(
@@ -154,5 +169,5 @@ def boundary(model: nn.Sequential, data: Dataset, features: tuple[int, int] | No
         probabilities=tuple(tuple(row) for row in probs.double().round(decimals=6).tolist()),
         classes=tuple(map(tuple, classes.tolist())),
         length=boundary_length(classes), gradient_norm=gradient_norm(model, data.x_val),
-        n_features=data.n_features, rows=plane_rows(model, data, features),
+        n_features=data.n_features, rows=plane_rows(model, data, xy),
     )

@@ -34,8 +34,9 @@ def _data(data: Dataset, training_finite: bool) -> str | None:
     """A value of the data that cannot be trained on, or None.
 
     It is named by column and data row (1 = the first row below a CSV's header)."""
-    z = data.normalize(data.raw)
-    bad = ~torch.isfinite(data.raw)  # past float32: every z-score of its column goes with it, so name it first
+    raw = data.raw()
+    z = data.normalize(raw)
+    bad = ~torch.isfinite(raw)  # past float32: every z-score of its column goes with it, so name it first
     bad = bad if bool(bad.any()) else ~torch.isfinite(z)
     if bool(bad.any()):
         row, column = (int(i) for i in bad.nonzero()[0])

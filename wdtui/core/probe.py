@@ -29,7 +29,7 @@ def checked_row(data: Dataset, row: int | None) -> int:
 @torch.no_grad()
 def predict_row(model: nn.Sequential, data: Dataset, row: int) -> Prediction:
     """Input → Hidden (ReLU) … → Output (logits) → Softmax for table row `row`."""
-    raw = data.raw[row]
+    raw = data.raw(row)
     h = data.normalize(raw)
     layers = [Layer("Input", f"1 × {h.numel()}", tuple(h.tolist()), {"raw": tuple(raw.tolist())})]
     named = linear_layers(model)

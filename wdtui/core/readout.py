@@ -24,7 +24,7 @@ from .data import Dataset
 from .decay import AdamDecay, adam_decay
 from .insight import Insight, key_insight
 from .measures import Boundary
-from .model import architecture, frozen_copy, parameter_count, weights_of
+from .model import architecture, frozen_copy, logits_of, parameter_count, weights_of
 from .optim import decay_group_index
 from .probe import checked_row, predict_row
 from .records import Diverged, EpochRecord, ParamGroup, Prediction, Report, Setup, Stage
@@ -79,8 +79,9 @@ class Readout:
 
     @torch.no_grad()
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
-        """(mean cross-entropy, accuracy) of the current model on (x, y)."""
-        logits = self.model(x)
+        """(mean cross-entropy, accuracy) of the current model on (x, y): the rows' outputs a part
+        at a time, their mean at once (the same floats as one pass, without its hidden layers' bulk)."""
+        logits = logits_of(self.model, x)
         return float(F.cross_entropy(logits, y)), float((logits.argmax(1) == y).float().mean())
 
     def predict(self, row: int | None = None) -> Prediction:
