@@ -24,6 +24,9 @@ from app_helpers import SIZE, text_of, wait_for
 
 # 40 000 training rows at batch 4: epochs of 10 000 steps, seconds long, to stop inside one.
 LONG_EPOCHS = RunConfig(rows=50_000, batch_size=4, epochs=50)
+# 6 400 training rows at batch 4: epochs of 1 600 steps, long enough to pause in, short enough
+# for two `n`s to each run one to its end.
+SHORT_EPOCHS = RunConfig(rows=8_000, batch_size=4, epochs=5)
 
 
 async def test_welcome_explains_and_enter_lands_on_mode_1():
@@ -90,7 +93,7 @@ async def test_palette_offers_every_mode_and_action_and_runs_them():
 
 
 async def test_space_pauses_where_it_is_and_n_runs_to_the_next_epoch_end():
-    app = create_app(LONG_EPOCHS.replace(epochs=5))
+    app = create_app(SHORT_EPOCHS)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, RunState.READY)
         await pilot.press("space")

@@ -64,8 +64,8 @@ def trace_process(seed: int, threads: str | None, data_dir: Path) -> dict:
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_every_entry_point_gives_the_same_floats_on_the_chaotic_case(seed, tmp_path):
+def test_every_entry_point_gives_the_same_floats_on_the_chaotic_case(tmp_path):
+    seed = 0  # one seed is enough here: any difference in a last bit fails at 1e-9
     config = preset_config("moons", seed=seed, **CHAOTIC)
     torch.set_num_threads(2)  # what torch gives a 2-core machine: the engine must set one itself
     engine = Engine(config)

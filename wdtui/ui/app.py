@@ -25,6 +25,7 @@ from ..trainer.client import Trainer
 from ..trainer.plane import PlaneChoice
 from ..trainer.steering import Steering
 from .commands import WdtuiCommands
+from .css_memo import remember_parsed_css
 from .ending import end_on_sigterm, served
 from .jobs.host import JobHost
 from .jobs.questions import ModelQuestions
@@ -252,4 +253,5 @@ def create_app(config: RunConfig | None = None, pace: Pace | None = None, record
     """The app as `wdtui` runs it (at `pace`, by default DEFAULT_PACE); tests build theirs here
     too. `record` keeps every run in the run store; `tensorboard` is a folder every run is
     also written to, as TensorBoard event files."""
+    remember_parsed_css()
     return WdtuiApp(config, pace, record, tensorboard)
