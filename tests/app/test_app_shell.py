@@ -25,8 +25,8 @@ from app_helpers import SIZE, text_of, wait_for
 # 40 000 training rows at batch 4: epochs of 10 000 steps, seconds long, to stop inside one.
 LONG_EPOCHS = RunConfig(rows=50_000, batch_size=4, epochs=50)
 # 6 400 training rows at batch 4: epochs of 1 600 steps, long enough to pause in, short enough
-# for two `n`s to each run one to its end.
-SHORT_EPOCHS = RunConfig(rows=8_000, batch_size=4, epochs=5)
+# for two `n`s to each run one to its end; more epochs than a pause can come too late for.
+SHORT_EPOCHS = RunConfig(rows=8_000, batch_size=4, epochs=50)
 
 
 async def test_welcome_explains_and_enter_lands_on_mode_1():
