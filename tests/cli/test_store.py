@@ -453,6 +453,30 @@ def test_records_go_in_as_records_or_dicts_and_weights_beside_them(data_dir):
     conn.close()
 
 
+def test_epochs_given_while_the_writing_thread_is_busy_land_in_one_transaction(data_dir):
+    import threading
+
+    with open_store() as store:
+        writer = store.begin(CONFIG)
+        assert writer.id  # its row is written
+        statements: list[str] = []
+        store.connection.set_trace_callback(statements.append)
+        busy, free = threading.Event(), threading.Event()
+        store.writing_thread.put(lambda: (busy.set(), free.wait(10)))
+        assert busy.wait(10)
+        for n in range(1, 101):  # an instant run's epochs, given faster than they are written
+            writer.epoch(epoch(n), weights=lambda n=n: {"hidden1": {"num": n}})
+        free.set()
+        writer.finish("finished")
+        store.writing_thread.flush()
+        stored = store.get(writer.id, weights=True)
+        assert [e["epoch"] for e in stored.epochs] == list(range(1, 101))
+        assert [w["hidden1"]["num"] for w in stored.weights] == list(range(1, 101))
+        inserts = [i for i, sql in enumerate(statements) if sql.startswith("INSERT INTO epochs")]
+        begins = [i for i, sql in enumerate(statements) if sql.startswith("BEGIN")]
+        assert len(inserts) == 100 and len([b for b in begins if b < inserts[-1]]) == 1  # one BEGIN before them all
+
+
 def test_a_run_reopened_after_it_finished_goes_on(data_dir):
     """The app's run can be given more epochs after it finished: it records on, and is
     "running" again (its report dropped) until it finishes again."""

@@ -76,3 +76,26 @@ def test_a_run_never_trained_is_not_kept(data_dir):
     in_room(run_task, control)
     with open_store() as store:
         assert store.list() == []
+
+
+def test_a_long_sweep_sends_the_app_every_epoch_and_keeps_its_histograms_every_few(data_dir):
+    import pickle
+    from functools import partial
+
+    from wdtui.trainer.tasks import sweep_task
+
+    config = SMALL.replace(epochs=120)
+    sent = in_room(partial(_pickled_sweep, sweep_task), Control(), config)
+    assert [e.record.epoch for e in sent if type(e).__name__ == "SweepProgressed"] == list(range(1, 121))
+    assert all(pickle.dumps(e) for e in sent)  # what crosses the pipe: no histograms, not even epoch 0's
+    with open_store() as store:
+        point = store.get(store.list()[0].id, weights=True)
+        kept = [e["epoch"] for e, w in zip(point.epochs, point.weights) if w]
+        assert kept == [*range(0, 120, 3)] + [120] and len(point.epochs) == 121
+
+
+def _pickled_sweep(task, send, control, room, config):
+    """The sweep task over λ 0 and 0.01, each event pickled as the pipe would."""
+    import pickle
+
+    task(lambda event: send(pickle.loads(pickle.dumps(event))), control, room, config, (0.0, 0.01))

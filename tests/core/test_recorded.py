@@ -68,6 +68,19 @@ def test_every_epoch_is_recorded_with_its_weights_then_the_run_finishes_with_its
     assert set(histograms) and all(sum(h["counts"]) > 0 for h in histograms.values())
 
 
+def test_a_long_run_keeps_its_weight_histograms_at_50_epochs_evenly_spaced_and_its_last():
+    calls: list = []
+    with RecordedRun(Engine(SMALL.replace(epochs=125)), begun(calls)) as recorded:
+        for _ in recorded.run():
+            pass
+    epochs = [c[1] for c in calls if c[0] == "epoch"]
+    kept = [c[1] for c in calls if c[0] == "epoch" and c[2] is not None]
+    assert epochs == list(range(126))  # every epoch's record is kept
+    assert kept[0] == 0 and kept[-1] == 125 and len(kept) <= 51
+    gaps = {b - a for a, b in zip(kept, kept[1:-1])}
+    assert gaps == {3}  # evenly spaced, the last wherever it falls
+
+
 def test_each_record_is_recorded_before_the_caller_sees_it():
     calls: list = []
     seen = []

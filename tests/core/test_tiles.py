@@ -10,7 +10,7 @@ from torch import nn
 
 from wdtui.core.boundary import grid_points, probability_grid
 from wdtui.core.engine import Engine
-from wdtui.core.model import build_model, frozen_copy
+from wdtui.core.model import build_model, copy_weights, frozen_copy
 from wdtui.core.presets import preset_config
 from wdtui.core.tiles import layers_of, plane_logits
 
@@ -89,3 +89,16 @@ def test_frozen_copy_is_the_same_function_and_its_own_tensors():
     assert not torch.equal(copy(x), model(x))  # training the model leaves the copy as it was
     odd = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
     assert torch.equal(frozen_copy(odd)(x[:, :2]), odd(x[:, :2]))
+
+
+def test_a_copy_given_the_weights_again_is_the_model_now_and_still_its_own():
+    model = build_model(4, (6, 5), 3, seed=2)
+    copy = frozen_copy(model)
+    x = torch.randn(7, 4, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        model[0].weight.mul_(0.5)
+        model[-1].bias.add_(1.0)
+    assert copy_weights(copy, model) is copy and torch.equal(copy(x), model(x))
+    with torch.no_grad():
+        model[2].weight.add_(1.0)
+    assert not torch.equal(copy(x), model(x))  # in place, but into its own tensors

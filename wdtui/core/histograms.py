@@ -3,8 +3,8 @@
 That form is min, max, count, sum, sum of squares, and a count per bucket with the buckets'
 right edges.
 
-The run store keeps one per layer per epoch. So `wdtui runs tensorboard` draws a stored run's
-weight histograms as `--tensorboard` drew them live. K copies of a layer (a sweep's stacked
+The run store keeps one per layer at up to HISTOGRAMS_PER_RUN epochs of a run. So `wdtui runs
+tensorboard` draws a stored run's weight histograms as `--tensorboard` drew them live. K copies of a layer (a sweep's stacked
 network, K × out × in) are binned at once, each over its own range. The bins follow the Rice
 rule as the Weights mode's do, 2·∛n for a layer of n weights (at least 8).
 
@@ -15,6 +15,7 @@ another thread (the run store's writer) while the model trains on.
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
@@ -26,6 +27,17 @@ if TYPE_CHECKING:
     from torch import nn
 
 Histogram = dict[str, Any]  # {"min", "max", "num", "sum", "sum_squares", "limits", "counts"}
+
+# A run's weight histograms are kept at this many of its epochs at most, evenly spaced, and at
+# its last. A run of 50 epochs keeps every one; the moons preset's 300 keep every 6th. Binning
+# them every epoch cost the app's moons run a sixth again of its training on the trainer's
+# other threads, for slices TensorBoard draws 50 of as well as 300.
+HISTOGRAMS_PER_RUN = 50
+
+
+def keeps_histograms(epoch: int, epochs: int) -> bool:
+    """Whether epoch `epoch` of a run of `epochs` epochs keeps its weight histograms."""
+    return epoch % max(1, math.ceil(epochs / HISTOGRAMS_PER_RUN)) == 0 or epoch >= epochs
 
 
 def bins_for(n: int) -> int:

@@ -64,6 +64,17 @@ def frozen_copy(model: nn.Sequential) -> nn.Sequential:
     return nn.Sequential(*layers).train(model.training)
 
 
+def copy_weights(into: nn.Sequential, model: nn.Sequential) -> nn.Sequential:
+    """`into`, an earlier frozen_copy of `model` that no one else holds, with `model`'s weights now.
+
+    They are copied in place, in a few microseconds: a new copy builds a network around new
+    tensors, ten times as long at every epoch end of a run."""
+    with torch.no_grad():
+        for mine, theirs in zip(into.parameters(), model.parameters()):
+            mine.copy_(theirs)
+    return into
+
+
 def in_parts(*xs: torch.Tensor, rows: int = PART_ROWS) -> Iterator[torch.Tensor]:
     """The rows of `xs`, one tensor's after another's, in near-equal parts of at most `rows` rows:
     all in one part when they are no more (a view when they are one tensor), and never a copy

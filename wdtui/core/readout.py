@@ -24,7 +24,7 @@ from .data import Dataset
 from .decay import AdamDecay, adam_decay
 from .insight import Insight, key_insight
 from .measures import Boundary
-from .model import architecture, frozen_copy, logits_of, parameter_count, weights_of
+from .model import architecture, copy_weights, frozen_copy, logits_of, parameter_count, weights_of
 from .optim import decay_group_index
 from .probe import checked_row, predict_row
 from .records import Diverged, EpochRecord, ParamGroup, Prediction, Report, Setup, Stage
@@ -104,9 +104,12 @@ class Readout:
         coupled = self.config.optimizer == "adam" and self.config.weight_decay > 0
         return adam_decay(self.optimizer, decay_group_index(self.optimizer)) if coupled else None
 
-    def copy_model(self) -> ModelCopy:
-        """A copy of the model as it is now, and what the optimizer says of it: cheap, for a view later."""
-        return ModelCopy(self.epoch, frozen_copy(self.model), self.adam_decay())
+    def copy_model(self, reuse: ModelCopy | None = None) -> ModelCopy:
+        """A copy of the model as it is now, and what the optimizer says of it: cheap, for a view later.
+
+        With `reuse`, an earlier copy that no one else holds, its network is overwritten in place."""
+        model = copy_weights(reuse.model, self.model) if reuse is not None else frozen_copy(self.model)
+        return ModelCopy(self.epoch, model, self.adam_decay())
 
     def view(self, model_copy: ModelCopy | None = None) -> ModelView:
         """The view of the model as it is now, as numbers any process can read.

@@ -2,7 +2,7 @@
 
 Every training path that keeps its runs drives the engine through a `RecordedRun`: the trainer's
 run and twins tasks, and `wdtui trace`. Each epoch's record goes to the run's recording with
-its weight histograms. A run that finishes or diverges is finished with its report. A run cut
+its weight histograms at the epochs that keep them (core/histograms.py). A run that finishes or diverges is finished with its report. A run cut
 short (cancelled, Ctrl+C, the app moving on) is finished "stopped" when it is closed.
 
 The recording is anything with `epoch`, `finish`, `reopen`, `is_open` and `close`: in practice
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .histograms import histograms_later
+from .histograms import histograms_later, keeps_histograms
 from .records import Diverged, EpochRecord, Record, Report, Stopped
 
 if TYPE_CHECKING:
@@ -55,7 +55,8 @@ class RecordedRun:
             self._finish("finished")
 
     def _epoch(self, record: EpochRecord) -> None:
-        weights = histograms_later(self.engine.model)
+        keeps = keeps_histograms(record.epoch, self.engine.config.epochs)
+        weights = histograms_later(self.engine.model) if keeps else None
         if self.recording is None:
             if record.epoch == 0:
                 self._untrained = (record, weights)

@@ -36,7 +36,7 @@ from .config import RunConfig, check_sweep
 from .data import Dataset, prepare
 from .control import Control
 from .lambda_grid import weight_decay_grid
-from .histograms import raw_histograms_later
+from .histograms import keeps_histograms, raw_histograms_later
 from .measures import Boundary
 from .model import build_model, linear_layers
 from .observe import observe
@@ -182,8 +182,10 @@ class Sweep:
     def run(self) -> Iterator[SweepProgress | SweepResult]:
         """Yields a progress record after every epoch, then the result.
 
-        Each progress record holds every λ's EpochRecord, and with `histograms` a function per λ
-        that makes its weight histograms (the weights copied, binned when called). Epoch 1's record carries epoch 0's as `initial`. It stops as the engine does:
+        Each progress record holds every λ's EpochRecord. With `histograms`, at the epochs that
+        keep them (core/histograms.py), it holds a function per λ that makes its weight histograms
+        (the weights copied, binned when called). Epoch 1's record carries epoch 0's as
+        `initial`. It stops as the engine does:
         between two steps, with no result, once cancelled. A copy whose loss stops being finite
         is marked diverged (as the engine would stop it), and the others carry on."""
         config, data, stack, alive = self.config, self.data, self.stack, self.alive
@@ -249,7 +251,7 @@ class Sweep:
                 weight_decay=p.weight_decay, lr=config.lr, global_step=epoch * math.ceil(n / config.batch_size)))
             history.append((p.train_loss, p.val_loss, p.train_acc, p.val_acc))
         weights: tuple[Callable[[], dict] | None, ...] = ()
-        if self.histograms:  # copied now, binned by the recording's writing thread
+        if self.histograms and keeps_histograms(epoch, config.epochs):  # copied now, binned by the recording's writing thread
             weights = tuple(None if gone[k] else h for k, h in enumerate(
                 raw_histograms_later([(name, w.detach().numpy()) for name, (w, _) in zip(names, stack.layers)])))
         return SweepProgress(epoch, config.epochs, points, seconds, tuple(records), weights)

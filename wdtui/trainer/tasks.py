@@ -70,6 +70,7 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
     looks = LookWorker(send)
     updates = LastUpdates(engine)
     viewed, unviewed = 0.0, None  # when the latest view went out; the epoch end not viewed yet
+    spare = None  # the copy unviewed epoch ends are overwritten into, until a view keeps it
     out = Outbox(send)
     recorded = RecordedRun(engine, lambda: recorder.begin(config.to_dict()), from_first_step=True)
     try:
@@ -84,7 +85,8 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                     viewed, unviewed = time.perf_counter(), None
                 else:
                     out.epoch(record)
-                    unviewed = (engine.copy_model(), updates.latest)
+                    unviewed = (engine.copy_model(reuse=spare), updates.latest)
+                    spare = unviewed[0]
             elif isinstance(record, Setup):
                 out.send(SetupReady(record, shelf.view(engine)))
             elif isinstance(record, ConfigChanged):
@@ -94,7 +96,7 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                 out.stopped()
                 if unviewed is not None:
                     send(ViewTaken(shelf.view(engine, unviewed[0]), unviewed[1]))
-                    viewed, unviewed = time.perf_counter(), None
+                    viewed, unviewed, spare = time.perf_counter(), None, None  # the shelf keeps it
                 send(RunStopped(record, control.steered) if isinstance(record, Stopped) else RunDiverged(record))
     finally:
         looks.close()
@@ -105,12 +107,13 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
     """Train both twins, λ = 0 and `config`'s λ, an epoch each in turn; send each record.
 
     Each twin's Watch looks at epoch ends, at most every FOLLOW_EVERY seconds, and at its last
-    epoch; both over one plane (`plane`'s, else the one the λ = 0 twin's first layer weighs
-    most), so the two pictures show the same slice. The Watch only copies the model; a
-    LookWorker works the boundary out beside training, as for a run, and a twin's last one is
-    sent before the twin says it stopped. A twin's view
-    (its smoothness number) goes out as often, and at its last epoch; the λ = 0 twin's weights
-    at every epoch end, for the Weights mode. Both are recorded, as one group, each with its
+    epoch. At pace instant each looks half as often as a run's, so the two together take as
+    many boundaries as one run. Both look over one plane (`plane`'s, else the one the λ = 0
+    twin's first layer weighs most), so the two pictures show the same slice. The Watch only
+    copies the model; a LookWorker works the boundary out beside training, as for a run. A
+    twin's last boundary is sent before the twin says it stopped. A twin's view (its smoothness
+    number) goes out as often, and at its last epoch; the λ = 0 twin's weights at every epoch
+    end, for the Weights mode. Both are recorded, as one group, each with its
     report when it finishes or diverges ("stopped" if cut short).
     """
     plane, recorder, shelf = room.plane, room.recorder, room.shelf
@@ -121,9 +124,9 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
         n = engine.data.n_features
         return engine.boundary_later(plane.for_data(n) or (default_plane(engines[0].model) if n >= 2 else None))
 
-    for engine in engines:  # at pace instant as seldom as a run's
+    for engine in engines:  # at pace instant the two together as seldom as a run
         engine.watch = Watch(every=engine.steps_per_epoch, measure=measure, seconds=FOLLOW_EVERY,
-                             unpaced_seconds=FOLLOW_EVERY_INSTANT)
+                             unpaced_seconds=2 * FOLLOW_EVERY_INSTANT)
     group, label = new_group(), twins_label(config.weight_decay)
     recorded = [RecordedRun(e, partial(recorder.begin, e.config.to_dict(), "twin", group, label)) for e in engines]
     looks = LookWorker(send)
@@ -190,9 +193,9 @@ def sweep_task(send: Send, control: Control, room: Room, config: RunConfig, grid
 
 def for_the_app(progress: SweepProgress) -> SweepProgress:
     """A sweep's progress without its weight histograms, which only the store keeps."""
-    if not progress.histograms:
+    initial = progress.initial and for_the_app(progress.initial)
+    if not progress.histograms and initial is progress.initial:
         return progress
-    initial = progress.initial and replace(progress.initial, histograms=())
     return replace(progress, histograms=(), initial=initial)
 
 
