@@ -211,6 +211,11 @@ def run_server(command: str, host: str, port: int, grace: float = QUIT_GRACE_SEC
                     transport.kill()
             if self.sessions:  # each ends once its killed app's output closes
                 await asyncio.wait(self.sessions, timeout=grace)
+            # Closed now, while the loop runs. One left to the garbage collector closes its pipes
+            # on a closed loop, and Python prints "Exception ignored … Event loop is closed".
+            for transport in list(loop.apps):
+                transport.close()
+            await asyncio.sleep(0)
 
     loop = AppsLoop()
     asyncio.set_event_loop(loop)
