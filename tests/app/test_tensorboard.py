@@ -1,6 +1,7 @@
 """TensorBoard: the event files `--tensorboard` and `wdtui runs tensorboard` write, read back with
 tensorboard's own EventAccumulator, hold the run's records (scalars per epoch, a weight
-histogram per layer per epoch) and, for a sweep, the HParams that draw its U-curve."""
+histogram per layer at each epoch that keeps one: every epoch of these short runs) and, for a
+sweep, the HParams that draw its U-curve."""
 
 from __future__ import annotations
 

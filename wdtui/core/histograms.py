@@ -4,9 +4,10 @@ That form is min, max, count, sum, sum of squares, and a count per bucket with t
 right edges.
 
 The run store keeps one per layer at up to HISTOGRAMS_PER_RUN epochs of a run. So `wdtui runs
-tensorboard` draws a stored run's weight histograms as `--tensorboard` drew them live. K copies of a layer (a sweep's stacked
-network, K × out × in) are binned at once, each over its own range. The bins follow the Rice
-rule as the Weights mode's do, 2·∛n for a layer of n weights (at least 8).
+tensorboard` draws a stored run's weight histograms as `--tensorboard` drew them live. K copies
+of a layer (a sweep's stacked network, K × out × in) are binned at once, each over its own
+range. The bins follow the Rice rule as the Weights mode's do, 2·∛n for a layer of n weights (at
+least 8).
 
 The binning runs in NumPy, on copies of the weights. Binning a small network's two layers takes
 about 60 µs there, against 150 µs of torch's per-call overhead. And a copy can be binned on

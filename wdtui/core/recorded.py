@@ -1,9 +1,10 @@
 """One engine's run, each record recorded as the engine yields it.
 
 Every training path that keeps its runs drives the engine through a `RecordedRun`: the trainer's
-run and twins tasks, and `wdtui trace`. Each epoch's record goes to the run's recording with
-its weight histograms at the epochs that keep them (core/histograms.py). A run that finishes or diverges is finished with its report. A run cut
-short (cancelled, Ctrl+C, the app moving on) is finished "stopped" when it is closed.
+run and twins tasks, and `wdtui trace`. Each epoch's record goes to the run's recording with its
+weight histograms at the epochs that keep them (core/histograms.py). A run that finishes or
+diverges is finished with its report. A run cut short (cancelled, Ctrl+C, the app moving on) is
+finished "stopped" when it is closed.
 
 The recording is anything with `epoch`, `finish`, `reopen`, `is_open` and `close`: in practice
 a store.recording.Recording. The core imports no other room, so it is handed one, not made.

@@ -185,9 +185,9 @@ class Sweep:
         Each progress record holds every λ's EpochRecord. With `histograms`, at the epochs that
         keep them (core/histograms.py), it holds a function per λ that makes its weight histograms
         (the weights copied, binned when called). Epoch 1's record carries epoch 0's as
-        `initial`. It stops as the engine does:
-        between two steps, with no result, once cancelled. A copy whose loss stops being finite
-        is marked diverged (as the engine would stop it), and the others carry on."""
+        `initial`. It stops as the engine does: between two steps, with no result, once
+        cancelled. A copy whose loss stops being finite is marked diverged (as the engine would
+        stop it), and the others carry on."""
         config, data, stack, alive = self.config, self.data, self.stack, self.alive
         histories: list[list[tuple[float, float, float, float]]] = [[] for _ in self.weight_decays]
         shuffle = torch.Generator().manual_seed(config.seed)
@@ -251,7 +251,8 @@ class Sweep:
                 weight_decay=p.weight_decay, lr=config.lr, global_step=epoch * math.ceil(n / config.batch_size)))
             history.append((p.train_loss, p.val_loss, p.train_acc, p.val_acc))
         weights: tuple[Callable[[], dict] | None, ...] = ()
-        if self.histograms and keeps_histograms(epoch, config.epochs):  # copied now, binned by the recording's writing thread
+        # Copied now, binned by the recording's writing thread; at the epochs a run keeps them at.
+        if self.histograms and keeps_histograms(epoch, config.epochs):
             weights = tuple(None if gone[k] else h for k, h in enumerate(
                 raw_histograms_later([(name, w.detach().numpy()) for name, (w, _) in zip(names, stack.layers)])))
         return SweepProgress(epoch, config.epochs, points, seconds, tuple(records), weights)

@@ -110,7 +110,6 @@ def check_file(path: str | Path) -> int:
     return st.st_size
 
 
-
 def read_csv(path: str | Path, target: str, *, min_rows: int = 10) -> Table:
     """Load numeric feature columns and a `target` column of any labels (mapped to 0..K−1)."""
     try:

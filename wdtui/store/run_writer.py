@@ -211,10 +211,12 @@ class RunWriter:
             self._store.writing_thread.put(self._write_epochs)
 
     def _write_epochs(self) -> None:
+        """Take the epochs given so far, and write them if the run is still being recorded."""
         with self._pending_lock:
             pending, self._pending, self._pending_queued = self._pending, [], False
-        if not self._id or self._gone:
-            return
+        self._guarded(self._write_pending, pending)
+
+    def _write_pending(self, pending: list[tuple[int, Any, Any]]) -> None:
         statements, texts = [], []
         for seq, record, weights in pending:
             texts.append(dumps(record))

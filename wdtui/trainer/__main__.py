@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from multiprocessing.connection import Connection
 
 
@@ -22,18 +21,8 @@ def main(argv: list[str]) -> None:
     os.dup2(null, 2)
     from .server import Server  # torch, through the core; its engines compute on one thread (core/threads.py)
 
-    threading.Thread(target=_warm_up, daemon=True, name="wdtui-warm-up").start()
     Server(Connection(fd), **options).serve()
     os._exit(0)  # daemon threads of torch or the store's writer must not hold the exit
-
-
-def _warm_up() -> None:
-    """Import now what the first run's optimizer would import.
-
-    torch.optim imports torch._dynamo when the first optimizer is made: a second on two cores,
-    the first run's alone. Done here, beside serving, it is done while the learner reads the
-    welcome. A run asked for sooner waits on the import, as it would anyway."""
-    import torch._dynamo  # noqa: F401
 
 
 if __name__ == "__main__":

@@ -143,7 +143,8 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
             view = weights = None
             if isinstance(record, EpochRecord) and record.epoch > 0:
                 last = record.epoch == engine.config.epochs
-                if last or time.perf_counter() - viewed[which] >= engine.watch.spacing(control.unpaced(engine.config.epochs)):
+                spacing = engine.watch.spacing(control.unpaced(engine.config.epochs))
+                if last or time.perf_counter() - viewed[which] >= spacing:
                     view, viewed[which] = shelf.view(engine), time.perf_counter()
                 keeps = which == 0 and keeps_histograms(record.epoch, engine.config.epochs)
                 weights = weights_of(engine.model) if keeps else None

@@ -35,7 +35,8 @@ class TwinsState:
     diverged: list[Diverged | None] = field(default_factory=lambda: [None, None])
     last_step: StepRecord | None = None  # of the twin training now, within its epoch
     views: list[ModelView | None] = field(default_factory=lambda: [None, None])  # each twin's latest
-    zero_weights: list[tuple[int, dict[str, np.ndarray]]] = field(default_factory=list)  # the λ = 0 twin's (epoch, weights)
+    # The λ = 0 twin's (epoch, weights), at the epochs it sent them for.
+    zero_weights: list[tuple[int, dict[str, np.ndarray]]] = field(default_factory=list)
     looks: list[Look | None] = field(default_factory=lambda: [None, None])  # each twin's latest boundary
     state: RunState = RunState.TRAINING
     error: str | None = None
