@@ -116,13 +116,13 @@ async def test_norms_and_the_twins_histograms_beside_the_runs():
         await pilot.press("n")  # one epoch: the twin's first epoch joins it
         await wait_for(pilot, RunState.PAUSED)
         assert "the λ = 0 twin from 6 Compare at epoch 1" in shown(app, "#weights-about")
-        assert drawn(app) == [app.session.view.weights, app.twins.zero_weights[0][1]]
+        assert drawn(app) == [app.session.view.weights, app.twins.zero_weights[0]]
         await pilot.press("space")
         await wait_for(pilot, RunState.FINISHED)
         assert "the λ = 0 twin from 6 Compare at epoch 3" in shown(app, "#weights-about")
         hists = app.screen.query(".weights-histogram")
         assert len(hists) == 2
-        assert drawn(app) == [app.session.view.weights, app.twins.zero_weights[2][1]]
+        assert drawn(app) == [app.session.view.weights, app.twins.zero_weights[2]]
         norms = app.screen.query_one("#weights-norms", PlotextPlot)
         # two layers, the run's and the twin's line each: the norms the records hold (plotext
         # keeps each line's y values in its figure's monitor)
@@ -151,12 +151,3 @@ def test_snapshot_adam(snap_compare):
         await pilot.press("8", "l")
 
     assert snap_compare(create_app(CONFIG.replace(optimizer="adam", lr=0.01)), terminal_size=SIZE, run_before=run)
-
-
-def test_the_twin_nearest_the_runs_epoch_is_the_one_set_beside_it():
-    from wdtui.ui.jobs.twins_state import TwinsState
-
-    twins = TwinsState(number=1, config=CONFIG, run=1)
-    twins.zero_weights = [(6, {"a": 6}), (12, {"a": 12}), (300, {"a": 300})]
-    assert twins.zero_at(0) is None
-    assert [twins.zero_at(e)[0] for e in (1, 8, 9, 10, 156, 157, 299, 400)] == [6, 6, 6, 12, 12, 300, 300, 300]

@@ -92,8 +92,8 @@ class TwinRecord:
     """A record of one of the Compare mode's twins: `which` is 0 for λ = 0, 1 for λ.
 
     `view` comes now and then at the twin's latest epoch end, and at its last (its smoothness
-    number). `weights` comes with the λ = 0 twin's epoch ends that a run keeps its histograms
-    at (core/histograms.py), for the Weights mode's histograms beside the run's."""
+    number). `weights` comes at every epoch end of the λ = 0 twin, for the Weights mode's
+    histograms beside the run's."""
 
     which: int
     record: Any  # StepRecord | EpochRecord | Look (of its boundary) | Diverged | Stopped

@@ -21,7 +21,6 @@ from ..core.capture import LastUpdates
 from ..core.compare import twin_engines, twins
 from ..core.control import Watch
 from ..core.engine import Engine
-from ..core.histograms import keeps_histograms
 from ..core.model import weights_of
 from ..core.pace import FOLLOW_EVERY, FOLLOW_EVERY_INSTANT
 from ..core.recorded import RecordedRun
@@ -113,9 +112,10 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
     twin's first layer weighs most), so the two pictures show the same slice. The Watch only
     copies the model; a LookWorker works the boundary out beside training, as for a run. A
     twin's last boundary is sent before the twin says it stopped. A twin's view (its smoothness
-    number) goes out as often, and at its last epoch. The λ = 0 twin's weights go out at the
-    epochs a run keeps its histograms at, for the Weights mode. Both twins are recorded, as one
-    group, each with its report when it finishes or diverges ("stopped" if cut short).
+    number) goes out as often, and at its last epoch. The λ = 0 twin's weights go out at every
+    epoch end, so the Weights mode sets the twin beside the run at the run's own epoch. Both
+    twins are recorded, as one group, each with its report when it finishes or diverges
+    ("stopped" if cut short).
     """
     plane, recorder, shelf = room.plane, room.recorder, room.shelf
 
@@ -146,8 +146,7 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
                 spacing = engine.watch.spacing(control.unpaced(engine.config.epochs))
                 if last or time.perf_counter() - viewed[which] >= spacing:
                     view, viewed[which] = shelf.view(engine), time.perf_counter()
-                keeps = which == 0 and keeps_histograms(record.epoch, engine.config.epochs)
-                weights = weights_of(engine.model) if keeps else None
+                weights = weights_of(engine.model) if which == 0 else None
             send(TwinRecord(which, record, view, weights))
         looks.drain()
     finally:

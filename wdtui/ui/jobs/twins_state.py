@@ -2,10 +2,8 @@
 
 They train in the trainer (trainer/tasks.py's `twins_task`); `TwinsState` is changed on the
 UI thread from the TwinRecords they send. Kept beside their records: each twin's latest view
-(its smoothness number, for Compare), and the λ = 0 twin's weights for the Weights mode's
-histograms beside the run's. Those come at the epochs a run keeps its histograms at (up to 50,
-evenly spaced, and the last: core/histograms.py). Every epoch's were 20 MB through the pipe for
-the moons twins, each unpickled by the app while they trained.
+(its smoothness number, for Compare), and the λ = 0 twin's weights at every epoch end, for the
+Weights mode's histograms beside the run's.
 """
 
 from __future__ import annotations
@@ -35,8 +33,7 @@ class TwinsState:
     diverged: list[Diverged | None] = field(default_factory=lambda: [None, None])
     last_step: StepRecord | None = None  # of the twin training now, within its epoch
     views: list[ModelView | None] = field(default_factory=lambda: [None, None])  # each twin's latest
-    # The λ = 0 twin's (epoch, weights), at the epochs it sent them for.
-    zero_weights: list[tuple[int, dict[str, np.ndarray]]] = field(default_factory=list)
+    zero_weights: list[dict[str, np.ndarray]] = field(default_factory=list)  # the λ = 0 twin's, epochs 1, 2, …
     looks: list[Look | None] = field(default_factory=lambda: [None, None])  # each twin's latest boundary
     state: RunState = RunState.TRAINING
     error: str | None = None
@@ -85,7 +82,7 @@ class TwinsState:
             if message.view is not None:
                 self.views[message.which] = message.view
             if message.weights is not None:
-                self.zero_weights.append((record.epoch, message.weights))
+                self.zero_weights.append(message.weights)
         elif isinstance(record, Diverged):
             self.diverged[message.which] = record
 
@@ -117,11 +114,13 @@ class TwinsState:
         return look.value, at
 
     def zero_at(self, epoch: int) -> tuple[int, dict[str, np.ndarray]] | None:
-        """(epoch, weights) of the λ = 0 twin at the epoch nearest `epoch` it sent weights for
-        (the earlier of two as near); None before it sent any, or for `epoch` 0."""
-        if epoch < 1 or not self.zero_weights:
+        """(epoch, weights) of the λ = 0 twin at the end of `epoch`, or of its last epoch if it
+        has not got that far; None before either has an epoch."""
+        zero = self.zero_weights
+        if epoch < 1 or not zero:
             return None
-        return min(self.zero_weights, key=lambda kept: (abs(kept[0] - epoch), kept[0]))
+        last = min(epoch, len(zero))
+        return last, zero[last - 1]
 
     def stale(self, config: RunConfig, run: int) -> str | None:
         """Why these twins no longer match the run (`config`, `run` its number), or None."""
