@@ -19,7 +19,7 @@ from ..core.presets import DEFAULT, PRESETS, preset_config
 from ..core.table import DataError, check_file, read_csv, split_sizes
 from . import runs, serve
 from .tensorboard_option import check_tensorboard, tensorboard_logs
-from .exits import BAD_INPUT, STOPPED, TERMINATED, catch_interrupts, leave, say as said, stopped_at
+from .exits import BAD_INPUT, TERMINATED, catch_interrupts, leave, say as said, stopped_at
 
 PROG = "wdtui"
 
@@ -212,10 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_file(config.data)  # the file's name and size, before torch loads: at once
         if args.command in ("trace", "sweep"):
             catch_interrupts()
-            status = headless(args, config)
-            if status in STOPPED:
-                leave(status)
-            return status
+            return headless(args, config)
         check_data(config)  # the app and serve: every check trace makes, before anything opens or listens
     except ConfigError as exc:
         return refused(parser, args, exc)
