@@ -1,5 +1,7 @@
 """Every test stores what it stores (exports, runs, lesson progress) in a folder of its own,
-never in the home folder: WDTUI_DATA_DIR points each test at a temporary one.
+never in the home folder: WDTUI_DATA_DIR points each test at a temporary one. And each runs in
+a temporary working folder, so a relative path (an export folder the fuzz test typed as "?.")
+lands there, not in the checkout.
 
 And the app's tests train at full speed: the app's default pace spreads a run over seconds for
 a person to watch, which a test checking numbers only waits for. A test of the pace passes
@@ -14,6 +16,7 @@ import pytest
 def data_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("wdtui-data")
     monkeypatch.setenv("WDTUI_DATA_DIR", str(folder))
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     return folder
 
 
