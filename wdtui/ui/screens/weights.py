@@ -66,6 +66,11 @@ class WeightsScreen(ModeScreen):
             return None
         return c
 
+    def twin_beside(self, twin: TwinsState | None) -> tuple[int, dict] | None:
+        """(epoch, weights) of the λ = 0 twin at the epoch of the run's view, which the histograms
+        show: at pace instant the view comes every half second, so it may be a few epochs behind."""
+        return twin.zero_at(self.session.view.epoch) if twin is not None and self.session.view is not None else None
+
     def refresh_view(self) -> None:
         s = self.session
         twin = self.twin()
@@ -80,14 +85,14 @@ class WeightsScreen(ModeScreen):
         s = self.session
         if s.view is None:
             return Text("Building the model (torch is loading)…")
-        epoch = len(s.epochs)
+        epoch = s.view.epoch  # the histograms' and the anatomy's epoch (at pace instant, a few behind the chart)
         now = f"after epoch {epoch}" if epoch else "untrained (press space to train)"
         text = Text.assemble(("Your run", "bold"), f" {now}: {describe(s.config)}.")
         if self.has_class("-tight"):  # room for the settings alone (arrange_focus)
             return text
         text.append("\n")
         c = self.wdtui.twins
-        zero = twin.zero_at(epoch) if twin is not None else None
+        zero = self.twin_beside(twin)
         if zero is not None:
             text.append(f"Beside it, the λ = 0 twin from 6 Compare at epoch {zero[0]}: dotted in the ‖W‖ chart, red "
                         "in the histograms.")
@@ -126,7 +131,7 @@ class WeightsScreen(ModeScreen):
         s = self.session
         if s.view is None:
             return
-        zero = twin.zero_at(len(s.epochs)) if twin is not None else None
+        zero = self.twin_beside(twin)
         models = [s.view.weights] + ([zero[1]] if zero is not None else [])
         if len(models) == len(self._histograms) and all(a is b for a, b in zip(models, self._histograms)):
             return
