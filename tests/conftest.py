@@ -16,8 +16,12 @@ import pytest
 def data_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("wdtui-data")
     monkeypatch.setenv("WDTUI_DATA_DIR", str(folder))
-    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def working_folder(tmp_path_factory, monkeypatch):
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 @pytest.fixture(autouse=True)
