@@ -117,19 +117,26 @@ async def test_norms_and_the_twins_histograms_beside_the_runs():
         await wait_for(pilot, RunState.PAUSED)
         assert "the λ = 0 twin from 6 Compare at epoch 1" in shown(app, "#weights-about")
         assert drawn(app) == [app.session.view.weights, app.twins.zero_weights[0]]
-        first = app.session.view
+        first, first_update = app.session.view, app.session.last_update
         await pilot.press("space")
         await wait_for(pilot, RunState.FINISHED)
         assert "the λ = 0 twin from 6 Compare at epoch 3" in shown(app, "#weights-about")
         # At pace instant the view comes every half second, so while training it may stand an
         # epoch or more behind the records: the twin stands at the view's epoch, not the records'.
-        latest, app.session.view = app.session.view, first
+        latest = app.session.view, app.session.last_update
+        app.session.view, app.session.last_update = first, first_update  # they come together
         app.screen.refresh_view()
-        assert "Your run after epoch 1" in shown(app, "#weights-about")
+        assert "Your run after epoch 3" in shown(app, "#weights-about")  # as the ‖W‖ chart counts
+        lagging = "The histograms and the update below are of epoch 1, the latest copy taken."
+        assert lagging in shown(app, "#weights-about")
         assert "the λ = 0 twin from 6 Compare at epoch 1" in shown(app, "#weights-about")
         assert drawn(app) == [first.weights, app.twins.zero_weights[0]]
-        app.session.view = latest
+        assert "(the last of epoch 1)" in shown(app, "#weights-anatomy")
+        legend = {str(label) for plot in app.screen.query(".weights-histogram") for label in plot.plt.monitor.label}
+        assert {"λ = 0.05 (epoch 1)", "λ = 0 twin (epoch 1)"} <= legend  # each line names its epoch
+        app.session.view, app.session.last_update = latest
         app.screen.refresh_view()
+        assert "the latest copy taken" not in shown(app, "#weights-about")  # said only while the copy lags
         hists = app.screen.query(".weights-histogram")
         assert len(hists) == 2
         assert drawn(app) == [app.session.view.weights, app.twins.zero_weights[2]]

@@ -154,7 +154,7 @@ def histogram_chart(plt: Any, hist: WeightHistogram, labels: Sequence[str],
     They are lines over the bins' centres, so two models can share the axes. The first model is
     drawn last, on top."""
     plt.clear_data()
-    plt.title(f"{hist.layer} weights now")
+    plt.title(f"{hist.layer} weights")
     plt.xlabel("weight")
     centres = [(a + b) / 2 for a, b in zip(hist.edges, hist.edges[1:])]
     for counts, label, color in reversed(list(zip(hist.counts, labels, colors))):

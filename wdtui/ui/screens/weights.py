@@ -85,12 +85,15 @@ class WeightsScreen(ModeScreen):
         s = self.session
         if s.view is None:
             return Text("Building the model (torch is loading)…")
-        epoch = s.view.epoch  # the histograms' and the anatomy's epoch (at pace instant, a few behind the chart)
+        epoch = len(s.epochs)
         now = f"after epoch {epoch}" if epoch else "untrained (press space to train)"
         text = Text.assemble(("Your run", "bold"), f" {now}: {describe(s.config)}.")
         if self.has_class("-tight"):  # room for the settings alone (arrange_focus)
             return text
         text.append("\n")
+        if s.view.epoch != epoch:  # training at pace instant: a copy of the model comes every half second
+            shown = "The histograms and the update below are" if s.last_update is not None else "The histograms are"
+            text.append(f"{shown} of epoch {s.view.epoch}, the latest copy taken. ")
         c = self.wdtui.twins
         zero = self.twin_beside(twin)
         if zero is not None:
@@ -145,7 +148,10 @@ class WeightsScreen(ModeScreen):
             box.remove_children()
             plots = [PlotextPlot(classes="weights-histogram") for _ in hists]
             box.mount_all(plots)
-        labels = [f"λ = {s.config.weight_decay:g}", f"λ = 0 twin (epoch {zero[0]})" if zero is not None else ""]
+        # Each line names its epoch: at pace instant the view, and so the histograms, may stand
+        # many epochs behind the records the ‖W‖ chart and the text above count.
+        labels = [f"λ = {s.config.weight_decay:g} (epoch {s.view.epoch})",
+                  f"λ = 0 twin (epoch {zero[0]})" if zero is not None else ""]
         for plot, hist in zip(plots, hists):
             histogram_chart(plot.plt, hist, labels)
             plot.refresh()
