@@ -2,7 +2,8 @@
 
 One thread reads the pipe and does at once what each message asks. A message may start a task,
 steer one, cancel one, change the plane, or ask about a kept model. Each task trains on a
-thread of its own, and sends its events back in order. The pipe closes when the app ended, in
+thread of its own, and sends its events back in order. Another thread writes them to the pipe:
+an event is pickled where it is sent, then queued, so a task never waits for the app to read. The pipe closes when the app ended, in
 any way, or closed it. Then every task is cancelled, and their runs are kept as "stopped". The
 store's last writes land, and `serve` returns.
 
@@ -21,11 +22,13 @@ and trainer → app:
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Callable
 
 from ..core.control import Control
@@ -67,8 +70,10 @@ class Server:
         from ..commands.tensorboard_option import tensorboard_logs
 
         self._conn = conn
-        self._sending = threading.Lock()
         self._open = True
+        self._outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, daemon=True, name="wdtui-pipe-writer")
+        self._writer.start()
         self.room = Room(PlaneChoice(), Recorder(lambda line: self._send(("trouble", line)), record,
                                                   tensorboard_logs(tensorboard)), Shelf())
         self._controls: dict[int, Control] = {}
@@ -128,16 +133,25 @@ class Server:
             self._send(("answer", ask, None, one_line(exc)))
 
     def _send(self, message: tuple) -> bool:
-        """Send one message to the app; False once the pipe is closed."""
+        """Queue one message for the app; False once the pipe is closed.
+
+        It is pickled here, on the sender's thread, so it says what it said when it was sent.
+        The pipe holds a few epochs of a twin's weights: a task that wrote them itself would wait,
+        at every epoch, for the app's busy process to read them (0.06–0.27 s over a moons Compare)."""
         if not self._open:
             return False
-        try:
-            with self._sending:
-                self._conn.send(message)
-            return True
-        except (OSError, ValueError):
-            self._open = False
-            return False
+        self._outgoing.put(ForkingPickler.dumps(message))
+        return True
+
+    def _write(self) -> None:
+        """Write the queued messages to the pipe, in order, until told to stop (None)."""
+        while (data := self._outgoing.get()) is not None:
+            if not self._open:
+                continue
+            try:
+                self._conn.send_bytes(data)
+            except (OSError, ValueError):
+                self._open = False
 
     def _shutdown(self) -> None:
         for control in list(self._controls.values()):
@@ -147,4 +161,6 @@ class Server:
             thread.join(max(0.0, deadline - time.monotonic()))
         self._answers.shutdown(wait=False, cancel_futures=True)
         self.room.recorder.close("stopped")
+        self._outgoing.put(None)
+        self._writer.join(LAST_WRITES)
         self._conn.close()
