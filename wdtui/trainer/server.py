@@ -3,9 +3,9 @@
 One thread reads the pipe and does at once what each message asks. A message may start a task,
 steer one, cancel one, change the plane, or ask about a kept model. Each task trains on a
 thread of its own, and sends its events back in order. Another thread writes them to the pipe:
-an event is pickled where it is sent, then queued, so a task never waits for the app to read. The pipe closes when the app ended, in
-any way, or closed it. Then every task is cancelled, and their runs are kept as "stopped". The
-store's last writes land, and `serve` returns.
+an event is pickled where it is sent, then queued, so a task never waits for the app to read.
+The pipe closes when the app ended, in any way, or closed it. Then every task is cancelled, and
+their runs are kept as "stopped". The store's last writes land, and `serve` returns.
 
 The messages, all tuples, app → trainer:
   ("start", task, name, args, state)   a task: "run", "twins" or "sweep", with its Control's state
