@@ -89,6 +89,7 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                     spare = unviewed[0]
             elif isinstance(record, Setup):
                 out.send(SetupReady(record, shelf.view(engine)))
+                viewed = time.perf_counter()  # epoch 0's record needs no view of its own: this one is of its model
             elif isinstance(record, ConfigChanged):
                 out.send(ConfigApplied(record))
             elif isinstance(record, (Stopped, Diverged)):
