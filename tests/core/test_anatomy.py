@@ -156,3 +156,21 @@ def test_the_copy_is_not_the_live_state():
     assert watch.latest is not update
     for name, w in update.weights.items():
         assert (w == kept[name]).all()
+
+
+def test_the_latest_two_epochs_are_kept_and_each_is_what_its_step_read():
+    """A run task shows an epoch's update after the next epoch has trained (a run that diverges
+    at an epoch's end is viewed at the epoch before): the two latest epochs stay, each its own."""
+    engine = Engine(RunConfig(weight_decay=0.01, epochs=3))
+    watch = LastUpdates(engine)
+    epochs = each_epoch(engine)
+    next(epochs)
+    first = {k: v.copy() for k, v in watch.latest.weights.items()}
+    next(epochs)
+    assert watch.of_epoch(1).epoch == 1 and watch.of_epoch(2) is watch.latest
+    for name, w in watch.of_epoch(1).weights.items():  # not the copy's tensors retaken at epoch 2
+        assert (w == first[name]).all()
+    engine.control.request(engine.config.replace(weight_decay=0.1))
+    next(epochs)
+    assert watch.of_epoch(1) is None, "only the latest two are kept"
+    assert (watch.of_epoch(2).weight_decay, watch.of_epoch(3).weight_decay) == (0.01, 0.1)

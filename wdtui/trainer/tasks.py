@@ -81,12 +81,11 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                 looks.send(record)
             elif isinstance(record, EpochRecord):
                 if time.perf_counter() - viewed >= watch.spacing(control.unpaced(engine.config.epochs)):
-                    out.epoch(record, shelf.view(engine), updates.latest)
+                    out.epoch(record, shelf.view(engine), updates.of_epoch(record.epoch))
                     viewed, unviewed = time.perf_counter(), None
                 else:
                     out.epoch(record)
-                    unviewed = (engine.copy_model(reuse=spare), updates.latest)
-                    spare = unviewed[0]
+                    unviewed = spare = engine.copy_model(reuse=spare)
             elif isinstance(record, Setup):
                 out.send(SetupReady(record, shelf.view(engine)))
                 viewed = time.perf_counter()  # epoch 0's record needs no view of its own: this one is of its model
@@ -96,7 +95,7 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
                 looks.drain()
                 out.stopped()
                 if unviewed is not None:
-                    send(ViewTaken(shelf.view(engine, unviewed[0]), unviewed[1]))
+                    send(ViewTaken(shelf.view(engine, unviewed), updates.of_epoch(unviewed.epoch)))
                     viewed, unviewed, spare = time.perf_counter(), None, None  # the shelf keeps it
                 send(RunStopped(record, control.steered) if isinstance(record, Stopped) else RunDiverged(record))
     finally:
