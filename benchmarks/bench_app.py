@@ -7,8 +7,11 @@
    the app as the terminal driver posts it, timed until its action starts. Target p99 ≤ 50 ms.
 3. Training throughput inside the app (Train screen on display, redrawing, the boundary with
    it; pace instant) over `train()` alone, same config, alternating in one process, one torch
-   thread for both (the app's worker trains with one). Target ≥ 0.85. Also for the moons
-   preset, whose 300 epochs of 8 steps make every epoch's cost in the app count.
+   thread for both (the trainer trains with one). Target ≥ 0.9. Also for the moons preset,
+   whose 300 epochs of 8 steps make every epoch's cost in the app count. Timed as the issue
+   measured it, "after a first run in Train": the app's second run (r, then space), in a
+   trainer whose first run has opened the store and warmed its threads, as the alone side is
+   warmed by a first train(). The first run is printed too.
 
     python benchmarks/bench_app.py [--repeats 7]
 """
@@ -88,16 +91,21 @@ async def key_latencies(presses: int) -> list[float]:
     return latencies
 
 
-async def app_run(config: RunConfig) -> float:
-    """Wall seconds from space to the last epoch, on the Train screen, at pace instant."""
+async def app_run(config: RunConfig) -> tuple[float, float]:
+    """Wall seconds from space to the last epoch, on the Train screen, at pace instant: of the
+    app's first run, then of a second one (r, then space) in the same trainer."""
     app = create_app(config, INSTANT)
+    times = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2")
-        await until(app, RunState.READY)
-        start = time.perf_counter()
-        app.action_toggle_run()
-        await until(app, RunState.FINISHED)
-        return time.perf_counter() - start
+        for _ in range(2):
+            await until(app, RunState.READY)
+            start = time.perf_counter()
+            app.action_toggle_run()
+            await until(app, RunState.FINISHED)
+            times.append(time.perf_counter() - start)
+            await pilot.press("r")
+    return times[0], times[1]
 
 
 def train_alone(config: RunConfig) -> float:
@@ -127,13 +135,16 @@ def main() -> None:
 
     for name, config in (("", RUN), (" (moons preset)", MOONS)):
         train_alone(config)  # warm-up: torch's first calls are slow
-        inside, alone = [], []
+        firsts, inside, alone = [], [], []
         for _ in range(args.repeats):
-            inside.append(asyncio.run(app_run(config)))
+            first, second = asyncio.run(app_run(config))
+            firsts.append(first)
+            inside.append(second)
             alone.append(train_alone(config))
-        a, b = statistics.median(inside), statistics.median(alone)
-        print(f"training in the app{name} {a:.2f} s, train() alone {b:.2f} s  (medians of {args.repeats})")
-        print(f"ratio throughput app/alone{name} = {b / a:.3f}  (target ≥ 0.9)")
+        f, a, b = statistics.median(firsts), statistics.median(inside), statistics.median(alone)
+        print(f"training in the app{name} {a:.2f} s (its first run {f:.2f} s), train() alone {b:.2f} s  "
+              f"(medians of {args.repeats})")
+        print(f"ratio throughput app/alone{name} = {b / a:.3f}  (target ≥ 0.9; the first run {b / f:.3f})")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import weakref
 from itertools import accumulate
 from typing import TYPE_CHECKING, Iterator
 
@@ -67,12 +68,24 @@ def frozen_copy(model: nn.Sequential) -> nn.Sequential:
 def copy_weights(into: nn.Sequential, model: nn.Sequential) -> nn.Sequential:
     """`into`, an earlier frozen_copy of `model` that no one else holds, with `model`'s weights now.
 
-    They are copied in place: 24 µs for the moons preset's 2 → 128 → 128 → 2, where a new copy
+    They are copied in place: 9 µs for the moons preset's 2 → 128 → 128 → 2, where a new copy
     builds a network around new tensors in 100 µs, at every epoch end of a run."""
     with torch.no_grad():
-        for mine, theirs in zip(into.parameters(), model.parameters()):
+        for mine, theirs in zip(_parameters(into), _parameters(model)):
             mine.copy_(theirs)
     return into
+
+
+_LISTED: weakref.WeakKeyDictionary[nn.Module, list[torch.Tensor]] = weakref.WeakKeyDictionary()
+
+
+def _parameters(model: nn.Module) -> list[torch.Tensor]:
+    """`model.parameters()`, listed once per model: walking its modules for them took 6 µs a call,
+    two calls at every epoch end. No network here has its parameters replaced once built."""
+    listed = _LISTED.get(model)
+    if listed is None:
+        listed = _LISTED[model] = list(model.parameters())
+    return listed
 
 
 def in_parts(*xs: torch.Tensor, rows: int = PART_ROWS) -> Iterator[torch.Tensor]:
