@@ -1,14 +1,14 @@
 """The trainer's run task sends through an Outbox: at pace instant, steps and epochs go out at most
 every POST_EVERY seconds, yet every epoch arrives, in order, and where the run stops the screen
-is told the step it stopped at."""
+is told the step it stopped at. The Compare twins' records go through a TwinsOutbox alike."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 from wdtui.trainer import outbox as run
-from wdtui.trainer.events import LookTaken, EpochDone, StepDone
-from wdtui.trainer.outbox import POST_EVERY, Outbox
+from wdtui.trainer.events import LookTaken, EpochDone, StepDone, TwinRecord, TwinRecords
+from wdtui.trainer.outbox import POST_EVERY, Outbox, TwinsOutbox
 
 
 class Clock:
@@ -77,3 +77,20 @@ def test_held_back_epochs_go_before_any_other_message(monkeypatch):
     out.epoch(epoch(3))
     out.stopped()
     assert [e.epoch for e in posted[-1].records] == [3] and not any(isinstance(m, StepDone) for m in posted[3:])
+
+
+def test_the_twins_records_go_out_together_in_order_and_a_stop_at_once(monkeypatch):
+    clock, posted = Clock(), []
+    monkeypatch.setattr(run.time, "perf_counter", clock)
+    out = TwinsOutbox(posted.append)
+    records = [TwinRecord(n % 2, epoch(n // 2)) for n in range(12)]  # the twins in turn, 6 epochs each
+    for record in records[:-1]:
+        out.add(record)
+        clock.now += 0.002
+    out.add(records[-1], at_once=True)  # the λ twin's stop
+    assert all(isinstance(m, TwinRecords) for m in posted)
+    assert [len(m.records) for m in posted] == [1, 11]
+    assert [r for m in posted for r in m.records] == records
+    clock.now += POST_EVERY * 1.01
+    out.add(records[0])  # after a while, at once
+    assert posted[-1].records == (records[0],)

@@ -102,6 +102,13 @@ class TwinRecord:
 
 
 @dataclass(frozen=True)
+class TwinRecords:
+    """The twins' records held back a moment and sent together, in order (trainer/outbox.py)."""
+
+    records: tuple[TwinRecord, ...]
+
+
+@dataclass(frozen=True)
 class SweepBoundaries:
     """Every λ's decision boundary after `epoch` epochs, over one plane (None: diverged)."""
 
@@ -122,4 +129,4 @@ class SweepDone:
 
 
 Event = (SetupReady | StepDone | EpochDone | LookTaken | ViewTaken | ConfigApplied | RunDiverged | RunStopped
-         | TwinRecord | SweepBoundaries | SweepProgressed | SweepDone)
+         | TwinRecord | TwinRecords | SweepBoundaries | SweepProgressed | SweepDone)

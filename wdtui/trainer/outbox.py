@@ -1,8 +1,8 @@
-"""The run's events on their way to the app, steps and epochs at most every POST_EVERY seconds.
+"""Events on their way to the app, at most every POST_EVERY seconds: a run's, and the twins'.
 
 At pace instant a step takes a fraction of a millisecond, and a small epoch a few. An event for
 each would keep the pipe and the app's UI thread busy. A screen redrawn a few times a second
-could show nothing of it. Epochs held back go out together, none is lost.
+could show nothing of it. Events held back go out together, none is lost.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Callable
 
-from .events import EpochDone, StepDone
+from .events import EpochDone, StepDone, TwinRecords
 
 if TYPE_CHECKING:
     from ..core.anatomy import LastUpdate
     from ..core.records import EpochRecord, StepRecord
     from ..core.view import ModelView
-    from .events import Event
+    from .events import Event, TwinRecord
 
 POST_EVERY = 0.05  # seconds between two events of steps, or of epochs, at most
 
@@ -62,3 +62,26 @@ class Outbox:
         if self._epochs:
             self._send(EpochDone(tuple(self._epochs), view, update))
             self._epochs, self._epochs_sent = [], time.perf_counter()
+
+
+class TwinsOutbox:
+    """The Compare twins' records, sent together at most every POST_EVERY seconds.
+
+    A moons Compare makes 600 epoch records in under 3 s. Sent one by one, the app's UI thread
+    took each alone and ended 0.08–0.17 s behind the trainer. What is held goes out before a
+    twin's stop, which goes at once."""
+
+    def __init__(self, send: Callable[["Event"], object]) -> None:
+        self._send = send
+        self._held: list[TwinRecord] = []
+        self._sent = -POST_EVERY
+
+    def add(self, record: "TwinRecord", at_once: bool = False) -> None:
+        self._held.append(record)
+        if at_once or time.perf_counter() - self._sent >= POST_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._held:
+            self._send(TwinRecords(tuple(self._held)))
+            self._held, self._sent = [], time.perf_counter()

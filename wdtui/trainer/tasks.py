@@ -31,7 +31,7 @@ from ..present.runs_table import sweep_label, twins_label
 from ..store.recording import SweepRecording, new_group
 from .events import (ConfigApplied, RunDiverged, RunStopped, SetupReady, SweepBoundaries, SweepDone, SweepProgressed,
                      TwinRecord, ViewTaken)
-from .outbox import Outbox
+from .outbox import Outbox, TwinsOutbox
 from .look_worker import LookWorker
 
 if TYPE_CHECKING:
@@ -104,7 +104,8 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
 
 
 def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> None:
-    """Train both twins, λ = 0 and `config`'s λ, an epoch each in turn; send each record.
+    """Train both twins, λ = 0 and `config`'s λ, an epoch each in turn; send every record,
+    a few together at pace instant (TwinsOutbox).
 
     Each twin's Watch looks at epoch ends, at most every FOLLOW_EVERY seconds, and at its last
     epoch. At pace instant each looks half as often as a run's, so the two together take as
@@ -131,6 +132,7 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
     group, label = new_group(), twins_label(config.weight_decay)
     recorded = [RecordedRun(e, partial(recorder.begin, e.config.to_dict(), "twin", group, label)) for e in engines]
     looks = LookWorker(send)
+    out = TwinsOutbox(send)
     viewed = [0.0, 0.0]
     try:
         for which, record in twins(engines, [r.run() for r in recorded]):
@@ -138,8 +140,10 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
             if isinstance(record, Look):
                 looks.send(record, partial(TwinRecord, which))
                 continue
-            if isinstance(record, (Stopped, Diverged)):
-                looks.drain()  # the picture of where it stopped goes first
+            stops = isinstance(record, (Stopped, Diverged))
+            if stops:  # its epochs, then the picture of where it stopped, then the stop
+                out.flush()
+                looks.drain()
             view = weights = None
             if isinstance(record, EpochRecord) and record.epoch > 0:
                 last = record.epoch == engine.config.epochs
@@ -147,7 +151,7 @@ def twins_task(send: Send, control: Control, room: Room, config: RunConfig) -> N
                 if last or time.perf_counter() - viewed[which] >= spacing:
                     view, viewed[which] = shelf.view(engine), time.perf_counter()
                 weights = weights_of(engine.model) if which == 0 else None
-            send(TwinRecord(which, record, view, weights))
+            out.add(TwinRecord(which, record, view, weights), at_once=stops)
         looks.drain()
     finally:
         looks.close()

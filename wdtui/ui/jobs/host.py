@@ -20,7 +20,7 @@ from ...core.records import with_weight_decay
 from ...trainer.client import Trainer, TrainerGone
 from ...trainer.steering import Steering
 from ...trainer.events import (ConfigApplied, EpochDone, LookTaken, RunDiverged, RunStopped, SetupReady, StepDone,
-                               SweepBoundaries, SweepDone, SweepProgressed, TwinRecord, ViewTaken)
+                               SweepBoundaries, SweepDone, SweepProgressed, TwinRecord, TwinRecords, ViewTaken)
 from ..messages import JobMessage, RecordingTrouble, RunsChanged, RunsListed, RunsLoaded, TaskEvent
 from ..session import Job, RunState, Session
 from .follow import follow
@@ -89,7 +89,7 @@ EVENTS: dict[type, tuple[Callable[["WdtuiApp"], int | None], str]] = {
     SetupReady: (run_number, "_setup_ready"), StepDone: (run_number, "_step_done"), EpochDone: (run_number, "_epoch_done"),
     ViewTaken: (run_number, "_view_taken"), LookTaken: (run_number, "_look_taken"),
     ConfigApplied: (run_number, "_config_applied"), RunDiverged: (run_number, "_run_diverged"), RunStopped: (run_number, "_run_stopped"),
-    TwinRecord: (_twins, "_twin_record"), SweepProgressed: (_sweep, "_sweep_progressed"),
+    TwinRecord: (_twins, "_twin_record"), TwinRecords: (_twins, "_twin_records"), SweepProgressed: (_sweep, "_sweep_progressed"),
     SweepBoundaries: (_sweep, "_sweep_boundaries"), SweepDone: (_sweep, "_sweep_done"),
 }
 
@@ -248,6 +248,10 @@ class JobHost:
 
     def _twin_record(self, event: TwinRecord) -> None:
         self.twins.add(event)
+
+    def _twin_records(self, event: TwinRecords) -> None:
+        for record in event.records:
+            self.twins.add(record)
 
     def _sweep_progressed(self, event: SweepProgressed) -> None:
         self.sweep.progress(event.record)
