@@ -11,7 +11,7 @@ from wdtui.core.control import Control
 from wdtui.core.records import EpochRecord
 from wdtui.store.database import open_store
 from wdtui.store.recording import Recorder
-from wdtui.trainer.events import RunStopped, TwinRecord
+from wdtui.trainer.events import RunStopped, TwinRecord, TwinRecords
 from wdtui.trainer.plane import PlaneChoice
 from wdtui.trainer.server import Room
 from wdtui.trainer.shelf import Shelf
@@ -45,7 +45,8 @@ def test_the_twins_are_kept_as_one_group_each_with_its_epochs_and_report(data_di
             assert [e["epoch"] for e in stored.epochs] == [0, 1, 2, 3]
             assert stored.report is not None and stored.report["config"] == run.config
     # What was sent is what was kept: the λ twin's last epoch, as the app saw it.
-    last = [e.record for e in sent if isinstance(e, TwinRecord) and e.which == 1 and isinstance(e.record, EpochRecord)]
+    records = [r for e in sent for r in (e.records if isinstance(e, TwinRecords) else (e,))]
+    last = [r.record for r in records if isinstance(r, TwinRecord) and r.which == 1 and isinstance(r.record, EpochRecord)]
     decayed = next(r for r in runs if r.config["weight_decay"] == 0.01)
     assert decayed.final["val_loss"] == last[-1].val_loss
 
