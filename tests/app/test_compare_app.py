@@ -152,6 +152,34 @@ async def test_twins_that_cannot_be_built_say_why():
         assert shown(app, "#compare-state") == f"failed: {missing}: no such file"
 
 
+async def test_the_table_grows_row_by_row_keeps_its_cursor_and_redoes_only_rows_still_waiting():
+    app = create_app(CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        await trained(pilot)
+        await pilot.press("6")
+        await compared(pilot)  # the real twins; then made-up ones stand in, a record at a time
+        c = app.twins = TwinsState(app.twins.number + 1, CONFIG, app.run_id)
+        screen, table = app.screen, app.screen.query_one(DataTable)
+
+        def rows():
+            screen.refresh_view()
+            return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+        c.add(TwinRecord(0, _epoch(1, 0.5, 0.61, 0.0)))
+        assert rows() == [["1", "0.6100", "…", "+0.1100", "…", "1.000", "…"]]
+        c.add(TwinRecord(1, _epoch(1, 0.5, 0.52, 0.05)))
+        c.add(TwinRecord(0, _epoch(2, 0.4, 0.63, 0.0)))
+        assert [r[:3] for r in rows()] == [["1", "0.6100", "0.5200"], ["2", "0.6300", "…"]]
+        c.add(TwinRecord(1, _epoch(2, 0.4, 0.50, 0.05)))
+        c.add(TwinRecord(0, _epoch(3, 0.3, 0.66, 0.0)))
+        rows()
+        table.move_cursor(row=1)  # the reader looks at epoch 2
+        c.add(TwinRecord(1, Diverged(3, 4, 0.05)))
+        assert [r[:3] for r in rows()] == [["1", "0.6100", "0.5200"], ["2", "0.6300", "0.5000"],
+                                           ["3", "0.6600", "diverged"]]
+        assert table.cursor_row == 1
+
+
 def test_twins_state_takes_turns_counts_progress_and_knows_when_it_is_stale():
     c = TwinsState(1, CONFIG, run=7)
     epoch = _epoch(1, 0.5, 0.6, 0.0)

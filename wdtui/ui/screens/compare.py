@@ -52,7 +52,9 @@ class CompareScreen(ModeScreen):
     FOCUS = {"chart": "#compare-chart", "twins": ".twin-boundary", "verdict": "#compare-verdict",
              "table": "#compare-table"}
 
-    _drawn: tuple[object, ...] = ()  # (comparison, epochs of each twin) on the chart and in the table
+    _drawn: tuple[object, ...] = ()  # (comparison, epochs of each twin, diverged) on the chart and in the table
+    _table_of: TwinsState | None = None  # the comparison in the table
+    _final_rows = 0  # its leading rows that no later record changes
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,7 +93,7 @@ class CompareScreen(ModeScreen):
         self.query_one(ProgressBar).update(total=2 * c.config.epochs, progress=c.progress)
         self.query_one("#compare-state", Static).update(self.state_text(c))
         self.query_one("#compare-verdict", Static).update(self.verdict_text(c))
-        drawn = (c, len(c.zero), len(c.decayed))
+        drawn = (c, len(c.zero), len(c.decayed), *(d is not None for d in c.diverged))
         if drawn != self._drawn:
             self._drawn = drawn
             chart = self.query_one(PlotextPlot)
@@ -203,17 +205,27 @@ class CompareScreen(ModeScreen):
     def fill_table(self, c: TwinsState) -> None:
         """A row per epoch: each twin's validation loss, gap (val − train loss) and ‖θ‖.
 
-        The headers take two lines (the quantity, then the twin), so all seven columns fit 72 columns."""
+        The headers take two lines (the quantity, then the twin), so all seven columns fit 72 columns.
+        Rows are added as the twins train. Only the rows not final yet are redone (a twin's epoch
+        still to come, "…"). Rebuilt whole at every redraw, a moons Compare's 300 rows took the UI
+        thread 30 ms a redraw by its end, and the table's cursor went back to the top."""
         table = self.query_one(DataTable)
-        table.clear(columns=True)
-        zero, lam = c.name(0), c.name(1)
-        table.add_columns("Epoch", f"Val loss\n{zero}", f"Val loss\n{lam}", f"Gap\n{zero}", f"Gap\n{lam}",
-                          f"‖θ‖\n{zero}", f"‖θ‖\n{lam}")
-        for i in range(max(len(c.zero), len(c.decayed))):
+        if self._table_of is not c:  # a new comparison: a new table
+            table.clear(columns=True)
+            zero, lam = c.name(0), c.name(1)
+            table.add_columns("Epoch", f"Val loss\n{zero}", f"Val loss\n{lam}", f"Gap\n{zero}", f"Gap\n{lam}",
+                              f"‖θ‖\n{zero}", f"‖θ‖\n{lam}")
+            self._table_of, self._final_rows = c, 0
+        for i in range(self._final_rows, table.row_count):
+            table.remove_row(str(i + 1))
+        rows = max(len(c.zero), len(c.decayed))
+        for i in range(self._final_rows, rows):
             cells = [_cells(records[i] if i < len(records) else None, d is not None)
                      for records, d in zip(c.epochs, c.diverged)]
             (v0, g0, n0), (v1, g1, n1) = cells
             table.add_row(str(i + 1), v0, v1, g0, g1, n0, n1, key=str(i + 1))
+        # A row is final once each twin has its epoch there, or has diverged ("diverged" for good).
+        self._final_rows = min(rows, *(len(r) if d is None else rows for r, d in zip(c.epochs, c.diverged)))
 
     # The twins -----------------------------------------------------------------------------
 
