@@ -92,10 +92,14 @@ def run_task(send: Send, control: Control, room: Room, config: RunConfig) -> Non
             elif isinstance(record, ConfigChanged):
                 out.send(ConfigApplied(record))
             elif isinstance(record, (Stopped, Diverged)):
+                # The latest epoch end's view is worked out while the look worker finishes the last
+                # boundary; it goes after it, and after the epochs held back.
+                view = None if unviewed is None else ViewTaken(shelf.view(engine, unviewed),
+                                                               updates.of_epoch(unviewed.epoch))
                 looks.drain()
                 out.stopped()
-                if unviewed is not None:
-                    send(ViewTaken(shelf.view(engine, unviewed), updates.of_epoch(unviewed.epoch)))
+                if view is not None:
+                    send(view)
                     viewed, unviewed, spare = time.perf_counter(), None, None  # the shelf keeps it
                 send(RunStopped(record, control.steered) if isinstance(record, Stopped) else RunDiverged(record))
     finally:
