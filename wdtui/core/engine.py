@@ -136,10 +136,15 @@ class Engine(Readout):
     def _hold(self) -> Iterator[Record]:
         """Wait to be told to go (returns True) or cancelled (False).
 
-        Each look asked meanwhile yields a fresh look, say of another plane of the same model."""
+        Each look asked meanwhile yields a fresh look, say of another plane of the same model.
+        When it goes on from where the latest look was taken, that look counts as taken now: the
+        next is due a Watch's spacing later, not at the first step (a boundary costs milliseconds,
+        and the picture of one step on would show next to nothing new)."""
         while True:
             go = self.control.wait_or_look()
             if go is not None:
+                if go and self._looked_step == self.global_step:
+                    self._looked_time = time.perf_counter()
                 return go
             if self.watch is not None:
                 yield self._look()
