@@ -171,6 +171,19 @@ def test_a_watch_takes_a_snapshot_of_the_untrained_model_then_every_k_steps():
     assert records.index(snaps[0]) == 2  # right after epoch 0, the model it shows
 
 
+def test_a_run_started_after_a_wait_takes_its_next_look_a_spacing_later_not_at_its_first_step():
+    """The look of the untrained model is still the picture when training starts: a boundary of
+    the model one step on would show next to nothing new, for milliseconds of work."""
+    config = RunConfig(epochs=2, rows=200, batch_size=16, hidden=(8,))  # 10 steps an epoch, in milliseconds
+    control = Control(go=False)
+    watch = Watch(every=1, measure=lambda engine: engine.global_step, seconds=1.0)
+    records, thread = in_thread(Engine(config, control, watch=watch))
+    time.sleep(1.1)  # READY for longer than the spacing
+    control.start()
+    thread.join(30)
+    assert [r.global_step for r in records if isinstance(r, Look)] == [0, 20]  # untrained, and where it finished
+
+
 def test_a_stop_rule_ends_the_run_with_its_reason():
     rule = lambda history: "two epochs are enough" if len(history) == 2 else None  # noqa: E731
     records = list(Engine(RunConfig(epochs=10, rows=200, hidden=(8,)), stop_rule=rule).run())
