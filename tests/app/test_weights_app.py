@@ -52,6 +52,9 @@ async def test_before_training_it_says_when_the_anatomy_appears():
         assert "appears after the first epoch" in shown(app, "#weights-anatomy")
         assert len(app.screen.query(".weights-histogram")) == 2  # the untrained model's layers
         await pilot.press("right", "l")  # nothing to move yet: no error
+        app.session.state = RunState.TRAINING  # space pressed, no epoch back yet (at pace instant, for half a second)
+        app.screen.refresh_view()
+        assert "Your run as it trains:" in shown(app, "#weights-about")
 
 
 async def test_the_anatomy_is_the_real_update_and_the_keys_pick_the_weight():

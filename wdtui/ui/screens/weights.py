@@ -86,7 +86,8 @@ class WeightsScreen(ModeScreen):
         if s.view is None:
             return Text("Building the model (torch is loading)…")
         epoch = len(s.epochs)
-        now = f"after epoch {epoch}" if epoch else "untrained (press space to train)"
+        now = (f"after epoch {epoch}" if epoch else "as it trains" if s.running
+               else "untrained (press space to train)")
         text = Text.assemble(("Your run", "bold"), f" {now}: {describe(s.config)}.")
         if self.has_class("-tight"):  # room for the settings alone (arrange_focus)
             return text
