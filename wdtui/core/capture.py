@@ -59,9 +59,12 @@ class Taken:
             state = optimizer.state.get(w, {})
             copies[0].copy_(w)
             copies[1].copy_(w.grad)
-            for copy, name in zip(copies[2:], (first_name, "exp_avg_sq")):
+            for moment, name in zip(copies[2:], (first_name, "exp_avg_sq")):
                 found = state.get(name)
-                copy.zero_() if found is None else copy.copy_(found)
+                if found is None:
+                    moment.zero_()
+                else:
+                    moment.copy_(found)
             if self.kind != "sgd":
                 self._adam_step = int(state["step"]) + 1 if state else 1
         g, sgd = self._group, self.kind == "sgd"  # the numbers in force now: λ may change before update()
