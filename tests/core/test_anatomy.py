@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from wdtui.core.anatomy import anatomy
-from wdtui.core.capture import LastUpdates, capture
+from wdtui.core.capture import LastUpdates, Taken
 from wdtui.core.config import RunConfig
 from wdtui.core.model import linear_layers, weights_of
 from wdtui.core.engine import Engine
@@ -50,7 +50,7 @@ def _weight(model, name: str) -> torch.Tensor:
 def _check_against_a_real_step(engine: Engine, batch: int) -> list:
     """Capture, then step a copy of the model and optimizer: the parts must sum to its change."""
     _backward(engine, batch)
-    update = capture(engine.optimizer, engine.model, epoch=1, step=batch + 1)
+    update = Taken(engine.optimizer, engine.model).retake(engine.optimizer, epoch=1, step=batch + 1).update()
     model, optimizer = copy.deepcopy((engine.model, engine.optimizer))
     for mine, theirs in zip(model.parameters(), engine.model.parameters()):
         mine.grad = theirs.grad.clone()  # deepcopy leaves gradients behind

@@ -1,7 +1,8 @@
 """Capturing one optimizer step's inputs for `core.anatomy`: what the step reads, copied out.
 
-It runs where the model trains (the trainer, `wdtui trace`). The copies are NumPy arrays. So the
-`LastUpdate` crosses to the app, which takes it apart without torch.
+It runs where the model trains: the trainer's run task, and the lesson's rehearsal
+(lesson/rehearse.py). A `LastUpdate`'s copies are NumPy arrays. So it crosses to the app, which
+takes it apart without torch.
 """
 
 from __future__ import annotations
@@ -83,15 +84,6 @@ class Taken:
                 weights=copied[0], grads=copied[1], first=copied[2], second=copied[3] if len(copied) > 3 else {},
             )
         return self._update
-
-
-def capture(optimizer: torch.optim.Optimizer, model: nn.Sequential, epoch: int, step: int) -> LastUpdate:
-    """Copy what the next `optimizer.step()` will read for each weight matrix of `model`.
-
-    Call it after `backward()` and before `step()`; state the optimizer has not created yet
-    (before its first step) is the zeros it will start from.
-    """
-    return Taken(optimizer, model).retake(optimizer, epoch, step).update()
 
 
 class LastUpdates:
