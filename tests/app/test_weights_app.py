@@ -116,6 +116,8 @@ async def test_norms_and_the_twins_histograms_beside_the_runs():
         await pilot.press("8")  # the run is untrained: no epoch of the twin to set beside it yet
         assert "its histograms join these once your run has an epoch" in shown(app, "#weights-about")
         assert drawn(app) == [app.session.view.weights]
+        norms = app.screen.query_one("#weights-norms", PlotextPlot)  # "drawn dotted in the ‖W‖ chart": it is
+        assert [[e.layer_norms["hidden1"] for e in app.twins.zero]] == [list(y) for y in norms.plt.monitor.y][:1]
         await pilot.press("n")  # one epoch: the twin's first epoch joins it
         await wait_for(pilot, RunState.PAUSED)
         assert "the λ = 0 twin from 6 Compare at epoch 1" in shown(app, "#weights-about")

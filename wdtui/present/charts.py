@@ -122,11 +122,11 @@ def layer_norm_chart(plt: Any, epochs: Sequence[EpochRecord], twin: Sequence[Epo
     plt.clear_data()
     plt.title(title)
     plt.xlabel("epoch")
-    if not epochs:
+    if not epochs and not twin:
         return
     colors = ("cyan", "orange", "magenta", "green", "blue")
     values = []
-    for i, layer in enumerate(epochs[0].layer_norms):
+    for i, layer in enumerate((epochs or twin)[0].layer_norms):  # a twin trained before the run: its lines alone
         color = colors[i % len(colors)]
         for records, marker, label in ((epochs, "braille", layer), (twin, "dot", None)):
             if records:
