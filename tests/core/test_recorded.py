@@ -81,16 +81,22 @@ def test_a_long_run_keeps_its_weight_histograms_at_50_epochs_evenly_spaced_and_i
     assert gaps == {3}  # evenly spaced, the last wherever it falls
 
 
-def test_each_record_is_recorded_before_the_caller_sees_it():
+def test_each_epoch_is_recorded_before_the_caller_sees_it_and_the_end_just_after():
+    """The end's report (a boundary) is not in the way of the caller hearing that the run
+    stopped; it is recorded before the engine is asked for anything more."""
     calls: list = []
     seen = []
     with RecordedRun(Engine(SMALL), begun(calls)) as recorded:
-        for record in recorded.run():
+        run = recorded.run()
+        for record in run:
             if isinstance(record, EpochRecord):
                 seen.append(calls[-1][:2] == ("epoch", record.epoch))
             elif isinstance(record, Stopped):
-                seen.append(calls[-1][:2] == ("finish", "finished"))
-    assert seen and all(seen)
+                assert calls[-1][0] == "epoch" and recorded.report is None
+                assert next(run, None) is None  # the engine's run has ended ...
+                assert calls[-1][:2] == ("finish", "finished")  # ... and the run was finished first
+                assert recorded.report.epochs[-1].epoch == 3  # of the model where it stopped
+    assert len(seen) == 4 and all(seen)
 
 
 def test_from_the_first_step_a_run_begins_at_its_first_trained_epoch_with_epoch_0_first():

@@ -18,7 +18,7 @@ from rich.text import Text
 from ..core.config import RunConfig
 from ..core.insight import Insight, key_insight
 from ..core.jsonable import to_json
-from ..core.records import Diverged, EpochRecord, Prediction, Report, Stage, StepRecord
+from ..core.records import EpochRecord, Prediction, Report, Stage, StepRecord
 from ..present.boundary import BoundaryRenderable, class_key, fitted, legend, measures, measures_explained, plane_title
 from ..present.columns import EPOCH_CAPTION, EPOCH_COLUMNS, epoch_cells
 from ..present.insight import CLAIM, insight_lines
@@ -131,11 +131,11 @@ def run_trace(config: RunConfig, as_json: bool = False, export: str | None = Non
                     bar.update(task, completed=record.epoch)
                 elif isinstance(record, StepRecord):
                     bar.update(task, completed=record.epoch - 1 + record.step / record.steps_per_epoch)
-                elif isinstance(record, Diverged):
-                    err.print(f"wdtui: error: {record.message}", highlight=False, markup=False, soft_wrap=True)
-                    if paths is not None:
-                        exported(recorded.report, paths, err)
-                    return DIVERGED
+        if engine.diverged is not None:  # the run was recorded "diverged", with its report, as the loop ended
+            err.print(f"wdtui: error: {engine.diverged.message}", highlight=False, markup=False, soft_wrap=True)
+            if paths is not None:
+                exported(recorded.report, paths, err)
+            return DIVERGED
         # Ctrl+C or SIGTERM, its KeyboardInterrupt swallowed on the way: the run did not finish.
         if interrupted.is_set() or recorded.report is None:
             return stopped_at(engine.epoch)
