@@ -100,12 +100,13 @@ class LastUpdates:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._taken: list[Taken] = []  # the latest last
+        self._steps = engine.steps_per_epoch  # fixed for a run (its batch size is), and asked at every step
         engine.optimizer.register_step_pre_hook(self._before_step)
 
     def _before_step(self, optimizer: torch.optim.Optimizer, args: tuple, kwargs: dict) -> None:
         t = self.engine
         step = t.global_step + 1  # the Engine counts a step once it has run
-        if step % t.steps_per_epoch == 0:
+        if step % self._steps == 0:
             reused = self._taken.pop(0) if len(self._taken) == 2 else Taken(optimizer, t.model)
             self._taken.append(reused.retake(optimizer, t.epoch + 1, step))
 
