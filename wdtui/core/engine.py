@@ -59,6 +59,9 @@ class Engine(Readout):
         self.shuffle = torch.Generator().manual_seed(config.seed)
         self.history: list[EpochRecord] = []  # epochs 1, 2, …
         self.initial: EpochRecord | None = None  # epoch 0: the model before any step
+        # (train loss, val loss, train acc, val acc) of epoch 0 and each in `history`, for the
+        # observations: kept as they come, where rebuilding them at every epoch was O(n²) a run
+        self._metrics: list[tuple[float, float, float, float]] = []
         self.global_step = 0
         self.diverged: Diverged | None = None
         self._at = (0, 0)  # (epoch, step within it) of the model now: where a look is taken
@@ -80,6 +83,7 @@ class Engine(Readout):
         c = self.control
         yield self.setup()
         self.initial = self._epoch_record(0, 0.0)
+        self._metrics.append(_metrics(self.initial))
         yield self.initial
         if self.watch is not None:
             yield self._look()
@@ -241,6 +245,7 @@ class Engine(Readout):
             yield self.diverged
             return
         self.history.append(record)
+        self._metrics.append(_metrics(record))
         yield record
 
     def _diverged(self, epoch: int, step: int, what: str, training_finite: bool) -> Diverged:
@@ -251,8 +256,7 @@ class Engine(Readout):
         train_loss, train_acc = self.evaluate(d.x_train, d.y_train)
         val_loss, val_acc = self.evaluate(d.x_val, d.y_val)
         norm = decayed_norm(self.decayed)
-        before = [self.initial, *self.history] if epoch else []
-        history = [(h.train_loss, h.val_loss, h.train_acc, h.val_acc) for h in before]
+        history = self._metrics if epoch else []
         return EpochRecord(
             epoch=epoch, train_loss=train_loss, val_loss=val_loss, train_acc=train_acc, val_acc=val_acc,
             penalty=0.5 * lam * norm ** 2, weight_norm=norm,
@@ -260,6 +264,10 @@ class Engine(Readout):
             observation=observe(train_loss, val_loss, train_acc, val_acc, history, d.n_classes, epoch),
             weight_decay=lam, lr=self.config.lr, global_step=self.global_step,
         )
+
+
+def _metrics(record: EpochRecord) -> tuple[float, float, float, float]:
+    return record.train_loss, record.val_loss, record.train_acc, record.val_acc
 
 
 def train(config: RunConfig, control: Control | None = None) -> Iterator[Record]:
