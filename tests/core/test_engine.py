@@ -113,6 +113,27 @@ def test_holding_at_the_end_more_epochs_go_on_from_there():
     assert _epochs(records) == [1, 2, 3, 4, 5]
 
 
+def test_a_go_given_the_moment_the_run_says_it_finished_is_never_undone():
+    """The engine pauses before it says it stopped, not after: more epochs asked while the
+    caller still holds the Stopped (the run store finishing the run, say) are trained."""
+    control = Control(go=True, hold=True)
+    run = Engine(SMALL, control).run()
+    records = []
+    for record in run:
+        records.append(record)
+        if record == Stopped(FINISHED, 3):
+            break
+    assert not control.go.is_set()  # held there ...
+    control.request(SMALL.replace(epochs=4))
+    control.start()  # ... and asked for more before the engine is resumed
+    resumed = threading.Thread(target=lambda: records.extend(run), daemon=True)
+    resumed.start()
+    until(lambda: Stopped(FINISHED, 4) in records)
+    control.cancel()
+    resumed.join(5)
+    assert _epochs(records) == [1, 2, 3, 4]
+
+
 def test_settings_a_model_cannot_take_are_refused():
     control = Control()
     control.request(SMALL.replace(hidden=(16,)))

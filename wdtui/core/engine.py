@@ -98,11 +98,14 @@ class Engine(Readout):
             changed = self._take_request()
             if changed is not None:
                 yield changed
+            # A run that holds where it stops pauses before it says so: a go that answers the
+            # stop (more epochs, say) is never undone by the pause.
             if self.epoch >= self.config.epochs:
+                if c.hold:
+                    c.pause()
                 yield from self._stopped(FINISHED)
                 if not c.hold:
                     return
-                c.pause()
                 said = True
                 continue
             yield from self._epoch()
@@ -110,10 +113,11 @@ class Engine(Readout):
                 return
             reason = self.stop_rule(self.history) if self.stop_rule is not None else None
             if reason is not None:
+                if c.hold:
+                    c.pause()
                 yield from self._stopped(reason)
                 if not c.hold:
                     return
-                c.pause()
                 said = True
             elif c.one_epoch and self.epoch < self.config.epochs:
                 c.one_epoch = False
