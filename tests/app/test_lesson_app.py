@@ -184,6 +184,26 @@ async def test_it_resumes_after_a_restart_and_moves_both_ways():
         assert again.screen.query_one(LessonPanel).display
 
 
+async def test_esc_folds_the_panel_over_any_mode_it_covers():
+    """At 80 × 24 step 1's panel opens over the mode, in its own mode and in the one the learner
+    goes to. Shown there, or back in its own, the panel has the keys: esc folds it. It went to
+    the widget under the panel, and the panel said "esc folds" while nothing did."""
+    app = create_app(RunConfig())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for(pilot, RunState.READY)
+        for mode in ("6", "1"):
+            if not app.lesson_reading:
+                await pilot.press("p")  # open it again to read
+            await pilot.press(mode)
+            await settled(pilot)
+            panel = app.screen.query_one(LessonPanel)
+            assert panel.has_class("-open") and "esc folds" in panel.border_subtitle
+            await pilot.press("escape")
+            await settled(pilot)
+            assert not app.lesson_reading and not app.screen.query_one(LessonPanel).has_class("-open")
+
+
 async def test_a_damaged_progress_file_starts_over(data_dir):
     (data_dir / "lesson.json").write_text("{ not json", encoding="utf-8")
     app = create_app(RunConfig())

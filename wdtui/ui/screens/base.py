@@ -66,7 +66,7 @@ class ModeScreen(Screen):
         self.watch(self.app, "run_version", self._run_changed)
 
     def on_resize(self) -> None:
-        self.place_lesson()
+        self._settle_lesson()
 
     def _run_changed(self) -> None:
         if not self.is_current:
@@ -91,18 +91,27 @@ class ModeScreen(Screen):
             self._redraw_due = None
         self._last_redraw = time.monotonic()
         self.refresh_view()
-        panel = self.query_one(LessonPanel)
-        if not self.place_lesson():
-            panel.show()
-        if panel.display and not panel.has_focus and (panel.check_action("predict", (0,)) or panel.has_class("-open")):
-            panel.focus()  # a prediction first (a–d go to the panel until it is made), or esc to fold it
+        self._settle_lesson(redrawn=True)
 
     def on_screen_resume(self) -> None:
         if self._stale:
             self._stale = False
             self._redraw()
         else:
-            self.place_lesson()
+            self._settle_lesson()
+
+    def _settle_lesson(self, redrawn: bool = False) -> None:
+        """Place the lesson's panel; one that covers the mode, or waits for a prediction, takes the keys.
+
+        A mode shown again, or a terminal resized, may leave the panel open over the mode. With
+        the keys still on a widget under it, esc (which folds it) went to that widget instead."""
+        if not self.is_mounted or not self.query(LessonPanel):
+            return
+        panel = self.query_one(LessonPanel)
+        if not self.place_lesson() and redrawn:
+            panel.show()
+        if panel.display and not panel.has_focus and (panel.check_action("predict", (0,)) or panel.has_class("-open")):
+            panel.focus()  # a prediction first (a–d go to the panel until it is made), or esc to fold it
 
     # The lesson's panel and the step's focus -----------------------------------------------
 
