@@ -105,10 +105,10 @@ class ModeScreen(Screen):
 
         A mode shown again, or a terminal resized, may leave the panel open over the mode. With
         the keys still on a widget under it, esc (which folds it) went to that widget instead."""
-        if not self.is_mounted or not self.query(LessonPanel):
+        if not self.is_mounted or not (found := self.query(LessonPanel)):
             return
-        panel = self.query_one(LessonPanel)
-        if not self.place_lesson() and redrawn:
+        panel = found.first()
+        if not self.place_lesson(panel) and redrawn:
             panel.show()
         if panel.display and not panel.has_focus and (panel.check_action("predict", (0,)) or panel.has_class("-open")):
             panel.focus()  # a prediction first (a–d go to the panel until it is made), or esc to fold it
@@ -123,13 +123,11 @@ class ModeScreen(Screen):
             return ()
         return step.focus
 
-    def place_lesson(self) -> bool:
+    def place_lesson(self, panel: LessonPanel) -> bool:
         """Put the lesson panel where the step's focus keeps its room, and lay the mode out in what is left.
 
         True when anything moved (the panel was drawn again)."""
-        if not self.is_mounted or not self.query(LessonPanel):
-            return False
-        app, panel = self.wdtui, self.query_one(LessonPanel)
+        app = self.wdtui
         area = Size(self.size.width, max(0, self.size.height - 2))  # between the header and the footer
         focus = self.lesson_focus()
         shown = app.lesson_open and app.step is not None
