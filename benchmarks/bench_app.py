@@ -23,6 +23,7 @@ import asyncio
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 
 from textual import events
 
@@ -50,17 +51,22 @@ RUN = RunConfig(rows=20_000, epochs=40)
 MOONS = preset_config("moons")
 
 
-async def until(app: WdtuiApp, state: RunState) -> None:
-    """Wait for the session to reach `state`, woken by run_version (polling would itself
-    take the GIL from the training thread hundreds of times a second)."""
+async def when(app: WdtuiApp, condition: Callable[[], bool]) -> None:
+    """Wait until `condition()` holds, checked each time run_version moves (polling every 50 ms
+    added 25 ms to each time on average, and took the app's thread many times a second)."""
     reached = asyncio.Event()
 
     def check() -> None:
-        if app.session.state == state:
+        if condition():
             reached.set()
 
     app.watch(app, "run_version", check)
     await reached.wait()
+
+
+async def until(app: WdtuiApp, state: RunState) -> None:
+    """Wait for the session to reach `state`."""
+    await when(app, lambda: app.session.state == state)
 
 
 async def key_latencies(presses: int) -> list[float]:

@@ -32,7 +32,7 @@ from wdtui.ui.app import WdtuiApp, create_app
 from wdtui.ui.session import RunState
 
 from common import PYTHON
-from bench_app import until
+from bench_app import until, when
 
 MOONS = preset_config("moons")
 
@@ -84,17 +84,8 @@ async def in_app(job: str) -> float:
 
 
 async def _done(app: WdtuiApp, job: str) -> None:
-    """Wait for the twins or the sweep to end, woken by run_version as bench_app's `until` is
-    (polling every 50 ms added 25 ms to each time, on average)."""
-    ended = asyncio.Event()
-
-    def check() -> None:
-        state = getattr(app, job)
-        if state is not None and state.state != RunState.TRAINING:
-            ended.set()
-
-    app.watch(app, "run_version", check)
-    await ended.wait()
+    """Wait for the twins or the sweep to end."""
+    await when(app, lambda: (state := getattr(app, job)) is not None and state.state != RunState.TRAINING)
 
 
 def twins_alone() -> float:
